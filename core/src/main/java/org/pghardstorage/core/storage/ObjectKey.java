@@ -1,0 +1,85 @@
+package org.pghardstorage.core.storage;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The name of one object in an {@link ObjectStore}: a relative, slash-separated path such as {@code
+ * data/3f/3fa9…}. Keys are portable across every backend: segments use only {@code [A-Za-z0-9._-]},
+ * never start with a dot, and are never {@code .} or {@code ..}. Keys are compared byte-wise.
+ */
+public final class ObjectKey implements Comparable<ObjectKey> {
+  /** Longest key we accept; S3 allows 1024 bytes, and backends may add a prefix. */
+  public static final int MAX_LENGTH = 900;
+
+  private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
+
+  private final String value;
+
+  private ObjectKey(String value) {
+    this.value = value;
+  }
+
+  /**
+   * Parses and validates a key.
+   *
+   * @throws IllegalArgumentException naming the bad key and the rule it breaks
+   */
+  public static ObjectKey of(String value) {
+    Objects.requireNonNull(value, "key");
+    if (value.isEmpty()) {
+      throw new IllegalArgumentException("object key must not be empty");
+    }
+    if (value.length() > MAX_LENGTH) {
+      throw new IllegalArgumentException(
+          "object key is " + value.length() + " characters, longer than " + MAX_LENGTH);
+    }
+    for (String segment : value.split("/", -1)) {
+      if (!SEGMENT.matcher(segment).matches()) {
+        throw new IllegalArgumentException(
+            "object key '"
+                + value
+                + "' has an invalid segment '"
+                + segment
+                + "': use [A-Za-z0-9._-], no leading dot, no empty segment");
+      }
+    }
+    return new ObjectKey(value);
+  }
+
+  /** Joins a prefix such as {@code data/ab} and a name; both are validated. */
+  public static ObjectKey of(String prefix, String name) {
+    return of(prefix.endsWith("/") ? prefix + name : prefix + "/" + name);
+  }
+
+  /** The key as a string. */
+  public String value() {
+    return value;
+  }
+
+  /** The last segment. */
+  public String name() {
+    int slash = value.lastIndexOf('/');
+    return slash < 0 ? value : value.substring(slash + 1);
+  }
+
+  @Override
+  public int compareTo(ObjectKey other) {
+    return value.compareTo(other.value);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ObjectKey other && other.value.equals(value);
+  }
+
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return value;
+  }
+}

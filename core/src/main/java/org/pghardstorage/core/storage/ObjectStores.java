@@ -1,0 +1,64 @@
+package org.pghardstorage.core.storage;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+import org.pghardstorage.core.error.ExitCode;
+import org.pghardstorage.core.error.HardstorageException;
+
+/** Opens an {@link ObjectStore} from a repository URL using the registered providers. */
+public final class ObjectStores {
+  private ObjectStores() {}
+
+  /**
+   * Opens the store for {@code url}: {@code file:///srv/repo}, a bare absolute path, {@code
+   * memory://name}, and whatever further backends are on the class path.
+   *
+   * @throws HardstorageException with exit code {@link ExitCode#USAGE} for a malformed URL or an
+   *     unknown scheme
+   */
+  public static ObjectStore open(String url) {
+    URI uri = parse(url);
+    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+    TreeSet<String> known = new TreeSet<>();
+    for (ObjectStoreProvider provider : ServiceLoader.load(ObjectStoreProvider.class)) {
+      if (provider.schemes().contains(scheme)) {
+        try {
+          return provider.open(uri);
+        } catch (IllegalArgumentException e) {
+          throw badUrl(url, e.getMessage());
+        }
+      }
+      known.addAll(provider.schemes());
+    }
+    throw badUrl(url, "no storage backend for scheme '" + scheme + "' (known: " + known + ")");
+  }
+
+  static URI parse(String url) {
+    if (url == null || url.isBlank()) {
+      throw badUrl(String.valueOf(url), "the repository URL is empty");
+    }
+    if (url.startsWith("/")) {
+      return java.nio.file.Path.of(url).toUri();
+    }
+    try {
+      URI uri = new URI(url);
+      if (uri.getScheme() == null) {
+        throw badUrl(url, "it has no scheme; use file:///absolute/path or an absolute path");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw badUrl(url, e.getMessage());
+    }
+  }
+
+  private static HardstorageException badUrl(String url, String why) {
+    return new HardstorageException(
+        "repo.bad_url",
+        ExitCode.USAGE,
+        "invalid repository URL '" + url + "': " + why,
+        "use file:///absolute/path (other schemes: s3://, gs://, azure://, sftp://, scp://)");
+  }
+}
