@@ -1,0 +1,2 @@
+/** The in-memory storage backend ({@code memory://name}): for tests and demos, never durable. */
+package org.pghardstorage.core.storage.memory;
