@@ -30,9 +30,9 @@ import org.pghardstorage.core.storage.ObjectKey;
 final class FsLister {
   private static final Set<FileVisitOption> FOLLOW_LINKS = EnumSet.of(FileVisitOption.FOLLOW_LINKS);
 
-  private final Path root;
+  private final FsRoot root;
 
-  FsLister(Path root) {
+  FsLister(FsRoot root) {
     this.root = root;
   }
 
@@ -43,7 +43,7 @@ final class FsLister {
     if (slash >= 0 && !ObjectKey.isValid(dirPart)) {
       return List.of(); // "../", "/abs", "a//": no key starts like that
     }
-    Path start = dirPart.isEmpty() ? root : root.resolve(dirPart);
+    Path start = dirPart.isEmpty() ? root.path() : root.path().resolve(dirPart);
     List<ObjectInfo> found = new ArrayList<>();
     Files.walkFileTree(
         start, FOLLOW_LINKS, Integer.MAX_VALUE, new Collector(start, namePrefix, found));
@@ -82,7 +82,7 @@ final class FsLister {
 
   /** Whether an ancestor of {@code path} below the root is a file rather than a directory. */
   private boolean runsThroughAFile(Path path) {
-    for (Path d = path.getParent(); d != null && !d.equals(root); d = d.getParent()) {
+    for (Path d = path.getParent(); d != null && !d.equals(root.path()); d = d.getParent()) {
       if (Files.isRegularFile(d)) {
         return true;
       }
@@ -120,7 +120,7 @@ final class FsLister {
     public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
       // the start itself is a file when the prefix names an object followed by "/"
       if (attributes.isRegularFile() && !file.equals(start) && wanted(file)) {
-        String key = keyOf(file);
+        String key = root.keyOf(file);
         if (ObjectKey.isValid(key)) {
           found.add(
               new ObjectInfo(
@@ -145,12 +145,6 @@ final class FsLister {
         return false;
       }
       return !path.getParent().equals(start) || name.startsWith(namePrefix);
-    }
-
-    private String keyOf(Path file) {
-      String relative = root.relativize(file).toString();
-      String separator = file.getFileSystem().getSeparator();
-      return separator.equals("/") ? relative : relative.replace(separator, "/");
     }
   }
 }

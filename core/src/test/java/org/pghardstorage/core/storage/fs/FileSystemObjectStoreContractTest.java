@@ -28,7 +28,7 @@ class FileSystemObjectStoreContractTest extends ObjectStoreContractTest {
     try (Stream<Path> files = Files.walk(root)) {
       List<Path> leftovers =
           files
-              .filter(p -> p.getFileName().toString().startsWith(FileSystemObjectStore.TEMP_PREFIX))
+              .filter(p -> p.getFileName().toString().startsWith(TempFileWriter.TEMP_PREFIX))
               .toList();
       assertThat(leftovers).isEmpty();
     }
