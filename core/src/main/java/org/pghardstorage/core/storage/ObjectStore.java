@@ -37,10 +37,14 @@ public interface ObjectStore extends AutoCloseable {
    * <p>Atomic: a reader sees either no object or all of {@code data}, never a prefix. When several
    * callers race on one key, exactly one returns {@code true}. Durable on return, whatever the
    * result: after {@code true} or {@code false} the object under {@code key} survives a crash of
-   * this process or of the host (fsync on filesystems, a completed PUT on blob stores). A call that
-   * throws leaves no object and nothing visible in {@link #list}; when a remote backend did not
-   * answer, the caller cannot know whether the write was applied (see {@link
-   * StorageUnavailableException}).
+   * this process or of the host (fsync on filesystems, a completed PUT on blob stores).
+   *
+   * <p>A call that throws has made nothing durable, and almost always left nothing visible. Two
+   * exceptions: when the last durability step fails after the object became visible (a failed
+   * directory fsync), the object may stay visible without the durability promise; and when a remote
+   * backend did not answer, the caller cannot know whether the write was applied (see {@link
+   * StorageUnavailableException}). In both cases a retry that returns {@code false} restores the
+   * promise.
    *
    * @return {@code true} if this call created the object, {@code false} if one already existed (its
    *     content is not compared and is left unchanged)
@@ -49,9 +53,11 @@ public interface ObjectStore extends AutoCloseable {
 
   /**
    * Creates or replaces {@code key} with {@code data}. Atomic and durable like {@link
-   * #putIfAbsent}: a concurrent reader sees the old content or the new, never a mix, and a failed
-   * call leaves the old content (or no object) in place. Used only for objects that are rewritten
-   * by design (the partial WAL segment, lock heartbeats).
+   * #putIfAbsent}: a concurrent reader sees the old content or the new, never a mix. A failed call
+   * normally leaves the old content (or no object) in place; if the failure came after the new
+   * content became visible (a failed directory fsync), the new content may stay, not known to be
+   * durable, and the caller should retry. Used only for objects that are rewritten by design (the
+   * partial WAL segment, lock heartbeats).
    */
   void put(ObjectKey key, byte[] data);
 
