@@ -432,6 +432,48 @@ public abstract class ObjectStoreContractTest {
   }
 
   @Test
+  @Timeout(120)
+  void listingDuringWritesShowsOnlyCompleteObjects() throws Exception {
+    int size = 256 * 1024;
+    int objects = 40;
+    AtomicBoolean writing = new AtomicBoolean(true);
+    CountDownLatch listerRunning = new CountDownLatch(1);
+    try (Workers workers = new Workers(2)) {
+      Future<Integer> lister =
+          workers.submit(
+              () -> {
+                listerRunning.countDown();
+                int seen = 0;
+                do {
+                  for (ObjectInfo info : store.list("growing/")) {
+                    assertThat(info.size()).as("listed size of %s", info.key()).isEqualTo(size);
+                    seen++;
+                  }
+                } while (writing.get());
+                return seen;
+              });
+      Future<?> writer =
+          workers.submit(
+              () -> {
+                listerRunning.await(30, TimeUnit.SECONDS);
+                try {
+                  for (int i = 0; i < objects; i++) {
+                    store.putIfAbsent(ObjectKey.of("growing/o" + i), patterned(size, i));
+                    store.put(ObjectKey.of("growing/replaced"), patterned(size, i));
+                  }
+                } finally {
+                  writing.set(false);
+                }
+                return null;
+              });
+
+      writer.get(100, TimeUnit.SECONDS);
+      lister.get(100, TimeUnit.SECONDS);
+    }
+    assertThat(store.list("growing/")).hasSize(objects + 1);
+  }
+
+  @Test
   void listWithAPrefixNothingMatchesIsEmpty() {
     putListingKeys();
 
