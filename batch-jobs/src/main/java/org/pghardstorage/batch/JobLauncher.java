@@ -5,6 +5,8 @@ import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -15,6 +17,8 @@ import java.util.Properties;
  */
 @Stateless
 @PermitAll
+// The batch runtime manages its own transactions; a caller's JTA transaction must not swallow them.
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class JobLauncher {
   /** Starts {@code job} with {@code parameters} and returns its execution id. */
   public long start(String job, Properties parameters) {

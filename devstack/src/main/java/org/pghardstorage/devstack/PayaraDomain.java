@@ -164,7 +164,10 @@ public final class PayaraDomain implements AutoCloseable {
 
   /**
    * Configures {@code jdbc/pghs} on a PostgreSQL database, with the password kept as a Payara
-   * password alias (never in clear in domain.xml), and moves the batch job repository onto it.
+   * password alias (never in clear in domain.xml), and puts the batch job repository in schema
+   * {@code jbatch} of the same database through a second pool, {@code jdbc/pghs-batch}: the batch
+   * runtime sets {@code search_path} on its connections, which must never leak into the
+   * application's pool. The schema must exist and belong to {@code user}.
    */
   public void configureCatalogue(
       Path jdbcDriver, int pgPort, String database, String user, String password) {
@@ -173,6 +176,26 @@ public final class PayaraDomain implements AutoCloseable {
         Map.of("AS_ADMIN_ALIASPASSWORD", password),
         "create-password-alias",
         "pghs-catalogue-password");
+    String props =
+        "serverName=127.0.0.1:portNumber="
+            + pgPort
+            + ":databaseName="
+            + database
+            + ":user="
+            + user
+            + ":password=${ALIAS=pghs-catalogue-password}";
+    createPool("pghs-pool", "jdbc/pghs", props + ":applicationName=pg_hardstorage-server");
+    createPool(
+        "pghs-batch-pool", "jdbc/pghs-batch", props + ":applicationName=pg_hardstorage-batch");
+    asadmin(
+        "set-batch-runtime-configuration",
+        "--datasourcelookupname",
+        "jdbc/pghs-batch",
+        "--schemaname",
+        "jbatch");
+  }
+
+  private void createPool(String pool, String jndiName, String properties) {
     asadmin(
         "create-jdbc-connection-pool",
         "--datasourceclassname",
@@ -187,18 +210,10 @@ public final class PayaraDomain implements AutoCloseable {
         "--validationmethod",
         "auto-commit",
         "--property",
-        "serverName=127.0.0.1:portNumber="
-            + pgPort
-            + ":databaseName="
-            + database
-            + ":user="
-            + user
-            + ":password=${ALIAS=pghs-catalogue-password}"
-            + ":applicationName=pg_hardstorage-server",
-        "pghs-pool");
-    asadmin("create-jdbc-resource", "--connectionpoolid", "pghs-pool", "jdbc/pghs");
-    asadmin("ping-connection-pool", "pghs-pool");
-    asadmin("set-batch-runtime-configuration", "--datasourcelookupname", "jdbc/pghs");
+        properties,
+        pool);
+    asadmin("create-jdbc-resource", "--connectionpoolid", pool, jndiName);
+    asadmin("ping-connection-pool", pool);
   }
 
   /** Creates a user in the {@code file} realm with the given groups (roles). */
@@ -222,6 +237,7 @@ public final class PayaraDomain implements AutoCloseable {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     Instant deadline = Instant.now().plus(limit);
     String last = "no answer";
+    Instant wrongSince = null;
     while (Instant.now().isBefore(deadline)) {
       try {
         HttpResponse<String> r =
@@ -234,6 +250,13 @@ public final class PayaraDomain implements AutoCloseable {
           return;
         }
         last = r.statusCode() + " " + r.body();
+        // 404 and 503 mean "not deployed or not ready yet"; anything else that persists is a bug
+        if (r.statusCode() != 404 && r.statusCode() != 503) {
+          wrongSince = wrongSince == null ? Instant.now() : wrongSince;
+          if (Duration.between(wrongSince, Instant.now()).toSeconds() > 30) {
+            break;
+          }
+        }
       } catch (IOException e) {
         last = e.toString();
       } catch (InterruptedException e) {

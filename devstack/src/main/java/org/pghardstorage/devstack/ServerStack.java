@@ -57,6 +57,7 @@ public final class ServerStack implements AutoCloseable {
       String appPassword = secret();
       catalogue.createRole("pghs_app", appPassword, false);
       catalogue.execute("postgres", "CREATE DATABASE pghs_catalogue OWNER pghs_app");
+      catalogue.execute("pghs_catalogue", "CREATE SCHEMA jbatch AUTHORIZATION pghs_app");
 
       domain = PayaraDomain.create(o.runDir().resolve("payara"), o.portBase(), o.heapMb());
       domain.start();

@@ -9,7 +9,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import org.pghardstorage.ejb.event.EventLog;
 
-/** Records a {@code system.selfcheck} event; its exit status carries the event id. */
+/** Records a {@code system.selfcheck} event; the job's exit status carries the event id. */
 @Named("selfCheckBatchlet")
 @Dependent
 public class SelfCheckBatchlet extends AbstractBatchlet {
@@ -30,6 +30,7 @@ public class SelfCheckBatchlet extends AbstractBatchlet {
             "info",
             actor == null || actor.isBlank() ? "system" : actor,
             "batch self-check execution " + job.getExecutionId());
+    job.setExitStatus("EVENT " + id);
     return "EVENT " + id;
   }
 }

@@ -32,7 +32,8 @@ class ServerSkeletonIT {
 
   @Test
   void metricsExposeApplicationGauges() {
-    HttpResponse<String> r = TestServer.send("GET", "/metrics?scope=application", null, null);
+    HttpResponse<String> r =
+        TestServer.send("GET", "/metrics?scope=application", null, null, "text/plain");
 
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     assertThat(r.body())

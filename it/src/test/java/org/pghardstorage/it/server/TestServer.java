@@ -51,6 +51,12 @@ public final class TestServer {
   /** Sends a request, optionally as {@code user}. */
   public static HttpResponse<String> send(
       String method, String path, ServerStack.User user, String jsonBody) {
+    return send(method, path, user, jsonBody, "application/json");
+  }
+
+  /** Sends a request with an explicit {@code Accept} header. */
+  public static HttpResponse<String> send(
+      String method, String path, ServerStack.User user, String jsonBody, String accept) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(get().baseUrl() + path)).timeout(Duration.ofMinutes(2));
     if (user != null) {
@@ -59,7 +65,7 @@ public final class TestServer {
           "Authorization",
           "Basic " + Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8)));
     }
-    b.header("Accept", "application/json");
+    b.header("Accept", accept);
     if (jsonBody != null) {
       b.header("Content-Type", "application/json");
       b.method(method, HttpRequest.BodyPublishers.ofString(jsonBody));

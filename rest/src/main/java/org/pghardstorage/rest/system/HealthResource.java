@@ -1,6 +1,7 @@
 package org.pghardstorage.rest.system;
 
 import jakarta.ejb.EJB;
+import jakarta.enterprise.context.RequestScoped;
 import jakarta.servlet.ServletContext;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -13,6 +14,7 @@ import org.pghardstorage.ejb.system.SystemService;
 import org.pghardstorage.rest.security.Public;
 
 /** {@code GET /api/v1/health}: server, catalogue and version; 503 when the catalogue is down. */
+@RequestScoped
 @Path("health")
 public class HealthResource {
   @EJB private SystemService system;

@@ -2,6 +2,7 @@ package org.pghardstorage.rest.system;
 
 import jakarta.batch.runtime.JobExecution;
 import jakarta.ejb.EJB;
+import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -23,6 +24,7 @@ import org.pghardstorage.rest.security.Requires;
 import org.pghardstorage.rest.security.Role;
 
 /** Self-checks of the server: the batch runtime, the managed executor, and the event trail. */
+@RequestScoped
 @Path("system")
 @Produces(MediaType.APPLICATION_JSON)
 public class SystemResource {
