@@ -124,6 +124,26 @@ final class ChunkIndex {
     }
   }
 
+  /** The winning entries located in {@code pack}, in entry order. */
+  List<PackEntry> entriesOf(PackId pack) {
+    lock.readLock().lock();
+    try {
+      Integer number = packNumbers.get(pack);
+      List<PackEntry> out = new ArrayList<>();
+      if (number == null) {
+        return out;
+      }
+      for (int e = 0; e < size; e++) {
+        if (packNo[e] == number) {
+          out.add(new PackEntry(ChunkId.of(ids, e * ID), offsets[e], lengths[e], rawLengths[e]));
+        }
+      }
+      return out;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   /** Calls {@code consumer} with every pack that has at least one winning entry. */
   void forEachPack(Consumer<PackId> consumer) {
     lock.readLock().lock();
