@@ -199,7 +199,13 @@ public final class BackupWriter implements AutoCloseable {
     synchronized (packLock) {
       requireOpen();
       if (!inFlight.add(id)) {
-        return; // another thread stored it meanwhile
+        return; // another thread is storing it
+      }
+      if (ctx.index().contains(id)) {
+        // Another thread's pack with this chunk was uploaded since our check: uploads index a pack
+        // before clearing its chunks from inFlight, so one of the two checks always sees it.
+        inFlight.remove(id);
+        return;
       }
       pack.add(id, sealed, chunk.length);
       chunksNew.increment();
