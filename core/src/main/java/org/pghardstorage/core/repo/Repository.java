@@ -280,6 +280,11 @@ public final class Repository implements AutoCloseable {
     }
   }
 
+  /** The shared parts, for tests in this package. */
+  RepoContext context() {
+    return ctx;
+  }
+
   private void requireOpen() {
     if (closed.get()) {
       throw new IllegalStateException("repository " + ctx.where() + " is closed");
