@@ -40,18 +40,8 @@ final class GarbageFinder {
     Set<ChunkId> unindexed = new HashSet<>();
     for (Deployment d : catalog.deployments()) {
       for (BackupId id : catalog.list(d)) {
-        Optional<BackupManifest> manifest = catalog.read(d, id);
-        manifest.ifPresent(
-            m ->
-                m.chunkRefs()
-                    .map(ChunkRef::id)
-                    .distinct()
-                    .forEach(
-                        c ->
-                            ctx.index()
-                                .find(c)
-                                .ifPresentOrElse(
-                                    loc -> referenced.add(loc.pack()), () -> unindexed.add(c))));
+        // Empty if deleted between list and read: then it references nothing.
+        catalog.read(d, id).ifPresent(m -> addReferences(m, referenced, unindexed));
       }
     }
     Set<PackId> unreferenced = new HashSet<>(listPacks());
@@ -63,5 +53,21 @@ final class GarbageFinder {
       }
     }
     return new GarbageReport(referenced, unreferenced, unreferencedIndexes, unindexed);
+  }
+
+  private void addReferences(BackupManifest m, Set<PackId> referenced, Set<ChunkId> unindexed) {
+    Set<ChunkId> seen = new HashSet<>();
+    m.chunkRefs()
+        .map(ChunkRef::id)
+        .filter(seen::add)
+        .forEach(
+            c -> {
+              Optional<ChunkLocation> loc = ctx.index().find(c);
+              if (loc.isPresent()) {
+                referenced.add(loc.get().pack());
+              } else {
+                unindexed.add(c);
+              }
+            });
   }
 }

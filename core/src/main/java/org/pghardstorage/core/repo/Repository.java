@@ -12,6 +12,7 @@ import org.pghardstorage.core.chunk.PageAlignedChunker;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.repo.manifest.BackupManifest;
+import org.pghardstorage.core.storage.ObjectInfo;
 import org.pghardstorage.core.storage.ObjectKey;
 import org.pghardstorage.core.storage.ObjectNotFoundException;
 import org.pghardstorage.core.storage.ObjectStore;
@@ -76,12 +77,10 @@ public final class Repository implements AutoCloseable {
       throw RepositoryErrors.alreadyExists(where);
     }
     for (String prefix : List.of(IndexStore.PREFIX, BackupCatalog.PREFIX, "data/")) {
-      store.list(prefix).stream()
-          .findFirst()
-          .ifPresent(
-              o -> {
-                throw RepositoryErrors.notEmpty(where, o.key().value());
-              });
+      List<ObjectInfo> found = store.list(prefix);
+      if (!found.isEmpty()) {
+        throw RepositoryErrors.notEmpty(where, found.get(0).key().value());
+      }
     }
     SecureRandom random = new SecureRandom();
     byte[] id = new byte[16];
@@ -156,7 +155,10 @@ public final class Repository implements AutoCloseable {
     return catalog.list(deployment);
   }
 
-  /** Deployments with backups or WAL, sorted by name. */
+  /**
+   * Deployments with backups or WAL, sorted by name. Lists every object under {@code backups/} and
+   * {@code wal/}, so its cost grows with the WAL archive.
+   */
   public List<Deployment> listDeployments() {
     requireOpen();
     return catalog.deployments();
