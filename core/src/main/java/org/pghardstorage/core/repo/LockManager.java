@@ -179,8 +179,14 @@ final class LockManager implements AutoCloseable {
     store.delete(key(lock.id()));
   }
 
+  /**
+   * Whether a lock we hold must be considered lost. One heartbeat interval earlier than others may
+   * judge it stale: that margin absorbs clock skew between hosts, and a refresh that races with its
+   * removal.
+   */
   boolean isExpired(Instant lastRefresh) {
-    return Duration.between(lastRefresh, clock.instant()).compareTo(staleAfter) > 0;
+    return Duration.between(lastRefresh, clock.instant()).compareTo(staleAfter.minus(heartbeat))
+        > 0;
   }
 
   /** Releases every lock still held and stops the heartbeat thread. */
