@@ -1,7 +1,15 @@
 package org.pghardstorage.cli;
 
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.pghardstorage.cli.output.OutputFormat;
+import org.pghardstorage.cli.output.Printer;
 import org.pghardstorage.core.Version;
+import org.pghardstorage.core.error.ExitCode;
+import org.pghardstorage.core.error.HardstorageException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,12 +19,41 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
     description = "PostgreSQL backup and point-in-time recovery over the replication protocol.",
-    subcommands = {Main.VersionCommand.class})
+    subcommands = {VersionCommand.class})
 public final class Main implements Callable<Integer> {
 
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line with the given streams and returns the exit status. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = commandLine();
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setParameterExceptionHandler(
+        (ex, a) -> {
+          Printer p =
+              new Printer(
+                  formatFromArgs(a), out, err, commandName(ex.getCommandLine()), Clock.systemUTC());
+          p.error(
+              new HardstorageException(
+                  "usage.invalid",
+                  ExitCode.USAGE,
+                  ex.getMessage(),
+                  "see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'"),
+              false);
+          return ExitCode.USAGE.code();
+        });
+    return cli.execute(args);
+  }
+
+  /** The configured command tree (also used to generate the reference pages). */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    return cli;
   }
 
   @Override
@@ -25,20 +62,30 @@ public final class Main implements Callable<Integer> {
     return 0;
   }
 
-  /** {@code pg_hardstorage version}. */
-  @Command(name = "version", description = "Print the version of pg_hardstorage and Java.")
-  static final class VersionCommand implements Callable<Integer> {
-    @Override
-    public Integer call() {
-      System.out.println("pg_hardstorage " + Version.current());
-      System.out.println(
-          "Java "
-              + System.getProperty("java.version")
-              + " ("
-              + System.getProperty("java.vendor")
-              + ")");
-      return 0;
+  private static String commandName(CommandLine cl) {
+    String q = cl.getCommandSpec().qualifiedName(" ");
+    int space = q.indexOf(' ');
+    return space < 0 ? "" : q.substring(space + 1);
+  }
+
+  /** The --output value when parsing failed before picocli could bind it. */
+  static OutputFormat formatFromArgs(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      String v = null;
+      if ((a.equals("-o") || a.equals("--output")) && i + 1 < args.length) {
+        v = args[i + 1];
+      } else if (a.startsWith("--output=")) {
+        v = a.substring("--output=".length());
+      }
+      if (v != null) {
+        String wanted = v.toUpperCase(Locale.ROOT);
+        if (Arrays.stream(OutputFormat.values()).anyMatch(f -> f.name().equals(wanted))) {
+          return OutputFormat.valueOf(wanted);
+        }
+      }
     }
+    return OutputFormat.defaultFor(System.console() != null);
   }
 
   /** Supplies {@code --version}. */

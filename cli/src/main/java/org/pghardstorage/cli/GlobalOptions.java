@@ -1,0 +1,32 @@
+package org.pghardstorage.cli;
+
+import org.pghardstorage.cli.output.OutputFormat;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** Options every command takes. */
+public final class GlobalOptions {
+  @Option(
+      names = {"-o", "--output"},
+      scope = ScopeType.INHERIT,
+      paramLabel = "FORMAT",
+      description =
+          "text, json, ndjson, yaml, table or csv (default: text on a terminal, json otherwise).")
+  OutputFormat output;
+
+  @Option(
+      names = "--debug",
+      scope = ScopeType.INHERIT,
+      description = "Print stack traces and protocol details on errors.")
+  boolean debug;
+
+  /** The chosen format, or the default for where output goes. */
+  public OutputFormat format() {
+    return output != null ? output : OutputFormat.defaultFor(System.console() != null);
+  }
+
+  /** Whether --debug is on. */
+  public boolean debug() {
+    return debug;
+  }
+}
