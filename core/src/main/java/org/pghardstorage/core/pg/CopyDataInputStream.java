@@ -1,6 +1,7 @@
 package org.pghardstorage.core.pg;
 
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -9,31 +10,44 @@ import java.util.function.Supplier;
  * Server errors propagate as the unchecked {@link PgServerException}.
  */
 final class CopyDataInputStream extends InputStream {
-  private final Supplier<Optional<byte[]>> source;
-  private byte[] current = new byte[0];
-  private int position;
+  private final Supplier<Optional<ByteBuffer>> source;
+  private ByteBuffer current = ByteBuffer.allocate(0);
   private boolean eof;
 
-  CopyDataInputStream(Supplier<Optional<byte[]>> source) {
+  private CopyDataInputStream(Supplier<Optional<ByteBuffer>> source) {
     this.source = source;
   }
 
+  /** A stream over whole CopyData payloads. */
+  static CopyDataInputStream ofArrays(Supplier<Optional<byte[]>> source) {
+    return new CopyDataInputStream(() -> source.get().map(ByteBuffer::wrap));
+  }
+
+  /** A stream over parts of CopyData payloads (e.g. without a sub-message type byte). */
+  static CopyDataInputStream ofBuffers(Supplier<Optional<ByteBuffer>> source) {
+    return new CopyDataInputStream(source);
+  }
+
   private boolean fill() {
-    while (!eof && position >= current.length) {
-      Optional<byte[]> next = source.get();
+    while (!eof && !current.hasRemaining()) {
+      Optional<ByteBuffer> next = source.get();
       if (next.isEmpty()) {
         eof = true;
       } else {
         current = next.get();
-        position = 0;
       }
     }
     return !eof;
   }
 
+  /** Whether the end of the data has been reached. */
+  boolean isAtEnd() {
+    return eof;
+  }
+
   @Override
   public int read() {
-    return fill() ? current[position++] & 0xFF : -1;
+    return fill() ? current.get() & 0xFF : -1;
   }
 
   @Override
@@ -45,14 +59,13 @@ final class CopyDataInputStream extends InputStream {
     if (!fill()) {
       return -1;
     }
-    int n = Math.min(len, current.length - position);
-    System.arraycopy(current, position, b, off, n);
-    position += n;
+    int n = Math.min(len, current.remaining());
+    current.get(b, off, n);
     return n;
   }
 
   @Override
   public int available() {
-    return eof ? 0 : current.length - position;
+    return eof ? 0 : current.remaining();
   }
 }

@@ -55,7 +55,7 @@ public final class CopyOutStream implements AutoCloseable {
 
   /** The remaining copy data as one byte stream. Reading it to EOF ends the copy. */
   public InputStream asInputStream() {
-    return new CopyDataInputStream(this::next);
+    return CopyDataInputStream.ofArrays(this::next);
   }
 
   /**

@@ -313,6 +313,16 @@ public final class PgConnection implements AutoCloseable {
       }
       return Optional.empty();
     }
+    if (m.type() == BackendMessage.COMMAND_COMPLETE && state == State.COPY_BOTH) {
+      // A walsender that is shutting down ends streaming with CommandComplete and exits, without
+      // CopyDone (WalSndDone): report that as the server going away.
+      abandon();
+      throw new HardstorageException(
+          "pg.server_shutdown",
+          ExitCode.UNREACHABLE,
+          "PostgreSQL at " + endpoint.display() + " ended replication because it is shutting down",
+          "reconnect once the server is back");
+    }
     throw fail(m, "during COPY");
   }
 
