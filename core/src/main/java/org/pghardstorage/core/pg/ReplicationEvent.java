@@ -17,6 +17,22 @@ public sealed interface ReplicationEvent
    */
   record XLogData(Lsn walStart, Lsn walEnd, Instant sendTime, ByteBuffer payload)
       implements ReplicationEvent {
+    /** Keeps a read-only view so callers cannot change what others read. */
+    public XLogData {
+      payload = payload.asReadOnlyBuffer();
+    }
+
+    /** A fresh read-only view of the WAL bytes: reading it never disturbs another caller's. */
+    @Override
+    public ByteBuffer payload() {
+      return payload.duplicate();
+    }
+
+    /** The number of WAL bytes. */
+    public int length() {
+      return payload.remaining();
+    }
+
     /** The LSN just past this payload. */
     public Lsn walEndOfPayload() {
       return walStart.plus(payload.remaining());
