@@ -14,7 +14,11 @@ final class SqlStates {
 
   static Classification classify(Map<Character, String> fields, String user) {
     String state = fields.getOrDefault('C', "");
-    String message = fields.getOrDefault('M', "").toLowerCase(Locale.ROOT);
+    // PostgreSQL 15 says "must be superuser or replication role to start walsender", 16+ says
+    // "permission denied to start WAL sender" with the REPLICATION hint in DETAIL: look at both.
+    String message =
+        (fields.getOrDefault('M', "") + " " + fields.getOrDefault('D', ""))
+            .toLowerCase(Locale.ROOT);
     return switch (state) {
       case "28P01" ->
           of(
@@ -35,7 +39,9 @@ final class SqlStates {
           of(
               "pg.permission_denied",
               ExitCode.AUTHENTICATION,
-              message.contains("replication") || message.contains("walsender")
+              message.contains("replication")
+                      || message.contains("walsender")
+                      || message.contains("wal sender")
                   ? "grant the role replication rights: ALTER ROLE \"" + user + "\" REPLICATION"
                   : "grant role \"" + user + "\" the privilege named in the message");
       case "3D000" ->

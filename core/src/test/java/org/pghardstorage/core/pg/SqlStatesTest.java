@@ -44,6 +44,15 @@ class SqlStatesTest {
     assertThat(noReplication.suggestion())
         .contains("grant the role replication rights: ALTER ROLE \"bob\" REPLICATION");
 
+    PgServerException pg16 =
+        PgServerException.of(
+            Map.of(
+                'C', "42501",
+                'M', "permission denied to start WAL sender",
+                'D', "Only roles with the REPLICATION attribute may start a WAL sender process."),
+            "bob");
+    assertThat(pg16.suggestion().orElseThrow()).contains("ALTER ROLE \"bob\" REPLICATION");
+
     PgServerException walSenders =
         PgServerException.of(
             Map.of(
