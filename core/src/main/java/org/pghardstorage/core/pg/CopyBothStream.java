@@ -85,10 +85,13 @@ public final class CopyBothStream implements AutoCloseable {
     return results;
   }
 
-  /** Ends the copy as {@link #endCopy()} does, if the connection is still usable. */
+  /**
+   * Ends the copy as {@link #endCopy()} does if it is still running; does nothing after the end or
+   * after an error (which already ended it).
+   */
   @Override
   public void close() {
-    if (results == null && connection.isUsable()) {
+    if (results == null && connection.inCopy()) {
       endCopy();
     }
   }

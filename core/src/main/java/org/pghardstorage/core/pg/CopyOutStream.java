@@ -64,8 +64,8 @@ public final class CopyOutStream implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (results != null || !connection.isUsable()) {
-      return;
+    if (results != null || !connection.inCopy()) {
+      return; // finished, or an error already ended the copy
     }
     connection.cancel();
     try {

@@ -331,6 +331,11 @@ public final class PgConnection implements AutoCloseable {
     return state == State.COPY_BOTH && copyServerOpen || state == State.COPY_OUT;
   }
 
+  /** Whether a COPY OUT or COPY BOTH is in progress. */
+  boolean inCopy() {
+    return (state == State.COPY_OUT || state == State.COPY_BOTH) && !pump.io().isBroken();
+  }
+
   /** Whether we may still send CopyData. */
   boolean copyClientOpen() {
     return state == State.COPY_BOTH && copyClientOpen;
