@@ -1,10 +1,6 @@
 package org.pghardstorage.core.pg;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +41,7 @@ public final class PgConnection implements AutoCloseable {
   private final ReplicationMode replicationMode;
   private volatile int backendPid;
   private volatile byte[] cancelKey = new byte[0];
+  private String authenticationMethod = "";
   private State state = State.IDLE;
   private boolean copyClientOpen;
   private boolean copyServerOpen;
@@ -87,6 +84,7 @@ public final class PgConnection implements AutoCloseable {
         new StartupHandshake(pump, transport.tlsSession(), user, passwords).run(parameters);
     backendPid = r.backendPid();
     cancelKey = r.cancelKey();
+    authenticationMethod = r.authenticationMethod();
   }
 
   // ---- information ----------------------------------------------------------------------------
@@ -99,6 +97,14 @@ public final class PgConnection implements AutoCloseable {
   /** The role this session authenticated as. */
   public String user() {
     return user;
+  }
+
+  /**
+   * How the server authenticated us: {@code trust} (no password asked), {@code password}, {@code
+   * md5}, {@code SCRAM-SHA-256} or {@code SCRAM-SHA-256-PLUS} (channel-bound to the TLS session).
+   */
+  public String authenticationMethod() {
+    return authenticationMethod;
   }
 
   /** The kind of session. */
@@ -402,21 +408,7 @@ public final class PgConnection implements AutoCloseable {
     InetSocketAddress address =
         cancelAddress.orElseThrow(
             () -> new IllegalStateException("this connection has no cancel address"));
-    byte[] request = FrontendMessages.cancelRequest(backendPid, cancelKey);
-    try (Socket socket = new Socket()) {
-      int timeout = (int) Math.min(cancelConnectTimeout.toMillis(), Integer.MAX_VALUE);
-      socket.connect(address, timeout);
-      socket.setSoTimeout(timeout == 0 ? 30_000 : timeout);
-      OutputStream out = socket.getOutputStream();
-      out.write(request);
-      out.flush();
-      InputStream in = socket.getInputStream();
-      while (in.read() >= 0) {
-        // the server sends nothing; reading to EOF just waits for it to process the request
-      }
-    } catch (IOException e) {
-      throw PgErrors.unreachable(endpoint.display(), "cancel request failed: " + e.getMessage(), e);
-    }
+    CancelRequest.send(address, cancelConnectTimeout, backendPid, cancelKey, endpoint.display());
   }
 
   /** Closes the connection without any further exchange: used when its state is unknown. */

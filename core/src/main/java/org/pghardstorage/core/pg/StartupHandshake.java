@@ -37,7 +37,7 @@ final class StartupHandshake {
   }
 
   /** What the startup phase tells us. */
-  record Result(int backendPid, byte[] cancelKey) {}
+  record Result(int backendPid, byte[] cancelKey, String authenticationMethod) {}
 
   private static final int AUTH_OK = 0;
   private static final int AUTH_CLEARTEXT = 3;
@@ -52,6 +52,7 @@ final class StartupHandshake {
   private final PasswordSource passwords;
   private ScramClient scram;
   private boolean scramVerified;
+  private String method = "trust";
 
   StartupHandshake(
       MessagePump pump, Optional<SSLSession> tls, String user, PasswordSource passwords) {
@@ -79,7 +80,7 @@ final class StartupHandshake {
                 pump.io().peer());
         case BackendMessage.READY_FOR_QUERY -> {
           pump.readyForQuery(m);
-          return new Result(pid, key);
+          return new Result(pid, key, method);
         }
         case BackendMessage.ERROR_RESPONSE -> throw pump.serverError(m);
         default -> throw pump.unexpected(m, "during startup");
@@ -96,9 +97,12 @@ final class StartupHandshake {
           throw pump.protocolError("server skipped the SCRAM server signature");
         }
       }
-      case AUTH_CLEARTEXT ->
-          pump.io().send(FrontendMessages.password(password().getBytes(StandardCharsets.UTF_8)));
+      case AUTH_CLEARTEXT -> {
+        method = "password";
+        pump.io().send(FrontendMessages.password(password().getBytes(StandardCharsets.UTF_8)));
+      }
       case AUTH_MD5 -> {
+        method = "md5";
         byte[] salt = pump.decode(() -> m.bytes(4));
         pump.io().send(FrontendMessages.password(md5(password(), user, salt)));
       }
@@ -177,6 +181,7 @@ final class StartupHandshake {
     binding.ifPresent(data -> builder.channelBinding(TlsServerEndpoint.TLS_SERVER_END_POINT, data));
     scram = builder.build();
     String mechanism = scram.getScramMechanism().getName();
+    method = mechanism;
     LOG.debug("authenticating to {} with {}", pump.io().peer(), mechanism);
     pump.io()
         .send(

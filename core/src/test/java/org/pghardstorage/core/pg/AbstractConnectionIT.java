@@ -46,6 +46,7 @@ abstract class AbstractConnectionIT {
     try (PgConnection c =
         PgConnection.open(pg.superuser("sslmode=disable"), ConnectOptions.sql())) {
       assertThat(c.tlsSession()).isEmpty();
+      assertThat(c.authenticationMethod()).isEqualTo("SCRAM-SHA-256");
       assertThat(c.serverVersionNum() / 10000).isEqualTo(major());
       String num = c.querySingle("SHOW server_version_num").singleRow().getString(0);
       assertThat(c.serverVersionNum()).isEqualTo(Integer.parseInt(num));
@@ -74,6 +75,7 @@ abstract class AbstractConnectionIT {
         PgConnection.open(
             pg.connInfo("pwuser", "pw-pw", "sslmode=disable"), ConnectOptions.replication())) {
       assertThat(new ReplicationConnection(c).identifySystem().dbname()).contains("postgres");
+      assertThat(c.authenticationMethod()).isEqualTo("password");
     }
   }
 
@@ -157,6 +159,8 @@ abstract class AbstractConnectionIT {
         }) {
       try (PgConnection c = PgConnection.open(pg.rep(extra), ConnectOptions.replication())) {
         assertThat(c.tlsSession()).as(extra).isPresent();
+        // the server verified our tls-server-end-point binding, so no TLS proxy sits in between
+        assertThat(c.authenticationMethod()).isEqualTo("SCRAM-SHA-256-PLUS");
         assertThat(
                 c.querySingle("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
                     .singleRow()
