@@ -198,6 +198,61 @@ abstract class AbstractConnectionIT {
   }
 
   @Test
+  void allowAndPreferRetryLikeLibpq() {
+    try (PgConnection c =
+        PgConnection.open(
+            pg.connInfo("sslonly", "ssl-pw", "sslmode=allow"), ConnectOptions.sql())) {
+      assertThat(c.tlsSession()).as("allow retries with TLS after a plain refusal").isPresent();
+    }
+    assertThatThrownBy(
+            () ->
+                PgConnection.open(
+                    pg.connInfo("sslonly", "ssl-pw", "sslmode=disable"), ConnectOptions.sql()))
+        .isInstanceOfSatisfying(
+            PgServerException.class,
+            e -> {
+              assertThat(e.sqlState()).isEqualTo("28000");
+              assertThat(e.suggestion().orElseThrow()).contains("pg_hba.conf");
+            });
+    try (PgConnection c =
+        PgConnection.open(
+            pg.connInfo("plainonly", "plain-pw", "sslmode=prefer"), ConnectOptions.sql())) {
+      assertThat(c.tlsSession()).as("prefer retries without TLS after a TLS refusal").isEmpty();
+    }
+    assertThatThrownBy(
+            () ->
+                PgConnection.open(
+                    pg.connInfo("plainonly", "plain-pw", "sslmode=require"), ConnectOptions.sql()))
+        .isInstanceOfSatisfying(
+            PgServerException.class, e -> assertThat(e.sqlState()).isEqualTo("28000"));
+  }
+
+  @Test
+  void clientCertificateAuthentication() {
+    TestPki.Issued client = pg.pki.issue("certuser", "CN=certuser", null);
+    ConnInfo ci =
+        pg.connInfo(
+            "certuser",
+            null,
+            "sslmode=verify-full sslrootcert="
+                + pg.pki.caCert()
+                + " sslcert="
+                + client.certFile()
+                + " sslkey="
+                + client.keyFile());
+    try (PgConnection c = PgConnection.open(ci, ConnectOptions.replication())) {
+      assertThat(c.querySingle("SELECT current_user").singleRow().getString(0))
+          .isEqualTo("certuser");
+      assertThat(c.authenticationMethod()).isEqualTo("trust");
+    }
+    ConnInfo missing = pg.connInfo("certuser", null, "sslmode=require sslcert=/nonexistent.crt");
+    assertThatThrownBy(() -> PgConnection.open(missing, ConnectOptions.sql()))
+        .isInstanceOfSatisfying(
+            HardstorageException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+        .hasMessageContaining("/nonexistent.crt");
+  }
+
+  @Test
   void cancelStopsARunningQueryFromAnotherThread() throws Exception {
     ExecutorService pool = Executors.newSingleThreadExecutor(r -> new Thread(r, "it-canceller"));
     try (PgConnection c =

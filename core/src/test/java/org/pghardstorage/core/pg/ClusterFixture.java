@@ -49,6 +49,7 @@ final class ClusterFixture implements AutoCloseable {
               .setting("ssl", "on")
               .setting("ssl_cert_file", "'" + server.certFile() + "'")
               .setting("ssl_key_file", "'" + server.keyFile() + "'")
+              .setting("ssl_ca_file", "'" + pki.caCert() + "'")
               .start();
       ClusterFixture f = new ClusterFixture(cluster, dir, home, pki, other);
       f.configureRoles();
@@ -62,6 +63,9 @@ final class ClusterFixture implements AutoCloseable {
     cluster.createRole("rep", REP_PASSWORD, true);
     cluster.createRole("norep", "norep-pw", false);
     cluster.createRole("pwuser", "pw-pw", true);
+    cluster.createRole("sslonly", "ssl-pw", true);
+    cluster.createRole("plainonly", "plain-pw", true);
+    cluster.createRole("certuser", "unused-pw", true);
     cluster.execute(
         "postgres",
         "SET password_encryption = 'md5'",
@@ -70,7 +74,10 @@ final class ClusterFixture implements AutoCloseable {
     String lines =
         "host all md5user 127.0.0.1/32 md5\n"
             + "host all pwuser 127.0.0.1/32 password\n"
-            + "host replication md5user 127.0.0.1/32 md5\n";
+            + "host replication md5user 127.0.0.1/32 md5\n"
+            + "hostnossl all sslonly 127.0.0.1/32 reject\n"
+            + "hostssl all plainonly 127.0.0.1/32 reject\n"
+            + "hostssl all certuser 127.0.0.1/32 cert\n";
     Files.writeString(hba, lines + Files.readString(hba));
     cluster.execute("postgres", "SELECT pg_reload_conf()");
   }
