@@ -192,7 +192,7 @@ public final class PgConnection implements AutoCloseable {
       throw new HardstorageException(
           "pg.unexpected_result",
           ExitCode.ERROR,
-          "expected one result but got " + results.size() + " for: " + abbreviate(sql),
+          "expected one result but got " + results.size() + " for: " + commandName(sql),
           null);
     }
     return results.get(0);
@@ -230,7 +230,7 @@ public final class PgConnection implements AutoCloseable {
         "expected "
             + BackendMessage.describe(type)
             + " copy response to: "
-            + abbreviate(sql)
+            + commandName(sql)
             + ", got "
             + r);
   }
@@ -440,8 +440,17 @@ public final class PgConnection implements AutoCloseable {
     transport.close();
   }
 
-  static String abbreviate(String sql) {
-    return sql.length() <= 200 ? sql : sql.substring(0, 200) + "…";
+  /**
+   * The first word of a statement, for error messages: statement text may hold secrets (ALTER ROLE
+   * … PASSWORD), so it never goes into a message whole.
+   */
+  static String commandName(String sql) {
+    String trimmed = sql.strip();
+    int end = 0;
+    while (end < trimmed.length() && Character.isLetter(trimmed.charAt(end))) {
+      end++;
+    }
+    return end == 0 ? "(statement)" : trimmed.substring(0, end).toUpperCase(java.util.Locale.ROOT);
   }
 
   @Override

@@ -6,22 +6,22 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class HostnameMatcherTest {
-  @TempDir static Path dir;
   static X509Certificate withSans;
   static X509Certificate cnOnly;
   static X509Certificate ipSanAndCn;
 
   @BeforeAll
-  static void issue() {
-    TestPki pki = TestPki.create(dir, "Test CA");
-    withSans =
-        pki.issue("sans", "CN=ignored.example.com", "dns:db.example.com,dns:*.wild.example.com")
-            .certificate();
-    cnOnly = pki.issue("cn", "CN=Db.Example.COM", null).certificate();
-    ipSanAndCn = pki.issue("ip", "CN=127.0.0.1", "ip:127.0.0.1,ip:::1").certificate();
+  static void load() throws Exception {
+    withSans = load("sans.crt");
+    cnOnly = load("cn.crt");
+    ipSanAndCn = load("ip.crt");
+  }
+
+  private static X509Certificate load(String name) throws Exception {
+    Path file = Path.of(HostnameMatcherTest.class.getResource("tls/" + name).toURI());
+    return PemFiles.certificates(file, "test").get(0);
   }
 
   @Test
