@@ -80,6 +80,29 @@ public final class PgCluster implements AutoCloseable {
     return c;
   }
 
+  /**
+   * Stops a cluster started by another process, given its data directory. Idempotent: a cluster
+   * that is not running is fine.
+   */
+  public static void stopDataDir(int major, Path dataDir) {
+    if (!Files.exists(dataDir.resolve("postmaster.pid"))) {
+      return;
+    }
+    PgDistribution dist = PgDistribution.of(major);
+    List<String> cmd =
+        List.of(
+            dist.bin("pg_ctl").toString(),
+            "-D",
+            dataDir.toString(),
+            "-m",
+            "fast",
+            "-w",
+            "-t",
+            "60",
+            "stop");
+    Cmd.run(OsUser.service().wrap(cmd), null, Map.of(), Duration.ofMinutes(2));
+  }
+
   /** Server major version. */
   public int major() {
     return dist.major();

@@ -6,11 +6,17 @@ import java.util.regex.Pattern;
 /**
  * The name of one object in an {@link ObjectStore}: a relative, slash-separated path such as {@code
  * data/3f/3fa9…}. Keys are portable across every backend: segments use only {@code [A-Za-z0-9._-]},
- * never start with a dot, and are never {@code .} or {@code ..}. Keys are compared byte-wise.
+ * never start with a dot, are never {@code .} or {@code ..}, and are at most {@value
+ * #MAX_SEGMENT_LENGTH} characters (the file name limit of common filesystems). Keys are compared
+ * byte-wise. Filesystem backends on case-insensitive filesystems cannot hold two keys that differ
+ * only in case; the repository format uses lower-case names.
  */
 public final class ObjectKey implements Comparable<ObjectKey> {
   /** Longest key we accept; S3 allows 1024 bytes, and backends may add a prefix. */
   public static final int MAX_LENGTH = 900;
+
+  /** Longest segment we accept: {@code NAME_MAX} on Linux filesystems. */
+  public static final int MAX_SEGMENT_LENGTH = 255;
 
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
 
@@ -27,24 +33,48 @@ public final class ObjectKey implements Comparable<ObjectKey> {
    */
   public static ObjectKey of(String value) {
     Objects.requireNonNull(value, "key");
+    String problem = problem(value);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+    return new ObjectKey(value);
+  }
+
+  /**
+   * Whether {@code value} is a valid key. Backends use it to skip foreign files (a hierarchical
+   * store may hold names no key can have) without parsing by exception.
+   */
+  public static boolean isValid(String value) {
+    return value != null && problem(value) == null;
+  }
+
+  /** Why {@code value} is not a key, or {@code null} if it is one. */
+  private static String problem(String value) {
     if (value.isEmpty()) {
-      throw new IllegalArgumentException("object key must not be empty");
+      return "object key must not be empty";
     }
     if (value.length() > MAX_LENGTH) {
-      throw new IllegalArgumentException(
-          "object key is " + value.length() + " characters, longer than " + MAX_LENGTH);
+      return "object key is " + value.length() + " characters, longer than " + MAX_LENGTH;
     }
     for (String segment : value.split("/", -1)) {
       if (!SEGMENT.matcher(segment).matches()) {
-        throw new IllegalArgumentException(
-            "object key '"
-                + value
-                + "' has an invalid segment '"
-                + segment
-                + "': use [A-Za-z0-9._-], no leading dot, no empty segment");
+        return "object key '"
+            + value
+            + "' has an invalid segment '"
+            + segment
+            + "': use [A-Za-z0-9._-], no leading dot, no empty segment";
+      }
+      if (segment.length() > MAX_SEGMENT_LENGTH) {
+        return "object key '"
+            + value
+            + "' has a segment of "
+            + segment.length()
+            + " characters, longer than "
+            + MAX_SEGMENT_LENGTH
+            + ": split it with '/'";
       }
     }
-    return new ObjectKey(value);
+    return null;
   }
 
   /** Joins a prefix such as {@code data/ab} and a name; both are validated. */

@@ -14,11 +14,15 @@ public interface ObjectStoreProvider {
   Set<String> schemes();
 
   /**
-   * Opens a store. Does not create anything: a location that does not exist yet is created by the
-   * first write, and reachability problems surface as {@link StorageUnavailableException} from the
-   * first call that touches the backend.
+   * Opens a store. Does not create or contact anything. The store's root (bucket, container,
+   * directory) must already exist: creating it is the operator's job, because a backup tool that
+   * creates a missing root would silently write to the wrong disk when a volume is not mounted.
+   * Prefixes (or directories) below the root are created by the first write under them. A missing
+   * root, and any other reachability problem, surfaces as {@link StorageUnavailableException} from
+   * the first call that touches the backend.
    *
    * @throws IllegalArgumentException if the URL is malformed for this scheme, naming what is wrong
+   *     and the expected form
    */
   ObjectStore open(URI url);
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,13 +29,15 @@ public final class MemoryObjectStore implements ObjectStore {
   private final ConcurrentSkipListMap<ObjectKey, Entry> objects = new ConcurrentSkipListMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  /** An empty store named {@code name}, stamping objects with the system clock. */
   public MemoryObjectStore(String name) {
     this(name, Clock.systemUTC());
   }
 
+  /** An empty store named {@code name}, stamping objects with {@code clock}. */
   public MemoryObjectStore(String name, Clock clock) {
-    this.name = name;
-    this.clock = clock;
+    this.name = Objects.requireNonNull(name, "name");
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   @Override
@@ -56,8 +59,13 @@ public final class MemoryObjectStore implements ObjectStore {
 
   @Override
   public byte[] getRange(ObjectKey key, long offset, int length) {
+    if (offset < 0 || length < 0) {
+      throw new IllegalArgumentException(
+          "range offset and length must be >= 0, were " + offset + " and " + length);
+    }
     byte[] data = entry(key).data();
-    if (offset < 0 || length < 0 || offset + length > data.length) {
+    // compare without adding: offset + length can overflow a long
+    if (offset > data.length - (long) length) {
       throw new StorageException(
           "range ["
               + offset
@@ -69,6 +77,7 @@ public final class MemoryObjectStore implements ObjectStore {
               + data.length
               + " bytes in "
               + describe(),
+          "stat the object first and read at most up to its size",
           null);
     }
     return Arrays.copyOfRange(data, (int) offset, (int) offset + length);
@@ -85,6 +94,7 @@ public final class MemoryObjectStore implements ObjectStore {
 
   @Override
   public List<ObjectInfo> list(String prefix) {
+    Objects.requireNonNull(prefix, "prefix");
     checkOpen();
     List<ObjectInfo> out = new ArrayList<>();
     for (Map.Entry<ObjectKey, Entry> e : objects.entrySet()) {

@@ -1,8 +1,13 @@
 package org.pghardstorage.core.storage.memory;
 
 import java.net.URI;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.pghardstorage.core.storage.ObjectInfo;
+import org.pghardstorage.core.storage.ObjectKey;
 import org.pghardstorage.core.storage.ObjectStore;
 import org.pghardstorage.core.storage.ObjectStoreProvider;
 
@@ -21,55 +26,57 @@ public final class MemoryObjectStoreProvider implements ObjectStoreProvider {
 
   @Override
   public ObjectStore open(URI url) {
-    String name = url.getHost() != null ? url.getHost() : url.getSchemeSpecificPart();
+    // getAuthority, not getHost: a name such as my_repo is not a valid host name
+    String name = url.getAuthority();
     if (name == null || name.isBlank()) {
-      throw new IllegalArgumentException("memory:// needs a name, for example memory://test");
+      throw new IllegalArgumentException(
+          "memory URL '" + url + "' has no name; use memory://name, for example memory://test");
     }
     return new SharedView(STORES.computeIfAbsent(name, MemoryObjectStore::new));
   }
 
-  /** Closing one opened view must not close the shared store for the others. */
+  /** Closing one opened view must not close the shared store for the others, only this view. */
   private static final class SharedView implements ObjectStore {
     private final MemoryObjectStore store;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     SharedView(MemoryObjectStore store) {
       this.store = store;
     }
 
     @Override
-    public boolean putIfAbsent(org.pghardstorage.core.storage.ObjectKey key, byte[] data) {
-      return store.putIfAbsent(key, data);
+    public boolean putIfAbsent(ObjectKey key, byte[] data) {
+      return open().putIfAbsent(key, data);
     }
 
     @Override
-    public void put(org.pghardstorage.core.storage.ObjectKey key, byte[] data) {
-      store.put(key, data);
+    public void put(ObjectKey key, byte[] data) {
+      open().put(key, data);
     }
 
     @Override
-    public byte[] get(org.pghardstorage.core.storage.ObjectKey key) {
-      return store.get(key);
+    public byte[] get(ObjectKey key) {
+      return open().get(key);
     }
 
     @Override
-    public byte[] getRange(org.pghardstorage.core.storage.ObjectKey key, long offset, int length) {
-      return store.getRange(key, offset, length);
+    public byte[] getRange(ObjectKey key, long offset, int length) {
+      return open().getRange(key, offset, length);
     }
 
     @Override
-    public java.util.Optional<org.pghardstorage.core.storage.ObjectInfo> stat(
-        org.pghardstorage.core.storage.ObjectKey key) {
-      return store.stat(key);
+    public Optional<ObjectInfo> stat(ObjectKey key) {
+      return open().stat(key);
     }
 
     @Override
-    public java.util.List<org.pghardstorage.core.storage.ObjectInfo> list(String prefix) {
-      return store.list(prefix);
+    public List<ObjectInfo> list(String prefix) {
+      return open().list(prefix);
     }
 
     @Override
-    public void delete(org.pghardstorage.core.storage.ObjectKey key) {
-      store.delete(key);
+    public void delete(ObjectKey key) {
+      open().delete(key);
     }
 
     @Override
@@ -78,6 +85,15 @@ public final class MemoryObjectStoreProvider implements ObjectStoreProvider {
     }
 
     @Override
-    public void close() {}
+    public void close() {
+      closed.set(true);
+    }
+
+    private MemoryObjectStore open() {
+      if (closed.get()) {
+        throw new IllegalStateException(describe() + " is closed");
+      }
+      return store;
+    }
   }
 }

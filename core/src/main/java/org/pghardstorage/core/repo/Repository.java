@@ -1,0 +1,318 @@
+package org.pghardstorage.core.repo;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.pghardstorage.core.chunk.PageAlignedChunker;
+import org.pghardstorage.core.error.ExitCode;
+import org.pghardstorage.core.error.HardstorageException;
+import org.pghardstorage.core.repo.manifest.BackupManifest;
+import org.pghardstorage.core.storage.ObjectInfo;
+import org.pghardstorage.core.storage.ObjectKey;
+import org.pghardstorage.core.storage.ObjectNotFoundException;
+import org.pghardstorage.core.storage.ObjectStore;
+
+/**
+ * A pg_hardstorage repository, format 1 ({@code docs/explanation/repository-format.md}), on any
+ * {@link ObjectStore}. Create one with {@link #init}, open one with {@link #open}. At open, every
+ * index file is loaded into memory so that chunks already stored are never stored again.
+ *
+ * <p>Thread-safe. Closing releases locks this instance still holds and its threads, not the store:
+ * the caller owns the store.
+ *
+ * <p>Locking: {@link #newBackup} takes a shared lock itself. Other callers that write or read data
+ * (WAL archiving, restore) hold a {@linkplain #lock shared lock}; GC holds an exclusive one.
+ */
+public final class Repository implements AutoCloseable {
+  static final ObjectKey CONFIG = ObjectKey.of("config");
+
+  private final RepoContext ctx;
+  private final BackupCatalog catalog;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private Repository(
+      ObjectStore store, RepositoryConfig config, RepositoryKeys keys, OpenOptions open) {
+    ZstdCodec zstd = new ZstdCodec(config.compressionLevel());
+    BlobCodec blobs = new BlobCodec(keys.cipher(), zstd);
+    SealedObjectCodec objects = new SealedObjectCodec(blobs);
+    ChunkIndex index = new ChunkIndex();
+    this.ctx =
+        new RepoContext(
+            store,
+            config,
+            keys,
+            zstd,
+            blobs,
+            objects,
+            new PageAlignedChunker(config.chunker()),
+            index,
+            new IndexStore(store, objects, index),
+            new LockManager(store, open),
+            open);
+    this.catalog = new BackupCatalog(ctx);
+  }
+
+  /**
+   * Creates a repository with default runtime options; see {@link #init(ObjectStore,
+   * RepositoryOptions, OpenOptions)}.
+   */
+  public static Repository init(ObjectStore store, RepositoryOptions options) {
+    return init(store, options, OpenOptions.defaults());
+  }
+
+  /**
+   * Creates a repository: writes {@code config} with {@code putIfAbsent} and returns it open.
+   *
+   * @throws HardstorageException {@code repo.already_exists} or {@code repo.not_empty} (CONFLICT),
+   *     {@code repo.invalid_options} (USAGE)
+   */
+  public static Repository init(ObjectStore store, RepositoryOptions options, OpenOptions open) {
+    String where = store.describe();
+    if (store.stat(CONFIG).isPresent()) {
+      throw RepositoryErrors.alreadyExists(where);
+    }
+    for (String prefix : List.of(IndexStore.PREFIX, BackupCatalog.PREFIX, "data/")) {
+      List<ObjectInfo> found = store.list(prefix);
+      if (!found.isEmpty()) {
+        throw RepositoryErrors.notEmpty(where, found.get(0).key().value());
+      }
+    }
+    SecureRandom random = new SecureRandom();
+    byte[] id = new byte[16];
+    random.nextBytes(id);
+    String repositoryId = HexFormat.of().formatHex(id);
+    RepositoryConfig config = config(options, repositoryId, open);
+    RepositoryKeys.Created created = RepositoryKeys.create(options, repositoryId, random);
+    byte[] json =
+        ConfigJson.write(new ConfigJson.Stored(config, created.clearIdKey(), created.slots()));
+    if (!store.putIfAbsent(CONFIG, json)) {
+      throw RepositoryErrors.alreadyExists(where);
+    }
+    return new Repository(store, config, created.keys(), open);
+  }
+
+  /** Opens a repository with default runtime options (no key material). */
+  public static Repository open(ObjectStore store) {
+    return open(store, OpenOptions.defaults());
+  }
+
+  /**
+   * Opens a repository and loads its index.
+   *
+   * @throws HardstorageException {@code repo.not_found} (NOT_FOUND), {@code repo.format_too_new}
+   *     (PREFLIGHT_REFUSED), {@code repo.config_invalid}, {@code crypto.key_required} / {@code
+   *     crypto.wrong_key} (AUTHENTICATION), {@code repo.corrupt} for a damaged index file
+   */
+  public static Repository open(ObjectStore store, OpenOptions open) {
+    String where = store.describe();
+    byte[] json;
+    try {
+      json = store.get(CONFIG);
+    } catch (ObjectNotFoundException e) {
+      throw RepositoryErrors.notFound(where);
+    }
+    ConfigJson.Stored stored = ConfigJson.read(json, where);
+    RepositoryKeys keys = RepositoryKeys.resolve(stored, open.passphrase(), where);
+    Repository repo = new Repository(store, stored.config(), keys, open);
+    try {
+      repo.ctx.indexes().loadNew();
+    } catch (RuntimeException e) {
+      repo.close();
+      throw e;
+    }
+    return repo;
+  }
+
+  /** The repository's public configuration. */
+  public RepositoryConfig config() {
+    return ctx.config();
+  }
+
+  /** The store's description (no credentials). */
+  public String describe() {
+    return ctx.where();
+  }
+
+  /**
+   * Starts a backup; takes a shared lock held until the writer commits or closes.
+   *
+   * @throws HardstorageException {@code repo.locked} if an exclusive lock is held, {@code
+   *     repo.backup_exists} if the id is taken
+   */
+  public BackupWriter newBackup(Deployment deployment, BackupId backupId) {
+    requireOpen();
+    return new BackupWriter(ctx, deployment, backupId);
+  }
+
+  /** Committed backups of a deployment, oldest first. */
+  public List<BackupId> listBackups(Deployment deployment) {
+    requireOpen();
+    return catalog.list(deployment);
+  }
+
+  /**
+   * Deployments with backups or WAL, sorted by name. Lists every object under {@code backups/} and
+   * {@code wal/}, so its cost grows with the WAL archive.
+   */
+  public List<Deployment> listDeployments() {
+    requireOpen();
+    return catalog.deployments();
+  }
+
+  /**
+   * A committed backup's manifest, or empty if there is no such backup.
+   *
+   * @throws RepositoryCorruptException if the manifest exists but is damaged
+   */
+  public Optional<BackupManifest> readManifest(Deployment deployment, BackupId backupId) {
+    requireOpen();
+    return catalog.read(deployment, backupId);
+  }
+
+  /** PostgreSQL's own backup_manifest of a backup, or empty if not stored. */
+  public Optional<byte[]> readPostgresBackupManifest(Deployment deployment, BackupId backupId) {
+    requireOpen();
+    return catalog.readPostgresManifest(deployment, backupId);
+  }
+
+  /**
+   * Deletes a backup's manifest objects (its data stays until GC). The caller holds a lock.
+   *
+   * @return whether the backup existed
+   */
+  public boolean deleteBackup(Deployment deployment, BackupId backupId) {
+    requireOpen();
+    return catalog.delete(deployment, backupId);
+  }
+
+  /** A reader of chunk content; thread-safe, no resources to close. */
+  public ChunkReader openChunkReader() {
+    requireOpen();
+    return new ChunkReader(ctx);
+  }
+
+  /** Re-reads a whole pack and reports every problem, naming chunks where possible. */
+  public PackVerification verifyPack(PackId pack) {
+    requireOpen();
+    return new PackVerifier(ctx).verify(pack);
+  }
+
+  /** Every pack in the store. */
+  public List<PackId> listPacks() {
+    requireOpen();
+    return new GarbageFinder(ctx, catalog).listPacks();
+  }
+
+  /** The WAL archive of a deployment. */
+  public WalArchive wal(Deployment deployment) {
+    requireOpen();
+    return new WalArchive(ctx, deployment);
+  }
+
+  /**
+   * Takes a lock once.
+   *
+   * @throws HardstorageException {@code repo.locked} (CONFLICT) naming the conflicting holders
+   */
+  public RepositoryLock lock(LockKind kind, String purpose) {
+    requireOpen();
+    return ctx.locks().acquire(kind, purpose);
+  }
+
+  /** Takes a lock, retrying with jittered back-off for up to {@code wait}. */
+  public RepositoryLock lock(LockKind kind, String purpose, Duration wait) {
+    requireOpen();
+    return ctx.locks().acquire(kind, purpose, wait);
+  }
+
+  /** Every lock object, with staleness judged now. */
+  public List<LockInfo> listLocks() {
+    requireOpen();
+    return ctx.locks().list();
+  }
+
+  /** Deletes stale locks; returns how many. */
+  public int removeStaleLocks() {
+    requireOpen();
+    return ctx.locks().removeStale();
+  }
+
+  /** Loads index files written since open (by other processes); returns how many. */
+  public int refreshIndex() {
+    requireOpen();
+    return ctx.indexes().loadNew();
+  }
+
+  /** Packs holding a chunk referenced by any committed backup. */
+  public Set<PackId> referencedPacks() {
+    requireOpen();
+    return new GarbageFinder(ctx, catalog).find().referencedPacks();
+  }
+
+  /**
+   * What GC could delete. Only meaningful while no backup runs, hence the exclusive lock.
+   *
+   * @throws IllegalArgumentException if {@code exclusive} is not a held exclusive lock
+   */
+  public GarbageReport findGarbage(RepositoryLock exclusive) {
+    requireOpen();
+    if (exclusive.kind() != LockKind.EXCLUSIVE) {
+      throw new IllegalArgumentException(
+          "finding garbage needs an exclusive lock, got " + exclusive.kind());
+    }
+    exclusive.checkHeld();
+    return new GarbageFinder(ctx, catalog).find();
+  }
+
+  /** Releases locks still held and this instance's threads and native buffers. */
+  @Override
+  public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
+    try {
+      ctx.locks().close();
+    } finally {
+      ctx.zstd().close();
+    }
+  }
+
+  /** The shared parts, for tests in this package. */
+  RepoContext context() {
+    return ctx;
+  }
+
+  private void requireOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("repository " + ctx.where() + " is closed");
+    }
+  }
+
+  private static RepositoryConfig config(
+      RepositoryOptions options, String repositoryId, OpenOptions open) {
+    try {
+      return new RepositoryConfig(
+          RepositoryConfig.FORMAT,
+          repositoryId,
+          open.clock().instant().truncatedTo(ChronoUnit.MILLIS),
+          options.chunker(),
+          options.compressionLevel(),
+          options.packTargetSize(),
+          options.passphrase().isPresent()
+              ? org.pghardstorage.core.crypto.EncryptionMode.AES_256_GCM
+              : org.pghardstorage.core.crypto.EncryptionMode.NONE);
+    } catch (IllegalArgumentException e) {
+      throw new HardstorageException(
+          "repo.invalid_options",
+          ExitCode.USAGE,
+          "invalid repository options: " + e.getMessage(),
+          null,
+          e);
+    }
+  }
+}

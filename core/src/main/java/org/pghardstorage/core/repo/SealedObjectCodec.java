@@ -1,0 +1,119 @@
+package org.pghardstorage.core.repo;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.pghardstorage.core.crypto.EncryptionMode;
+
+/**
+ * The sealed-object framing (format spec §7.3) for manifests, index files, WAL and history files: a
+ * 16-byte clear header ({@code "PGHO"}, version, object type, cipher id, raw length) and frames of
+ * at most 1 MiB plaintext, each a blob sealed with the header, its index and the object's binding
+ * as associated data. Thread-safe.
+ */
+final class SealedObjectCodec {
+  static final int HEADER = 16;
+  static final int VERSION = 1;
+  static final int FRAME = 1024 * 1024;
+  private static final byte[] MAGIC = "PGHO".getBytes(StandardCharsets.US_ASCII);
+
+  private final BlobCodec blobs;
+
+  SealedObjectCodec(BlobCodec blobs) {
+    this.blobs = blobs;
+  }
+
+  /** The stored bytes of {@code raw} as an object of {@code type} bound to {@code binding}. */
+  byte[] encode(ObjectType type, String binding, byte[] raw) {
+    byte[] header = header(type, raw.length);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(HEADER + raw.length / 2 + 64);
+    out.writeBytes(header);
+    int index = 0;
+    int pos = 0;
+    do {
+      int n = Math.min(FRAME, raw.length - pos);
+      byte[] sealed = blobs.encode(raw, pos, n, Aad.frame(header, index, binding));
+      out.writeBytes(ByteBuffer.allocate(4).putInt(sealed.length).array());
+      out.writeBytes(sealed);
+      pos += n;
+      index++;
+    } while (pos < raw.length);
+    return out.toByteArray();
+  }
+
+  /**
+   * The plaintext of a stored object.
+   *
+   * @throws DecodeException if anything about it is wrong: header, type, cipher, a frame's seal,
+   *     the total length, trailing bytes
+   */
+  byte[] decode(ObjectType type, String binding, byte[] stored) {
+    if (stored.length < HEADER) {
+      throw new DecodeException("object of " + stored.length + " bytes has no complete header");
+    }
+    byte[] header = Arrays.copyOf(stored, HEADER);
+    ByteBuffer h = ByteBuffer.wrap(header);
+    if (!Arrays.equals(header, 0, 4, MAGIC, 0, 4)) {
+      throw new DecodeException("object does not start with magic 'PGHO'");
+    }
+    if (h.get(4) != VERSION || h.get(7) != 0) {
+      throw new DecodeException("object header has unknown version " + h.get(4));
+    }
+    if (h.get(5) != type.code()) {
+      throw new DecodeException("object type is " + h.get(5) + ", expected " + type.code());
+    }
+    EncryptionMode mode = blobs.cipher().mode();
+    if (h.get(6) != mode.id()) {
+      throw new DecodeException(
+          "object was sealed with cipher id " + h.get(6) + ", repository uses " + mode.id());
+    }
+    long rawLength = h.getLong(8);
+    if (rawLength < 0 || rawLength > Integer.MAX_VALUE - 16) {
+      throw new DecodeException("object raw length " + rawLength + " is out of range");
+    }
+    byte[] raw = new byte[(int) rawLength];
+    ByteBuffer in = ByteBuffer.wrap(stored);
+    int pos = HEADER;
+    int filled = 0;
+    int index = 0;
+    do {
+      if (stored.length - pos < 4) {
+        throw new DecodeException("object is truncated after " + index + " frames");
+      }
+      int len = in.getInt(pos);
+      pos += 4;
+      if (len < 0 || len > stored.length - pos) {
+        throw new DecodeException("frame " + index + " length " + len + " runs past the end");
+      }
+      byte[] frame;
+      try {
+        frame = blobs.decode(stored, pos, len, Aad.frame(header, index, binding));
+      } catch (DecodeException e) {
+        throw new DecodeException("frame " + index + ": " + e.getMessage(), e);
+      }
+      if (frame.length > raw.length - filled) {
+        throw new DecodeException("frames hold more than the header's " + rawLength + " bytes");
+      }
+      System.arraycopy(frame, 0, raw, filled, frame.length);
+      filled += frame.length;
+      pos += len;
+      index++;
+    } while (filled < raw.length);
+    if (pos != stored.length) {
+      throw new DecodeException((stored.length - pos) + " unexpected bytes after the last frame");
+    }
+    return raw;
+  }
+
+  private byte[] header(ObjectType type, long rawLength) {
+    return ByteBuffer.allocate(HEADER)
+        .put(MAGIC)
+        .put((byte) VERSION)
+        .put((byte) type.code())
+        .put((byte) blobs.cipher().mode().id())
+        .put((byte) 0)
+        .putLong(rawLength)
+        .array();
+  }
+}

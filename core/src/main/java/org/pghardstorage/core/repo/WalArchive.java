@@ -1,0 +1,215 @@
+package org.pghardstorage.core.repo;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.pghardstorage.core.error.ExitCode;
+import org.pghardstorage.core.error.HardstorageException;
+import org.pghardstorage.core.storage.ObjectInfo;
+import org.pghardstorage.core.storage.ObjectKey;
+import org.pghardstorage.core.storage.ObjectNotFoundException;
+
+/**
+ * The WAL archive of one deployment (format spec §13): complete segments (write-once, equal
+ * re-archiving accepted, different content refused), the partial segment (replaced as WAL arrives),
+ * and timeline history files. Every object is compressed and sealed. Callers writing WAL hold a
+ * shared lock. Thread-safe.
+ */
+public final class WalArchive {
+  static final String PREFIX = "wal/";
+  static final String PARTIAL = ".partial";
+  private static final String HISTORY_DIR = "history";
+  private static final String HISTORY = ".history";
+  private static final Pattern SEGMENT = Pattern.compile("[0-9A-F]{24}");
+  private static final Pattern TIMELINE = Pattern.compile("[0-9A-F]{8}");
+
+  /** Outcome of a write-once put. */
+  public enum PutResult {
+    /** This call stored the object. */
+    STORED,
+    /** An identical object was already archived. */
+    ALREADY_PRESENT
+  }
+
+  private final RepoContext ctx;
+  private final Deployment deployment;
+
+  WalArchive(RepoContext ctx, Deployment deployment) {
+    this.ctx = ctx;
+    this.deployment = deployment;
+  }
+
+  /** The deployment. */
+  public Deployment deployment() {
+    return deployment;
+  }
+
+  /**
+   * Archives a complete segment, then deletes its partial object if any.
+   *
+   * @throws HardstorageException {@code wal.segment_conflict} if archived with other content,
+   *     {@code wal.invalid_name} for a malformed name
+   */
+  public PutResult putSegment(String segmentName, byte[] content) {
+    ObjectKey key = segmentKey(segmentName, false);
+    PutResult result = putOnce(key, ObjectType.WAL_SEGMENT, content);
+    ctx.store().delete(segmentKey(segmentName, true));
+    return result;
+  }
+
+  /** Stores or replaces the partial segment (atomic {@code put}). */
+  public void putPartial(String segmentName, byte[] content) {
+    ObjectKey key = segmentKey(segmentName, true);
+    ctx.store().put(key, ctx.objects().encode(ObjectType.WAL_PARTIAL, key.value(), content));
+  }
+
+  /** The complete segment if archived, else the partial one if present. */
+  public Optional<WalSegment> getSegment(String segmentName) {
+    Optional<byte[]> complete = read(segmentKey(segmentName, false), ObjectType.WAL_SEGMENT);
+    if (complete.isPresent()) {
+      return Optional.of(new WalSegment(segmentName, false, complete.get()));
+    }
+    return read(segmentKey(segmentName, true), ObjectType.WAL_PARTIAL)
+        .map(c -> new WalSegment(segmentName, true, c));
+  }
+
+  /** Segment objects of one timeline, sorted by name, complete before partial. */
+  public List<WalEntry> listSegments(long timeline) {
+    String prefix = timelinePrefix(timeline);
+    List<WalEntry> out = new ArrayList<>();
+    for (ObjectInfo info : ctx.store().list(prefix)) {
+      String name = info.key().value().substring(prefix.length());
+      boolean partial = name.endsWith(PARTIAL);
+      String segment = partial ? name.substring(0, name.length() - PARTIAL.length()) : name;
+      if (SEGMENT.matcher(segment).matches()) {
+        out.add(new WalEntry(segment, partial, info.size()));
+      }
+    }
+    out.sort(
+        (a, b) ->
+            a.name().equals(b.name())
+                ? Boolean.compare(a.partial(), b.partial())
+                : a.name().compareTo(b.name()));
+    return out;
+  }
+
+  /** Timelines with at least one segment object, ascending. */
+  public List<Long> listTimelines() {
+    String prefix = deploymentPrefix();
+    TreeSet<Long> out = new TreeSet<>();
+    for (ObjectInfo info : ctx.store().list(prefix)) {
+      String dir = info.key().value().substring(prefix.length()).split("/")[0];
+      if (TIMELINE.matcher(dir).matches()) {
+        out.add(Long.parseLong(dir, 16));
+      }
+    }
+    return new ArrayList<>(out);
+  }
+
+  /** Deletes a segment's complete and partial objects. Idempotent. */
+  public void deleteSegment(String segmentName) {
+    ctx.store().delete(segmentKey(segmentName, false));
+    ctx.store().delete(segmentKey(segmentName, true));
+  }
+
+  /**
+   * Archives a timeline history file.
+   *
+   * @throws HardstorageException {@code wal.segment_conflict} if archived with other content
+   */
+  public PutResult putHistory(long timeline, byte[] content) {
+    return putOnce(historyKey(timeline), ObjectType.TIMELINE_HISTORY, content);
+  }
+
+  /** A timeline's history file, if archived. */
+  public Optional<byte[]> getHistory(long timeline) {
+    return read(historyKey(timeline), ObjectType.TIMELINE_HISTORY);
+  }
+
+  /** Timelines with an archived history file, ascending. */
+  public List<Long> listHistories() {
+    String prefix = deploymentPrefix() + HISTORY_DIR + "/";
+    List<Long> out = new ArrayList<>();
+    for (ObjectInfo info : ctx.store().list(prefix)) {
+      String name = info.key().name();
+      if (name.endsWith(HISTORY)
+          && TIMELINE.matcher(name.substring(0, 8)).matches()
+          && name.length() == 16) {
+        out.add(Long.parseLong(name.substring(0, 8), 16));
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+
+  private PutResult putOnce(ObjectKey key, ObjectType type, byte[] content) {
+    byte[] stored = ctx.objects().encode(type, key.value(), content);
+    if (ctx.store().putIfAbsent(key, stored)) {
+      return PutResult.STORED;
+    }
+    Optional<byte[]> existing = read(key, type);
+    if (existing.isPresent() && Arrays.equals(existing.get(), content)) {
+      return PutResult.ALREADY_PRESENT;
+    }
+    throw RepositoryErrors.walConflict(key.value());
+  }
+
+  private Optional<byte[]> read(ObjectKey key, ObjectType type) {
+    byte[] stored;
+    try {
+      stored = ctx.store().get(key);
+    } catch (ObjectNotFoundException e) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(ctx.objects().decode(type, key.value(), stored));
+    } catch (DecodeException e) {
+      throw e.corrupt(key.value(), "");
+    }
+  }
+
+  private String deploymentPrefix() {
+    return PREFIX + deployment.name() + "/";
+  }
+
+  private String timelinePrefix(long timeline) {
+    return deploymentPrefix() + timelineHex(timeline) + "/";
+  }
+
+  private ObjectKey segmentKey(String segmentName, boolean partial) {
+    if (segmentName == null
+        || !SEGMENT.matcher(segmentName).matches()
+        || segmentName.startsWith("00000000")) {
+      throw invalid(
+          "WAL segment name '" + segmentName + "'", "24 upper-case hex digits, timeline >= 1");
+    }
+    return ObjectKey.of(
+        deploymentPrefix()
+            + segmentName.substring(0, 8)
+            + "/"
+            + segmentName
+            + (partial ? PARTIAL : ""));
+  }
+
+  private ObjectKey historyKey(long timeline) {
+    return ObjectKey.of(deploymentPrefix() + HISTORY_DIR + "/" + timelineHex(timeline) + HISTORY);
+  }
+
+  private static String timelineHex(long timeline) {
+    if (timeline < 1 || timeline > 0xffffffffL) {
+      throw invalid("timeline " + timeline, "1..4294967295");
+    }
+    return String.format("%08X", timeline);
+  }
+
+  private static HardstorageException invalid(String what, String rule) {
+    return new HardstorageException(
+        RepositoryErrors.INVALID_WAL_NAME,
+        ExitCode.USAGE,
+        "invalid " + what + ": expected " + rule,
+        "use PostgreSQL's WAL file names, e.g. 000000010000000000000003");
+  }
+}

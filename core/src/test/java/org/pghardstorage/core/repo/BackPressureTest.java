@@ -1,0 +1,149 @@
+package org.pghardstorage.core.repo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.pghardstorage.core.repo.RepoFixtures.DB1;
+import static org.pghardstorage.core.repo.RepoFixtures.id;
+import static org.pghardstorage.core.repo.RepoFixtures.pages;
+
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.pghardstorage.core.storage.ObjectInfo;
+import org.pghardstorage.core.storage.ObjectKey;
+import org.pghardstorage.core.storage.ObjectStore;
+import org.pghardstorage.core.storage.memory.MemoryObjectStore;
+
+/** Slow storage must stall chunking instead of letting finished packs pile up in memory. */
+class BackPressureTest {
+  private static final int THREADS = 2;
+  private static final int QUEUE = 1;
+
+  @Test
+  void chunkingWaitsForUploadsOnNamedThreads() throws Exception {
+    GatedStore store = new GatedStore(new MemoryObjectStore("slow"));
+    Repository.init(store.delegate, RepoFixtures.small(), RepoFixtures.open()).close();
+    byte[] data = pages(1, 400); // 3.2 MiB: about 50 packs of 64 KiB
+    AtomicLong consumed = new AtomicLong();
+    try (Repository repo = Repository.open(store, RepoFixtures.open().withUploads(THREADS, QUEUE));
+        BackupWriter w = repo.newBackup(DB1, id(1))) {
+      Thread writer =
+          new Thread(
+              () -> {
+                try {
+                  w.writeFile(new CountingStream(new ByteArrayInputStream(data), consumed));
+                } catch (IOException e) {
+                  throw new AssertionError(e);
+                }
+              },
+              "test-writer");
+      writer.start();
+      // Wait until both upload threads are stuck in the store and the writer has stalled.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while ((store.waiting.get() < THREADS || writer.getState() != Thread.State.WAITING)
+          && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(store.waiting.get()).isEqualTo(THREADS);
+      assertThat(writer.getState()).isEqualTo(Thread.State.WAITING);
+      long packBytes = 65536 + 131072; // a pack closes at the target, plus at most one chunk
+      long bound = (THREADS + QUEUE + 1) * packBytes + 131072 /* chunker buffer */;
+      assertThat(consumed.get()).isLessThan(bound).isLessThan(data.length);
+
+      store.gate.release(1_000_000);
+      writer.join(TimeUnit.SECONDS.toMillis(30));
+      assertThat(consumed.get()).isEqualTo(data.length);
+      assertThat(store.threadNames).allMatch(n -> n.startsWith("pghs-upload-" + id(1) + "-"));
+    }
+  }
+
+  /** Blocks every pack upload until the gate opens. */
+  private static final class GatedStore implements ObjectStore {
+    final MemoryObjectStore delegate;
+    final Semaphore gate = new Semaphore(0);
+    final AtomicInteger waiting = new AtomicInteger();
+    final Set<String> threadNames = ConcurrentHashMap.newKeySet();
+
+    GatedStore(MemoryObjectStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public boolean putIfAbsent(ObjectKey key, byte[] data) {
+      if (key.value().startsWith("data/")) {
+        threadNames.add(Thread.currentThread().getName());
+        waiting.incrementAndGet();
+        gate.acquireUninterruptibly();
+        waiting.decrementAndGet();
+      }
+      return delegate.putIfAbsent(key, data);
+    }
+
+    @Override
+    public void put(ObjectKey key, byte[] data) {
+      delegate.put(key, data);
+    }
+
+    @Override
+    public byte[] get(ObjectKey key) {
+      return delegate.get(key);
+    }
+
+    @Override
+    public byte[] getRange(ObjectKey key, long offset, int length) {
+      return delegate.getRange(key, offset, length);
+    }
+
+    @Override
+    public Optional<ObjectInfo> stat(ObjectKey key) {
+      return delegate.stat(key);
+    }
+
+    @Override
+    public List<ObjectInfo> list(String prefix) {
+      return delegate.list(prefix);
+    }
+
+    @Override
+    public void delete(ObjectKey key) {
+      delegate.delete(key);
+    }
+
+    @Override
+    public String describe() {
+      return delegate.describe();
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
+  }
+
+  private static final class CountingStream extends FilterInputStream {
+    private final AtomicLong count;
+
+    CountingStream(InputStream in, AtomicLong count) {
+      super(in);
+      this.count = count;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count.addAndGet(n);
+      }
+      return n;
+    }
+  }
+}

@@ -1,0 +1,197 @@
+package org.pghardstorage.devstack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Locale;
+
+/**
+ * {@code ./pg_hardstorage up | down | status}: the product on embedded defaults. {@code up} starts
+ * a catalogue PostgreSQL 18, a demo PostgreSQL 18 to protect, and Payara with the EAR, then hands
+ * them over (they keep running after this JVM exits); {@code down} stops them by PID and removes
+ * their directory. State lives in {@code <dir>/state.json}; the directory is {@code PGHS_DEV_DIR},
+ * default {@code /var/tmp/pg_hardstorage-dev}.
+ */
+public final class DevStack {
+  static final int PORT_BASE = Integer.parseInt(env("PGHS_DEV_PORTBASE", "20000"));
+  static final int CATALOGUE_PORT = Integer.parseInt(env("PGHS_DEV_CATALOGUE_PORT", "25432"));
+  static final int DEMO_PORT = Integer.parseInt(env("PGHS_DEV_DEMO_PORT", "25433"));
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Path dir;
+  private final PrintStream out;
+
+  DevStack(Path dir, PrintStream out) {
+    this.dir = dir;
+    this.out = out;
+  }
+
+  /** Entry point: {@code up}, {@code down} or {@code status}. */
+  public static void main(String[] args) {
+    Path dir = Path.of(env("PGHS_DEV_DIR", "/var/tmp/pg_hardstorage-dev"));
+    DevStack stack = new DevStack(dir, System.out);
+    String cmd = args.length == 0 ? "status" : args[0].toLowerCase(Locale.ROOT);
+    try {
+      switch (cmd) {
+        case "up" -> stack.up();
+        case "down" -> stack.down();
+        case "status" -> stack.status();
+        default -> {
+          System.err.println("usage: pg_hardstorage up|down|status");
+          System.exit(2);
+        }
+      }
+    } catch (RuntimeException | IOException e) {
+      System.err.println("pg_hardstorage " + cmd + " failed: " + e.getMessage());
+      System.exit(1);
+    }
+    System.exit(0);
+  }
+
+  void up() throws IOException {
+    Path state = dir.resolve("state.json");
+    if (Files.exists(state)) {
+      if (alive(JSON.readTree(state.toFile()))) {
+        out.println("pg_hardstorage is already up.");
+        print(JSON.readTree(state.toFile()));
+        return;
+      }
+      out.println("Cleaning up a previous run that is no longer running ...");
+      down();
+    }
+    Path ear = Locations.projectRoot().orElseThrow().resolve("ear/target/pg-hardstorage.ear");
+    Locations.ensurePublicDir(dir);
+    out.println(
+        "Starting the catalogue database and Payara Server (this takes a minute or two) ...");
+    ServerStack server =
+        ServerStack.start(
+            new ServerStack.Options(
+                dir.resolve("server"), ear, CATALOGUE_PORT, PORT_BASE, 1536, true));
+    out.println("Starting the demo PostgreSQL 18 to protect ...");
+    PgCluster demo =
+        PgCluster.builder(18).in(dir.resolve("demo")).port(DEMO_PORT).durable(true).start();
+    String backupPassword = ServerStack.secret();
+    demo.createRole("pghs_backup", backupPassword, true);
+    demo.execute("postgres", "CREATE DATABASE shop");
+    demo.execute(
+        "shop",
+        "CREATE TABLE orders (id bigint PRIMARY KEY, customer text NOT NULL,"
+            + " amount numeric(12,2) NOT NULL, created_at timestamptz NOT NULL DEFAULT now())",
+        "INSERT INTO orders SELECT g, 'customer-' || (g % 1000), (g % 997) * 1.25,"
+            + " now() - g * interval '1 minute' FROM generate_series(1, 100000) g");
+
+    ObjectNode s = JSON.createObjectNode();
+    s.put("dir", dir.toString());
+    s.put("console", server.baseUrl() + "/console/");
+    s.put("api", server.baseUrl() + "/api/v1");
+    s.put("metrics", server.baseUrl() + "/metrics");
+    s.put("openapi", server.baseUrl() + "/openapi");
+    s.put("catalogueDataDir", server.catalogue().dataDir().toString());
+    s.put("demoDataDir", demo.dataDir().toString());
+    s.put("demoConninfo", "host=127.0.0.1 port=" + demo.port() + " user=pghs_backup dbname=shop");
+    s.put("payaraDomainDir", server.domain().domainDir().toString());
+    s.put("portBase", PORT_BASE);
+    Path credentials = dir.resolve("credentials.txt");
+    Files.writeString(
+        credentials,
+        "console/API users (file realm):\n"
+            + "  admin    "
+            + server.admin().password()
+            + "\n"
+            + "  operator "
+            + server.operator().password()
+            + "\n"
+            + "  viewer   "
+            + server.viewer().password()
+            + "\n"
+            + "demo database role pghs_backup (REPLICATION): "
+            + backupPassword
+            + "\n"
+            + "demo superuser postgres: "
+            + demo.password()
+            + "\n");
+    Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("rw-------"));
+    s.put("credentials", credentials.toString());
+    JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("state.json").toFile(), s);
+    Reaper.releaseAll();
+    out.println();
+    out.println("pg_hardstorage is up.");
+    print(s);
+    out.println("  admin password: " + server.admin().password());
+  }
+
+  void down() throws IOException {
+    Path state = dir.resolve("state.json");
+    if (!Files.exists(state)) {
+      out.println("pg_hardstorage is not up (no " + state + ").");
+      return;
+    }
+    JsonNode s = JSON.readTree(state.toFile());
+    RuntimeException failure = null;
+    try {
+      PayaraDomain.existing(Path.of(s.path("payaraDomainDir").asText()), s.path("portBase").asInt())
+          .stop();
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    for (String key : new String[] {"demoDataDir", "catalogueDataDir"}) {
+      try {
+        PgCluster.stopDataDir(18, Path.of(s.path(key).asText()));
+      } catch (RuntimeException e) {
+        failure = failure == null ? e : failure;
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    PgDistribution.deleteTree(dir);
+    out.println("pg_hardstorage is down; removed " + dir + ".");
+  }
+
+  void status() throws IOException {
+    Path state = dir.resolve("state.json");
+    if (!Files.exists(state)) {
+      out.println("pg_hardstorage is not up.");
+      return;
+    }
+    JsonNode s = JSON.readTree(state.toFile());
+    out.println(alive(s) ? "pg_hardstorage is up." : "pg_hardstorage is DOWN (stale state).");
+    print(s);
+  }
+
+  private void print(JsonNode s) {
+    out.println("  console:  " + s.path("console").asText() + "   (login: admin, see below)");
+    out.println(
+        "  API:      "
+            + s.path("api").asText()
+            + "   (health: "
+            + s.path("api").asText()
+            + "/health)");
+    out.println("  metrics:  " + s.path("metrics").asText());
+    out.println("  OpenAPI:  " + s.path("openapi").asText());
+    out.println("  demo PostgreSQL 18 to protect: " + s.path("demoConninfo").asText());
+    out.println("  passwords: " + s.path("credentials").asText());
+    out.println("  stop everything: ./pg_hardstorage down");
+  }
+
+  private static boolean alive(JsonNode s) {
+    Path pidFile = Path.of(s.path("payaraDomainDir").asText(), PayaraDomain.NAME, "config/pid");
+    try {
+      long pid = Long.parseLong(Files.readString(pidFile).strip());
+      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
+          && Files.exists(Path.of(s.path("catalogueDataDir").asText(), "postmaster.pid"));
+    } catch (IOException | NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private static String env(String name, String fallback) {
+    String v = System.getenv(name);
+    return v == null || v.isBlank() ? fallback : v;
+  }
+}
