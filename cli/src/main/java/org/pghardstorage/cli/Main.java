@@ -19,11 +19,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
     description = "PostgreSQL backup and point-in-time recovery over the replication protocol.",
-    subcommands = {VersionCommand.class})
+    subcommands = {RepoCommand.class, BackupCommand.class, ListCommand.class, VersionCommand.class})
 public final class Main implements Callable<Integer> {
 
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
+    Logging.configure(Arrays.asList(args).contains("--debug"));
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 

@@ -34,6 +34,14 @@ public final class CopyBothStream implements AutoCloseable {
     return data;
   }
 
+  /**
+   * Waits up to {@code limit} for the server's next message. True if one is ready (or the copy is
+   * over), false on timeout; nothing is consumed.
+   */
+  public boolean await(java.time.Duration limit) {
+    return results != null || connection.awaitMessage(limit);
+  }
+
   /** Sends one CopyData message. */
   public void write(byte[] data) {
     write(data, 0, data.length);

@@ -33,6 +33,7 @@ public final class PgConnection implements AutoCloseable {
   }
 
   private final Transport transport;
+  private volatile Duration readTimeout = Duration.ZERO;
   private final MessagePump pump;
   private final Endpoint endpoint;
   private final Optional<InetSocketAddress> cancelAddress;
@@ -165,6 +166,19 @@ public final class PgConnection implements AutoCloseable {
   /** Sets the read timeout; {@link Duration#ZERO} waits forever. */
   public void setReadTimeout(Duration timeout) {
     transport.setReadTimeout(timeout);
+    this.readTimeout = timeout;
+  }
+
+  /**
+   * Waits up to {@code limit} for the server to start sending a message, consuming nothing. Returns
+   * false on timeout; the connection stays usable (unlike a timeout inside a read).
+   */
+  boolean awaitMessage(Duration limit) {
+    try {
+      return pump.io().awaitReadable(limit, transport::setReadTimeout);
+    } finally {
+      transport.setReadTimeout(readTimeout);
+    }
   }
 
   // ---- simple query -----------------------------------------------------------------------------

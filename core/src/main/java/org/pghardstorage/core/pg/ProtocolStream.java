@@ -42,6 +42,32 @@ final class ProtocolStream {
     broken = true;
   }
 
+  /**
+   * Whether a message starts within {@code limit}: waits for its first byte without consuming it. A
+   * timeout here leaves the stream intact (nothing was consumed), unlike a timeout inside {@link
+   * #read()}. {@code setTimeout} applies the socket timeout for the wait; the caller restores it.
+   */
+  boolean awaitReadable(
+      java.time.Duration limit, java.util.function.Consumer<java.time.Duration> setTimeout) {
+    try {
+      if (in.available() > 0) {
+        return true;
+      }
+      setTimeout.accept(limit.isZero() ? java.time.Duration.ofMillis(1) : limit);
+      in.mark(1);
+      int first = in.read();
+      if (first < 0) {
+        throw new EOFException("server closed the connection");
+      }
+      in.reset();
+      return true;
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (IOException e) {
+      throw failure(e, "reading from");
+    }
+  }
+
   /** Reads the next message, whatever its type. */
   BackendMessage read() {
     try {

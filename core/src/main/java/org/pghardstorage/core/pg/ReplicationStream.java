@@ -88,6 +88,18 @@ public final class ReplicationStream implements AutoCloseable {
     throw PgErrors.protocol(peer, "unknown replication message type '" + (char) kind + "'");
   }
 
+  /**
+   * As {@link #read()}, but returns empty if no message starts within {@code limit}, so a caller
+   * can do timed work (flushing, status updates) while the server is quiet. A timeout consumes
+   * nothing and leaves the stream usable.
+   */
+  public Optional<ReplicationEvent> poll(java.time.Duration limit) {
+    if (copy.isFinished()) {
+      throw new IllegalStateException("the replication stream has ended");
+    }
+    return copy.await(limit) ? Optional.of(read()) : Optional.empty();
+  }
+
   /** The next-timeline row (next_tli, next_tli_startpos) among the results, if any. */
   private static Optional<ReplicationEvent.EndOfTimeline> nextTimeline(List<QueryResult> results) {
     for (QueryResult r : results) {

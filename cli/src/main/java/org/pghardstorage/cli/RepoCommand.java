@@ -1,0 +1,159 @@
+package org.pghardstorage.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.pghardstorage.cli.output.Printer;
+import org.pghardstorage.core.error.ExitCode;
+import org.pghardstorage.core.error.HardstorageException;
+import org.pghardstorage.core.repo.Repository;
+import org.pghardstorage.core.repo.RepositoryConfig;
+import org.pghardstorage.core.repo.RepositoryOptions;
+import org.pghardstorage.core.storage.ObjectStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code pg_hardstorage repo ...}: create and inspect repositories. */
+@Command(
+    name = "repo",
+    description = "Create and inspect repositories.",
+    subcommands = {RepoCommand.Init.class, RepoCommand.Info.class})
+final class RepoCommand {
+
+  /** {@code repo init <url>}. */
+  @Command(name = "init", description = "Create a new, empty repository at URL.")
+  static final class Init extends BaseCommand {
+    @Parameters(
+        index = "0",
+        paramLabel = "URL",
+        description = "Where to create it, e.g. file:///srv/pghs.")
+    String url;
+
+    @Option(
+        names = "--encryption",
+        paramLabel = "MODE",
+        description =
+            "none, or aes-256-gcm (needs a passphrase: --passphrase-file or PGHS_PASSPHRASE)."
+                + " Default: aes-256-gcm when a passphrase is given, else none.")
+    String encryption;
+
+    @Mixin RepoOptions keys;
+
+    @Override
+    protected ExitCode run(Printer printer) {
+      keys.repo = url;
+      Optional<char[]> passphrase = keys.passphrase();
+      String mode =
+          encryption != null ? encryption : passphrase.isPresent() ? "aes-256-gcm" : "none";
+      RepositoryOptions options = RepositoryOptions.defaults();
+      switch (mode) {
+        case "none" -> {}
+        case "aes-256-gcm" ->
+            options =
+                options.withPassphrase(
+                    passphrase.orElseThrow(
+                        () ->
+                            new HardstorageException(
+                                "usage.passphrase_required",
+                                ExitCode.USAGE,
+                                "--encryption aes-256-gcm needs a passphrase",
+                                "pass --passphrase-file FILE or set PGHS_PASSPHRASE")));
+        default ->
+            throw new HardstorageException(
+                "usage.bad_encryption",
+                ExitCode.USAGE,
+                "unknown encryption mode '" + mode + "'",
+                "use none or aes-256-gcm");
+      }
+      createFileRoot(url);
+      try (ObjectStore store = keys.store();
+          Repository repo = Repository.init(store, options, keys.openOptions())) {
+        Map<String, Object> result = describe(repo, keys.url());
+        printer.result(
+            result,
+            out -> {
+              out.println("Created repository " + keys.url());
+              out.println(
+                  "  format "
+                      + result.get("format_version")
+                      + ", id "
+                      + result.get("repository_id")
+                      + ", encryption "
+                      + result.get("encryption"));
+              if ("none".equals(result.get("encryption"))) {
+                out.println(
+                    "  Note: the repository is not encrypted. Use --encryption aes-256-gcm with a"
+                        + " passphrase to encrypt.");
+              }
+            });
+      }
+      return ExitCode.OK;
+    }
+  }
+
+  /** {@code repo info}. */
+  @Command(name = "info", description = "Show a repository's format, id, encryption and contents.")
+  static final class Info extends BaseCommand {
+    @Mixin RepoOptions repoOptions;
+
+    @Override
+    protected ExitCode run(Printer printer) {
+      try (RepoOptions.Opened o = repoOptions.open()) {
+        Map<String, Object> result = describe(o.repository(), repoOptions.url());
+        result.put(
+            "deployments",
+            o.repository().listDeployments().stream().map(Object::toString).toList());
+        printer.result(
+            result,
+            out -> {
+              out.println("Repository " + repoOptions.url());
+              result.forEach((k, v) -> out.println("  " + k + ": " + v));
+            });
+      }
+      return ExitCode.OK;
+    }
+  }
+
+  /**
+   * {@code init} is the one command that may create a filesystem repository's root directory (its
+   * parent must exist): everywhere else a missing root means an unmounted volume.
+   */
+  static void createFileRoot(String url) {
+    java.nio.file.Path root;
+    if (url.startsWith("/")) {
+      root = java.nio.file.Path.of(url);
+    } else if (url.startsWith("file:")) {
+      try {
+        root = java.nio.file.Path.of(java.net.URI.create(url));
+      } catch (IllegalArgumentException e) {
+        return; // the store's own URL parsing reports what is wrong
+      }
+    } else {
+      return;
+    }
+    if (!java.nio.file.Files.exists(root) && java.nio.file.Files.isDirectory(root.getParent())) {
+      try {
+        java.nio.file.Files.createDirectory(root);
+      } catch (java.io.IOException e) {
+        throw new HardstorageException(
+            "repo.create_failed",
+            ExitCode.UNREACHABLE,
+            "cannot create repository directory " + root + ": " + e.getMessage(),
+            "check that the parent directory is writable by this user");
+      }
+    }
+  }
+
+  static Map<String, Object> describe(Repository repo, String url) {
+    RepositoryConfig c = repo.config();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("url", url);
+    m.put("format_version", c.format());
+    m.put("repository_id", c.repositoryId());
+    m.put("encryption", c.encryption().configName());
+    m.put("created_at", c.createdAt().toString());
+    return m;
+  }
+}

@@ -1,0 +1,116 @@
+package org.pghardstorage.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.pghardstorage.core.error.ExitCode;
+import org.pghardstorage.core.error.HardstorageException;
+import org.pghardstorage.core.repo.OpenOptions;
+import org.pghardstorage.core.repo.Repository;
+import org.pghardstorage.core.storage.ObjectStore;
+import org.pghardstorage.core.storage.ObjectStores;
+import picocli.CommandLine.Option;
+
+/** Where the repository is, and its key material. */
+public final class RepoOptions {
+  @Option(
+      names = "--repo",
+      paramLabel = "URL",
+      description = "Repository URL, e.g. file:///srv/pg_hardstorage (env: PGHS_REPO).")
+  String repo;
+
+  @Option(
+      names = "--passphrase-file",
+      paramLabel = "FILE",
+      description =
+          "File holding the passphrase of an encrypted repository (env: PGHS_PASSPHRASE_FILE, or"
+              + " the passphrase itself in PGHS_PASSPHRASE).")
+  Path passphraseFile;
+
+  /** The repository URL, from the option or the environment. */
+  public String url() {
+    String url = repo != null ? repo : System.getenv("PGHS_REPO");
+    if (url == null || url.isBlank()) {
+      throw new HardstorageException(
+          "usage.no_repo",
+          ExitCode.USAGE,
+          "no repository given",
+          "pass --repo file:///path/to/repository or set PGHS_REPO");
+    }
+    return url;
+  }
+
+  /** The passphrase, if one is configured. Never logged. */
+  public Optional<char[]> passphrase() {
+    Path file = passphraseFile;
+    if (file == null && System.getenv("PGHS_PASSPHRASE_FILE") != null) {
+      file = Path.of(System.getenv("PGHS_PASSPHRASE_FILE"));
+    }
+    if (file != null) {
+      try {
+        String s = Files.readString(file, StandardCharsets.UTF_8).strip();
+        if (s.isEmpty()) {
+          throw new HardstorageException(
+              "usage.passphrase_empty",
+              ExitCode.USAGE,
+              "passphrase file " + file + " is empty",
+              null);
+        }
+        return Optional.of(s.toCharArray());
+      } catch (NoSuchFileException e) {
+        throw new HardstorageException(
+            "usage.passphrase_missing",
+            ExitCode.USAGE,
+            "passphrase file " + file + " does not exist",
+            null);
+      } catch (IOException e) {
+        throw new HardstorageException(
+            "usage.passphrase_unreadable",
+            ExitCode.USAGE,
+            "cannot read passphrase file " + file + ": " + e.getMessage(),
+            null,
+            e);
+      }
+    }
+    String env = System.getenv("PGHS_PASSPHRASE");
+    return env == null || env.isEmpty() ? Optional.empty() : Optional.of(env.toCharArray());
+  }
+
+  /** Opens the store behind the URL (nothing is read yet). */
+  public ObjectStore store() {
+    return ObjectStores.open(url());
+  }
+
+  /** Open options carrying the passphrase, if any. */
+  public OpenOptions openOptions() {
+    OpenOptions o = OpenOptions.defaults();
+    Optional<char[]> p = passphrase();
+    return p.isPresent() ? o.withPassphrase(p.get()) : o;
+  }
+
+  /** An open store and repository, closed together. */
+  public record Opened(ObjectStore store, Repository repository) implements AutoCloseable {
+    @Override
+    public void close() {
+      try {
+        repository.close();
+      } finally {
+        store.close();
+      }
+    }
+  }
+
+  /** Opens the repository (checks that it exists and its format version). */
+  public Opened open() {
+    ObjectStore store = store();
+    try {
+      return new Opened(store, Repository.open(store, openOptions()));
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+}

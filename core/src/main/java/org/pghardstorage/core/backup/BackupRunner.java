@@ -1,0 +1,237 @@
+package org.pghardstorage.core.backup;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.pghardstorage.core.error.ExitCode;
+import org.pghardstorage.core.error.HardstorageException;
+import org.pghardstorage.core.pg.BackupPosition;
+import org.pghardstorage.core.pg.BaseBackupArchive;
+import org.pghardstorage.core.pg.BaseBackupOptions;
+import org.pghardstorage.core.pg.BaseBackupStream;
+import org.pghardstorage.core.pg.ConnectOptions;
+import org.pghardstorage.core.pg.ReplicationConnection;
+import org.pghardstorage.core.pg.SystemIdentification;
+import org.pghardstorage.core.pg.WalSegmentSize;
+import org.pghardstorage.core.repo.BackupId;
+import org.pghardstorage.core.repo.BackupWriter;
+import org.pghardstorage.core.repo.Repository;
+import org.pghardstorage.core.repo.manifest.Archive;
+import org.pghardstorage.core.repo.manifest.BackupManifest;
+import org.pghardstorage.core.repo.manifest.FileEntry;
+import org.pghardstorage.core.repo.manifest.PostgresInfo;
+import org.pghardstorage.core.repo.manifest.PostgresManifestRef;
+import org.pghardstorage.core.repo.manifest.Tablespace;
+import org.pghardstorage.core.repo.manifest.WalRange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes one base backup into a repository:
+ *
+ * <ol>
+ *   <li>checks the server (PostgreSQL 15+, same system as earlier backups of the deployment);
+ *   <li>starts receiving WAL on a second connection through a temporary slot created before the
+ *       backup starts, so every segment from the backup's checkpoint on is retained and stored;
+ *   <li>runs {@code BASE_BACKUP} and streams each archive's files into the repository;
+ *   <li>waits until the WAL up to the backup's end LSN is durable;
+ *   <li>commits the manifest, the backup's single point of visibility.
+ * </ol>
+ *
+ * Any failure before the commit leaves nothing that looks like a backup.
+ */
+public final class BackupRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(BackupRunner.class);
+  private static final int MIN_VERSION_NUM = 150000;
+
+  private final Repository repository;
+  private final Clock clock;
+
+  public BackupRunner(Repository repository, Clock clock) {
+    this.repository = repository;
+    this.clock = clock;
+  }
+
+  /** Runs the backup and returns what was committed. */
+  public BackupResult run(BackupRequest request, BackupProgress progress) {
+    Instant started = clock.instant();
+    progress.phase("connect", request.connInfo().redacted());
+    ConnectOptions options =
+        ConnectOptions.replication().withFallbackApplicationName("pg_hardstorage backup");
+    try (ReplicationConnection control = ReplicationConnection.open(request.connInfo(), options)) {
+      SystemIdentification system = control.identifySystem();
+      int versionNum = control.connection().serverVersionNum();
+      requireSupported(versionNum, control.connection().serverVersion());
+      requireSameSystem(request, system);
+      WalSegmentSize segmentSize = control.walSegmentSize();
+
+      try (OwnWal wal =
+          OwnWal.start(repository, request, options, system.timeline(), segmentSize, clock)) {
+        BackupId id = BackupId.generate(started, ThreadLocalRandom.current());
+        try (BackupWriter writer = repository.newBackup(request.deployment(), id)) {
+          progress.phase("checkpoint", request.fastCheckpoint() ? "fast" : "spread");
+          Copied copied = copy(control, request, writer, progress);
+          progress.phase("wal", "waiting for WAL up to " + copied.end.lsn());
+          int segments = wal.awaitDurable(copied.end.lsn(), request.walTimeout());
+          progress.phase("commit", id.value());
+          BackupManifest manifest =
+              new BackupManifest(
+                  id,
+                  request.deployment(),
+                  request.label(),
+                  started,
+                  clock.instant(),
+                  new PostgresInfo(
+                      versionNum,
+                      control.connection().serverVersion(),
+                      system.systemId().toString()),
+                  new WalRange(
+                      copied.start.lsn().toString(),
+                      copied.start.timeline().value(),
+                      copied.end.lsn().toString(),
+                      copied.end.timeline().value(),
+                      Math.toIntExact(segmentSize.bytes())),
+                  copied.tablespaces,
+                  copied.archives,
+                  writer.stats().toBackupStats(),
+                  PostgresManifestRef.of(copied.postgresManifest));
+          writer.commit(manifest, copied.postgresManifest);
+          Duration took = Duration.between(started, clock.instant());
+          LOG.info("backup {} of {} committed in {}", id, request.deployment(), took);
+          return new BackupResult(manifest, took, segments);
+        }
+      }
+    }
+  }
+
+  /** What BASE_BACKUP produced. */
+  private record Copied(
+      BackupPosition start,
+      BackupPosition end,
+      List<Tablespace> tablespaces,
+      List<Archive> archives,
+      byte[] postgresManifest) {}
+
+  private static Copied copy(
+      ReplicationConnection control,
+      BackupRequest request,
+      BackupWriter writer,
+      BackupProgress progress) {
+    BaseBackupOptions.Builder b =
+        BaseBackupOptions.builder(request.label())
+            .fastCheckpoint(request.fastCheckpoint())
+            .manifest(true)
+            .manifestChecksums("CRC32C")
+            .progress(true)
+            // We make the WAL durable ourselves; never wait on a (possibly broken) archiver.
+            .waitForWalArchive(false);
+    request.maxRateKbPerSecond().ifPresent(b::maxRateKbPerSecond);
+    try (BaseBackupStream stream = control.baseBackup(b.build())) {
+      BackupPosition start = stream.start();
+      long total = 0;
+      List<Tablespace> tablespaces = new ArrayList<>();
+      for (org.pghardstorage.core.pg.Tablespace t : stream.tablespaces()) {
+        total += t.sizeKb().orElse(0) * 1024;
+        if (!t.isDataDirectory()) {
+          tablespaces.add(new Tablespace(t.oid().getAsLong(), t.location().orElseThrow()));
+        }
+      }
+      long estimate = total;
+      stream.setProgressListener(done -> progress.copied(done, estimate));
+      progress.phase("copy", "from " + start.lsn() + " on timeline " + start.timeline());
+      List<Archive> archives = new ArrayList<>();
+      for (Optional<BaseBackupArchive> a = stream.nextArchive();
+          a.isPresent();
+          a = stream.nextArchive()) {
+        archives.add(archive(a.get(), tablespaces, writer));
+      }
+      byte[] postgresManifest;
+      try (InputStream m =
+          stream
+              .manifest()
+              .orElseThrow(
+                  () ->
+                      new HardstorageException(
+                          "backup.no_manifest",
+                          ExitCode.ERROR,
+                          "PostgreSQL sent no backup_manifest",
+                          null))) {
+        postgresManifest = m.readAllBytes();
+      }
+      BackupPosition end = stream.end();
+      progress.copied(writer.stats().bytesRead(), estimate);
+      return new Copied(start, end, tablespaces, archives, postgresManifest);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the base backup failed", e);
+    }
+  }
+
+  private static Archive archive(
+      BaseBackupArchive a, List<Tablespace> tablespaces, BackupWriter writer) throws IOException {
+    List<FileEntry> files = ArchiveIngest.ingest(a.name(), a.data(), writer);
+    if (a.tablespaceLocation().isEmpty()) {
+      return Archive.base(files);
+    }
+    String location = a.tablespaceLocation().get();
+    long oid =
+        tablespaces.stream()
+            .filter(t -> t.location().equals(location))
+            .findFirst()
+            .map(Tablespace::oid)
+            .orElseThrow(
+                () ->
+                    new HardstorageException(
+                        "backup.tablespace_unknown",
+                        ExitCode.ERROR,
+                        "archive "
+                            + a.name()
+                            + " is for tablespace "
+                            + location
+                            + " which the server did not list",
+                        null));
+    return Archive.tablespace(oid, files);
+  }
+
+  private static void requireSupported(int versionNum, String version) {
+    if (versionNum < MIN_VERSION_NUM) {
+      throw new HardstorageException(
+          "preflight.version",
+          ExitCode.PREFLIGHT_REFUSED,
+          "PostgreSQL " + version + " is not supported; pg_hardstorage needs 15 or newer",
+          "upgrade the server, or use a tool that supports it");
+    }
+  }
+
+  private void requireSameSystem(BackupRequest request, SystemIdentification system) {
+    List<BackupId> earlier = repository.listBackups(request.deployment());
+    if (earlier.isEmpty()) {
+      return;
+    }
+    BackupId last = earlier.get(earlier.size() - 1);
+    repository
+        .readManifest(request.deployment(), last)
+        .map(m -> m.postgres().systemIdentifier())
+        .filter(known -> !known.equals(system.systemId().toString()))
+        .ifPresent(
+            known -> {
+              throw new HardstorageException(
+                  "backup.system_changed",
+                  ExitCode.CONFLICT,
+                  "deployment '"
+                      + request.deployment()
+                      + "' was backed up from database system "
+                      + known
+                      + " but the server now is system "
+                      + system.systemId()
+                      + ": a different cluster behind the same name",
+                  "back the new cluster up under a new deployment name");
+            });
+  }
+}

@@ -1,0 +1,287 @@
+package org.pghardstorage.core.wal;
+
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.pghardstorage.core.pg.Lsn;
+import org.pghardstorage.core.pg.ReplicationConnection;
+import org.pghardstorage.core.pg.ReplicationEvent;
+import org.pghardstorage.core.pg.ReplicationStream;
+import org.pghardstorage.core.pg.TimelineHistoryFile;
+import org.pghardstorage.core.pg.TimelineId;
+import org.pghardstorage.core.pg.WalSegmentName;
+import org.pghardstorage.core.pg.WalSegmentSize;
+import org.pghardstorage.core.repo.WalArchive;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receives physical WAL on one replication connection and stores it in a {@link WalArchive}: each
+ * complete segment as a write-once object, and the segment in progress as a partial object
+ * rewritten at most every {@link Options#flushInterval()}. It reports to PostgreSQL as flushed only
+ * WAL that is durable in the repository, so a slot never advances past what we could lose.
+ *
+ * <p>Timeline switches are followed: the old timeline's last segment is kept as a partial, the new
+ * timeline's history file is stored, and streaming continues on the new timeline, leaving no hole.
+ *
+ * <p>Single-threaded: {@link #run} owns the connection. {@link #stopAt} and {@link #requestStop}
+ * may be called from other threads.
+ */
+public final class WalReceiver {
+  private static final Logger LOG = LoggerFactory.getLogger(WalReceiver.class);
+
+  /**
+   * How to receive.
+   *
+   * @param slot the replication slot to stream from, if any
+   * @param flushInterval how often the partial segment is written while WAL arrives
+   * @param statusInterval how often a status update is sent even without progress
+   * @param segmentCompletionGrace how long to wait, once the stop LSN is received, for its segment
+   *     to complete (a primary switches segments at the end of a backup) before storing it partial
+   */
+  public record Options(
+      Optional<String> slot,
+      Duration flushInterval,
+      Duration statusInterval,
+      Duration segmentCompletionGrace) {
+    /** Defaults: flush every second, status every 10 s, 10 s grace. */
+    public static Options defaults(Optional<String> slot) {
+      return new Options(
+          slot, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(10));
+    }
+  }
+
+  /** Progress callbacks; called on the receiving thread, must be quick. */
+  public interface Listener {
+    /** WAL up to {@code lsn} is durable in the repository. */
+    default void durable(Lsn lsn, TimelineId timeline) {}
+
+    /** A message arrived; {@code serverEnd} is the server's end of WAL. */
+    default void received(Lsn receivedUpTo, Lsn serverEnd, Instant sendTime) {}
+
+    /** A complete segment was stored. */
+    default void segmentStored(WalSegmentName segment) {}
+
+    /** Streaming moved to a new timeline at {@code switchLsn}. */
+    default void timelineSwitched(TimelineId next, Lsn switchLsn) {}
+  }
+
+  /**
+   * Where the receiver stopped.
+   *
+   * @param durable the end of WAL durable in the repository
+   * @param timeline the timeline it was on
+   */
+  public record Result(Lsn durable, TimelineId timeline) {}
+
+  private final ReplicationConnection connection;
+  private final WalArchive archive;
+  private final WalSegmentSize segmentSize;
+  private final Options options;
+  private final Listener listener;
+  private final Clock clock;
+  private final AtomicReference<Lsn> stopAt = new AtomicReference<>();
+  private volatile boolean stopRequested;
+
+  public WalReceiver(
+      ReplicationConnection connection,
+      WalArchive archive,
+      WalSegmentSize segmentSize,
+      Options options,
+      Listener listener,
+      Clock clock) {
+    this.connection = connection;
+    this.archive = archive;
+    this.segmentSize = segmentSize;
+    this.options = options;
+    this.listener = listener;
+    this.clock = clock;
+  }
+
+  /**
+   * Stop once WAL up to {@code lsn} is durable (and its segment complete, or the grace period
+   * over). Used by a base backup that fetches its own WAL.
+   */
+  public void stopAt(Lsn lsn) {
+    stopAt.set(lsn);
+  }
+
+  /** Stop as soon as possible, storing what has been received. */
+  public void requestStop() {
+    stopRequested = true;
+  }
+
+  /**
+   * Streams from {@code start} on {@code timeline} until stopped. If {@code resume} holds the
+   * stored bytes of {@code start}'s segment up to {@code start}, streaming continues after them;
+   * otherwise it begins at the segment's first byte so the segment can be stored whole.
+   */
+  public Result run(Lsn start, TimelineId timeline, Optional<byte[]> resume) {
+    TimelineId tli = timeline;
+    WalSegmentName first = WalSegmentName.of(tli, start, segmentSize);
+    SegmentBuffer buffer =
+        resume
+            .map(bytes -> SegmentBuffer.resume(first, bytes))
+            .orElseGet(() -> new SegmentBuffer(first));
+    storeHistory(tli);
+    Lsn durable = buffer.end();
+    while (true) {
+      Session s = new Session(buffer, durable, tli);
+      Optional<ReplicationEvent.EndOfTimeline> switched = s.stream();
+      durable = s.durable;
+      buffer = s.buffer;
+      if (switched.isEmpty()) {
+        return new Result(durable, tli);
+      }
+      ReplicationEvent.EndOfTimeline eot = switched.get();
+      LOG.info(
+          "timeline {} ended at {}; following timeline {}",
+          tli,
+          eot.switchLsn(),
+          eot.nextTimeline());
+      tli = eot.nextTimeline();
+      storeHistory(tli);
+      // The new timeline's copy of the switch segment holds the same bytes before the switch
+      // point; stream it from its start so it is stored whole under its new name.
+      WalSegmentName next = WalSegmentName.of(tli, eot.switchLsn(), segmentSize);
+      buffer = new SegmentBuffer(next);
+      listener.timelineSwitched(tli, eot.switchLsn());
+    }
+  }
+
+  private void storeHistory(TimelineId tli) {
+    if (tli.value() > 1) {
+      TimelineHistoryFile h = connection.timelineHistory(tli);
+      archive.putHistory(tli.value(), h.content());
+    }
+  }
+
+  /** One START_REPLICATION on one timeline. */
+  private final class Session {
+    SegmentBuffer buffer;
+    Lsn durable;
+    final TimelineId tli;
+    Instant lastFlush;
+    Instant lastStatus;
+    Instant stopSeen;
+    Lsn reported = Lsn.INVALID;
+
+    Session(SegmentBuffer buffer, Lsn durable, TimelineId tli) {
+      this.buffer = buffer;
+      this.durable = durable;
+      this.tli = tli;
+      this.lastFlush = clock.instant();
+      this.lastStatus = Instant.EPOCH;
+    }
+
+    Optional<ReplicationEvent.EndOfTimeline> stream() {
+      try (ReplicationStream stream =
+          connection.startPhysicalReplication(options.slot(), buffer.end(), tli, false)) {
+        report(stream, false);
+        while (true) {
+          if (shouldStop()) {
+            flushPartial();
+            report(stream, false);
+            stream.endStream();
+            return Optional.empty();
+          }
+          Optional<ReplicationEvent> event = stream.poll(nextWait());
+          if (event.isPresent()) {
+            ReplicationEvent e = event.get();
+            if (e instanceof ReplicationEvent.XLogData data) {
+              accept(data);
+              listener.received(buffer.end(), data.walEnd(), data.sendTime());
+            } else if (e instanceof ReplicationEvent.Keepalive k) {
+              listener.received(buffer.end(), k.walEnd(), k.sendTime());
+              if (k.replyRequested()) {
+                report(stream, true);
+              }
+            } else if (e instanceof ReplicationEvent.EndOfTimeline eot) {
+              flushPartial();
+              return Optional.of(eot);
+            }
+          }
+          Instant now = clock.instant();
+          if (!now.isBefore(lastFlush.plus(options.flushInterval()))) {
+            flushPartial();
+          }
+          if (durable.isAfter(reported)
+              || !now.isBefore(lastStatus.plus(options.statusInterval()))) {
+            report(stream, false);
+          }
+        }
+      }
+    }
+
+    private Duration nextWait() {
+      Instant now = clock.instant();
+      Instant next = lastFlush.plus(options.flushInterval());
+      Instant status = lastStatus.plus(options.statusInterval());
+      if (status.isBefore(next)) {
+        next = status;
+      }
+      Duration d = Duration.between(now, next);
+      if (d.isNegative() || d.isZero()) {
+        return Duration.ofMillis(1);
+      }
+      return d.compareTo(Duration.ofMillis(250)) > 0 ? Duration.ofMillis(250) : d;
+    }
+
+    private void accept(ReplicationEvent.XLogData data) {
+      ByteBuffer payload = data.payload();
+      Lsn at = data.walStart();
+      while (payload.hasRemaining()) {
+        int n = buffer.append(at, payload);
+        at = at.plus(n);
+        if (buffer.isComplete()) {
+          archive.putSegment(buffer.name().toString(), buffer.content());
+          durable = buffer.end();
+          listener.segmentStored(buffer.name());
+          listener.durable(durable, tli);
+          buffer = new SegmentBuffer(buffer.name().next());
+          lastFlush = clock.instant();
+        }
+      }
+    }
+
+    private void flushPartial() {
+      lastFlush = clock.instant();
+      if (buffer.end().isAfter(durable) && buffer.filled() > 0) {
+        archive.putPartial(buffer.name().toString(), buffer.content());
+        durable = buffer.end();
+        listener.durable(durable, tli);
+      }
+    }
+
+    private void report(ReplicationStream stream, boolean replyRequested) {
+      // write = what we hold in memory; flush = what is durable in the repository
+      stream.sendStatus(buffer.end(), durable, durable, replyRequested);
+      reported = durable;
+      lastStatus = clock.instant();
+    }
+
+    private boolean shouldStop() {
+      if (stopRequested) {
+        return true;
+      }
+      Lsn target = stopAt.get();
+      if (target == null || buffer.end().isBefore(target)) {
+        return false;
+      }
+      // Past the target: stop once the target's segment is stored whole, or after the grace.
+      WalSegmentName targetSegment =
+          WalSegmentName.of(tli, target.value() == 0 ? target : target.plus(-1), segmentSize);
+      if (buffer.name().compareTo(targetSegment) > 0) {
+        return true;
+      }
+      Instant now = clock.instant();
+      if (stopSeen == null) {
+        stopSeen = now;
+      }
+      return !now.isBefore(stopSeen.plus(options.segmentCompletionGrace()));
+    }
+  }
+}
