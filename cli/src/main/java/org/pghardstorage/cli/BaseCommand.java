@@ -26,20 +26,25 @@ public abstract class BaseCommand implements Callable<Integer> {
   public final Integer call() {
     Printer printer = printer();
     try {
-      return run(printer).code();
+      return exitStatus(run(printer));
     } catch (HardstorageException e) {
       printer.error(e, global.debug());
-      return e.exitCode().code();
+      return exitStatus(e.exitCode());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       printer.error(
           new HardstorageException("command.interrupted", ExitCode.ABORTED, "interrupted", null, e),
           global.debug());
-      return ExitCode.ABORTED.code();
+      return exitStatus(ExitCode.ABORTED);
     } catch (Exception e) {
       printer.error(Errors.unexpected(e), global.debug());
-      return ExitCode.ERROR.code();
+      return exitStatus(ExitCode.ERROR);
     }
+  }
+
+  /** The process exit status for an outcome; commands with special contracts override it. */
+  protected int exitStatus(ExitCode code) {
+    return code.code();
   }
 
   /** A printer for this command's output. */

@@ -19,7 +19,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
     description = "PostgreSQL backup and point-in-time recovery over the replication protocol.",
-    subcommands = {RepoCommand.class, BackupCommand.class, ListCommand.class, VersionCommand.class})
+    subcommands = {
+      RepoCommand.class,
+      BackupCommand.class,
+      ListCommand.class,
+      WalCommand.class,
+      VersionCommand.class
+    })
 public final class Main implements Callable<Integer> {
 
   /** Runs the command line and exits with its status. */

@@ -90,7 +90,7 @@ public final class Printer {
   public void error(HardstorageException e, boolean debug) {
     ObjectNode error = JSON.createObjectNode();
     error.put("code", e.code());
-    error.put("message", e.getMessage());
+    error.put("message", Redaction.secrets(e.getMessage()));
     e.suggestion().ifPresent(s -> error.put("suggestion", s));
     error.put("exit_code", e.exitCode().code());
     switch (format) {
@@ -98,7 +98,7 @@ public final class Printer {
       case NDJSON -> out.println(compact(event("error", error)));
       case YAML -> out.print(yaml(envelope("error", error)));
       default -> {
-        err.println("error: " + e.getMessage());
+        err.println("error: " + Redaction.secrets(e.getMessage()));
         e.suggestion().ifPresent(s -> err.println("hint: " + s));
       }
     }
