@@ -1,0 +1,134 @@
+package org.pghardstorage.it.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.pghardstorage.devstack.Cmd;
+import org.pghardstorage.devstack.Locations;
+
+/**
+ * Runs the {@code pg_hardstorage} launcher as a separate process, as an operator would. The
+ * command-line distribution is copied once per JVM into a world-readable directory, because
+ * PostgreSQL runs our {@code restore_command} as its own unprivileged OS user.
+ */
+public final class Cli {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static Path home;
+
+  private Cli() {}
+
+  /** The staged distribution (has {@code bin/pg_hardstorage} and {@code lib/}). */
+  public static synchronized Path home() {
+    if (home == null) {
+      String built = System.getProperty("pghs.it.cli");
+      if (built == null || !Files.isExecutable(Path.of(built, "bin/pg_hardstorage"))) {
+        throw new IllegalStateException(
+            "no command-line distribution at " + built + " (system property pghs.it.cli)");
+      }
+      Path staged = Locations.newRunDir("pghs-it-cli-").resolve("pg_hardstorage");
+      Cmd.check(List.of("cp", "-r", built, staged.toString()), Duration.ofMinutes(1));
+      Cmd.check(List.of("chmod", "-R", "a+rX", staged.toString()), Duration.ofMinutes(1));
+      home = staged;
+    }
+    return home;
+  }
+
+  /** The launcher's absolute path. */
+  public static Path launcher() {
+    return home().resolve("bin/pg_hardstorage");
+  }
+
+  /**
+   * What one run printed and returned.
+   *
+   * @param exitCode the process exit status
+   * @param stdout standard output
+   * @param stderr standard error
+   */
+  public record Result(int exitCode, String stdout, String stderr) {
+    /** Standard output as the JSON envelope. */
+    public JsonNode json() {
+      try {
+        return JSON.readTree(stdout);
+      } catch (IOException e) {
+        throw new AssertionError("stdout is not JSON:\n" + stdout + "\nstderr:\n" + stderr, e);
+      }
+    }
+
+    /** {@code json().path("result")}. */
+    public JsonNode result() {
+      return json().path("result");
+    }
+
+    /** {@code json().path("error")}. */
+    public JsonNode error() {
+      return json().path("error");
+    }
+
+    @Override
+    public String toString() {
+      return "exit " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
+    }
+  }
+
+  /** Runs with JSON output (unless the arguments choose another format). */
+  public static Result run(String... args) {
+    return run(Map.of(), args);
+  }
+
+  /** Runs with extra environment variables. */
+  public static Result run(Map<String, String> env, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(launcher().toString());
+    cmd.addAll(List.of(args));
+    boolean hasFormat = cmd.contains("-o") || cmd.contains("--output");
+    if (!hasFormat) {
+      cmd.add("--output");
+      cmd.add("json");
+    }
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    Map<String, String> environment = new HashMap<>(pb.environment());
+    environment.keySet().removeIf(k -> k.startsWith("PGHS_") || k.startsWith("PG"));
+    environment.putAll(env);
+    pb.environment().clear();
+    pb.environment().putAll(environment);
+    try {
+      Process p = pb.start();
+      p.getOutputStream().close();
+      CompletableFuture<String> out = drain(p.getInputStream());
+      CompletableFuture<String> err = drain(p.getErrorStream());
+      if (!p.waitFor(15, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new AssertionError("pg_hardstorage " + String.join(" ", args) + " hung");
+      }
+      return new Result(p.exitValue(), out.join(), err.join());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static CompletableFuture<String> drain(java.io.InputStream in) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+  }
+}
