@@ -141,11 +141,9 @@ public final class PgConnection implements AutoCloseable {
    * {@code server_version_num} itself is not reported before PostgreSQL 18.
    */
   public int serverVersionNum() {
-    Optional<String> num = parameter("server_version_num");
-    if (num.isPresent()) {
-      return Integer.parseInt(num.get());
-    }
-    return ServerVersion.parseVersionNum(serverVersion());
+    Optional<String> num = parameter("server_version_num").filter(n -> n.matches("\\d{5,6}"));
+    return num.map(Integer::parseInt)
+        .orElseGet(() -> ServerVersion.parseVersionNum(serverVersion()));
   }
 
   /** The transaction status of the last ReadyForQuery: {@code I} idle, {@code T}, {@code E}. */
