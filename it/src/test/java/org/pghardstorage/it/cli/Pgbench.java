@@ -28,22 +28,49 @@ public final class Pgbench implements AutoCloseable {
   public static void init(PgCluster pg, String db, int scale) {
     requireInstalled();
     Cmd.run(
-            List.of(PGBENCH.toString(), "-i", "-q", "-s", String.valueOf(scale), "-h", "127.0.0.1",
-                "-p", String.valueOf(pg.port()), "-U", "postgres", db),
+            List.of(
+                PGBENCH.toString(),
+                "-i",
+                "-q",
+                "-s",
+                String.valueOf(scale),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                String.valueOf(pg.port()),
+                "-U",
+                "postgres",
+                db),
             null,
             Map.of("PGPASSWORD", pg.password()),
             Duration.ofMinutes(10))
         .orThrow();
   }
 
-  /** Starts TPC-B-like writes at about {@code tps} transactions a second for at most {@code max}. */
+  /**
+   * Starts TPC-B-like writes at about {@code tps} transactions a second for at most {@code max}.
+   */
   public static Pgbench start(PgCluster pg, String db, int clients, int tps, Duration max) {
     requireInstalled();
     ProcessBuilder pb =
         new ProcessBuilder(
-                PGBENCH.toString(), "-n", "-c", String.valueOf(clients), "-j", "1", "-R",
-                String.valueOf(tps), "-T", String.valueOf(max.toSeconds()), "-h", "127.0.0.1", "-p",
-                String.valueOf(pg.port()), "-U", "postgres", db)
+                PGBENCH.toString(),
+                "-n",
+                "-c",
+                String.valueOf(clients),
+                "-j",
+                "1",
+                "-R",
+                String.valueOf(tps),
+                "-T",
+                String.valueOf(max.toSeconds()),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                String.valueOf(pg.port()),
+                "-U",
+                "postgres",
+                db)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     pb.environment().put("PGPASSWORD", pg.password());

@@ -1,0 +1,103 @@
+package org.pghardstorage.core.wal;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.pghardstorage.core.error.ExitCode;
+import org.pghardstorage.core.error.HardstorageException;
+import org.pghardstorage.core.pg.Lsn;
+import org.pghardstorage.core.pg.ReplicationSlot;
+import org.pghardstorage.core.pg.TimelineHistoryFile;
+import org.pghardstorage.core.pg.TimelineId;
+import org.pghardstorage.core.pg.WalSegmentName;
+import org.pghardstorage.core.pg.WalSegmentSize;
+import org.pghardstorage.core.repo.WalArchive;
+import org.pghardstorage.core.repo.WalEntry;
+import org.pghardstorage.core.repo.WalSegment;
+
+/**
+ * Where a streamer resumes: just past the WAL durable in the repository, checked against what the
+ * server still has (the slot's restart LSN). If the repository has nothing, streaming starts at the
+ * slot's restart LSN. If the server no longer has the WAL right after ours, the hole is reported as
+ * a gap and streaming starts where the server can.
+ *
+ * @param start the LSN to request
+ * @param timeline the timeline to request it on
+ * @param prefill the stored bytes of {@code start}'s segment before {@code start}, if resuming a
+ *     partial segment
+ * @param gap a range that is lost, as {@code from..to}
+ */
+record ResumePoint(Lsn start, TimelineId timeline, Optional<byte[]> prefill, Optional<String> gap) {
+
+  static ResumePoint find(
+      WalArchive archive,
+      WalSegmentSize size,
+      TimelineId serverTimeline,
+      ReplicationSlot slot,
+      Function<TimelineId, TimelineHistoryFile> history) {
+    Lsn restart =
+        slot.restartLsn()
+            .orElseThrow(
+                () ->
+                    new HardstorageException(
+                        "wal.slot_without_wal",
+                        ExitCode.PREFLIGHT_REFUSED,
+                        "slot " + slot.name() + " reserves no WAL",
+                        "drop the slot and let the streamer create it with RESERVE_WAL"));
+    TimelineId restartTli = slot.restartTimeline().orElse(serverTimeline);
+    List<Long> timelines = archive.listTimelines();
+    if (timelines.isEmpty()) {
+      return new ResumePoint(
+          restart.segmentStart(size), restartTli, Optional.empty(), Optional.empty());
+    }
+    TimelineId tli = TimelineId.of(timelines.get(timelines.size() - 1));
+    Stored stored = lastStored(archive, size, tli);
+    Lsn end = stored.end();
+    if (tli.compareTo(serverTimeline) < 0) {
+      // We stopped on an older timeline. If we hold WAL past the point where the server's history
+      // left it, what we hold there belongs to the old primary: continue from the branch point.
+      TimelineHistory h =
+          TimelineHistory.parse(serverTimeline, history.apply(serverTimeline).content());
+      Optional<Lsn> branch = h.switchPointOf(tli);
+      if (branch.isPresent() && end.isAfter(branch.get())) {
+        TimelineId next = h.timelineAt(branch.get());
+        Lsn from = branch.get().segmentStart(size);
+        return new ResumePoint(
+            from, next.equals(tli) ? serverTimeline : next, Optional.empty(), Optional.empty());
+      }
+    }
+    if (end.isBefore(restart)) {
+      Lsn from = restart.segmentStart(size);
+      String gap = end + ".." + from + " on timeline " + tli.value();
+      return new ResumePoint(
+          from,
+          restartTli,
+          Optional.empty(),
+          end.equals(from) ? Optional.empty() : Optional.of(gap));
+    }
+    return new ResumePoint(end, tli, stored.prefill(), Optional.empty());
+  }
+
+  private record Stored(Lsn end, Optional<byte[]> prefill) {}
+
+  private static Stored lastStored(WalArchive archive, WalSegmentSize size, TimelineId tli) {
+    List<WalEntry> entries = archive.listSegments(tli.value());
+    WalEntry last = entries.get(entries.size() - 1);
+    WalSegmentName name = WalSegmentName.parse(last.name(), size);
+    if (!last.partial()) {
+      return new Stored(name.endLsn(), Optional.empty());
+    }
+    WalSegment partial =
+        archive
+            .getSegment(last.name())
+            .orElseThrow(
+                () ->
+                    new HardstorageException(
+                        "wal.partial_vanished",
+                        ExitCode.ERROR,
+                        "partial segment " + last.name() + " vanished while resuming",
+                        null));
+    return new Stored(
+        name.startLsn().plus(partial.content().length), Optional.of(partial.content()));
+  }
+}
