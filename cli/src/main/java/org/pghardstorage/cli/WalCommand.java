@@ -25,7 +25,12 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "wal",
     description = "Work with the WAL archive of a deployment.",
-    subcommands = {WalCommand.Fetch.class})
+    subcommands = {
+      WalCommand.Fetch.class,
+      WalStreamCommand.class,
+      WalStreamCommand.Preflight.class,
+      WalStreamCommand.Audit.class
+    })
 final class WalCommand {
 
   /** Exit status that makes PostgreSQL abort recovery instead of treating it as end of archive. */

@@ -31,8 +31,22 @@ public final class Printer {
   /** The envelope's schema name; bump only with an incompatible change. */
   public static final String SCHEMA = "pg_hardstorage.v1";
 
+  /** Domain value types print as their canonical text (an LSN as {@code 0/3000028}). */
+  private static final com.fasterxml.jackson.databind.module.SimpleModule DOMAIN =
+      new com.fasterxml.jackson.databind.module.SimpleModule("pghs-domain")
+          .addSerializer(
+              org.pghardstorage.core.pg.Lsn.class,
+              com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance)
+          .addSerializer(
+              org.pghardstorage.core.repo.BackupId.class,
+              com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance)
+          .addSerializer(
+              org.pghardstorage.core.repo.Deployment.class,
+              com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance);
+
   private static final ObjectMapper JSON =
       new ObjectMapper()
+          .registerModule(DOMAIN)
           .registerModule(new JavaTimeModule())
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
   private static final ObjectMapper YAML =
@@ -40,6 +54,7 @@ public final class Printer {
               new YAMLFactory()
                   .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                   .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
+          .registerModule(DOMAIN)
           .registerModule(new JavaTimeModule())
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 

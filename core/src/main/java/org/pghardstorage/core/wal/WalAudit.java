@@ -1,0 +1,230 @@
+package org.pghardstorage.core.wal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.pghardstorage.core.error.ExitCode;
+import org.pghardstorage.core.error.HardstorageException;
+import org.pghardstorage.core.pg.Lsn;
+import org.pghardstorage.core.pg.TimelineId;
+import org.pghardstorage.core.pg.WalSegmentName;
+import org.pghardstorage.core.pg.WalSegmentSize;
+import org.pghardstorage.core.repo.BackupId;
+import org.pghardstorage.core.repo.Deployment;
+import org.pghardstorage.core.repo.Repository;
+import org.pghardstorage.core.repo.WalArchive;
+import org.pghardstorage.core.repo.WalEntry;
+import org.pghardstorage.core.repo.manifest.BackupManifest;
+
+/**
+ * Proves that the stored WAL of a deployment is continuous from the start of its oldest retained
+ * backup to the newest WAL, along the chain of timelines that leads to the newest one, and names
+ * every gap. Abandoned branches (timelines not in the newest one's history) are not required.
+ */
+public final class WalAudit {
+
+  /**
+   * A hole in the stored WAL.
+   *
+   * @param timeline the timeline
+   * @param fromSegment the first missing (or incomplete) segment
+   * @param toSegment the last missing segment
+   * @param reason what is wrong
+   */
+  public record Gap(long timeline, String fromSegment, String toSegment, String reason) {}
+
+  /**
+   * What one timeline holds.
+   *
+   * @param timeline the timeline
+   * @param firstSegment the first segment required on it
+   * @param lastSegment the last segment stored (or required, if it branches)
+   * @param segments how many segment objects it has in the required range
+   * @param endsWithPartial whether its newest segment is still partial
+   * @param branchLsn where the next timeline branched off, if it did
+   */
+  public record TimelineCoverage(
+      long timeline,
+      String firstSegment,
+      String lastSegment,
+      long segments,
+      boolean endsWithPartial,
+      String branchLsn) {}
+
+  /**
+   * The audit's findings.
+   *
+   * @param deployment the deployment
+   * @param fromLsn where continuity is required from (the oldest backup's start)
+   * @param timelines coverage per timeline in the chain
+   * @param gaps every gap found
+   */
+  public record Report(
+      String deployment, String fromLsn, List<TimelineCoverage> timelines, List<Gap> gaps) {
+    /** Copies the lists. */
+    public Report {
+      timelines = List.copyOf(timelines);
+      gaps = List.copyOf(gaps);
+    }
+
+    /** Whether no gap was found. */
+    public boolean ok() {
+      return gaps.isEmpty();
+    }
+
+    /** Throws {@code wal.gap_found} (exit 9) naming the first gaps, unless {@link #ok()}. */
+    public void requireOk() {
+      if (ok()) {
+        return;
+      }
+      StringBuilder sb = new StringBuilder();
+      for (Gap g : gaps.subList(0, Math.min(3, gaps.size()))) {
+        sb.append(sb.length() == 0 ? "" : "; ")
+            .append(g.fromSegment())
+            .append(g.fromSegment().equals(g.toSegment()) ? "" : ".." + g.toSegment())
+            .append(": ")
+            .append(g.reason());
+      }
+      throw new HardstorageException(
+          "wal.gap_found",
+          ExitCode.VERIFY_FAILED,
+          gaps.size() + " gap(s) in the WAL of " + deployment + ": " + sb,
+          "point-in-time recovery cannot cross a gap; take a new base backup after it");
+    }
+  }
+
+  private WalAudit() {}
+
+  /** Audits {@code deployment}. */
+  public static Report run(Repository repository, Deployment deployment) {
+    WalArchive archive = repository.wal(deployment);
+    Optional<BackupManifest> oldest = oldestBackup(repository, deployment);
+    WalSegmentSize size =
+        WalSegmentSize.ofBytes(oldest.map(m -> (long) m.wal().segmentSize()).orElse(16L << 20));
+    List<Long> stored = archive.listTimelines();
+    if (stored.isEmpty()) {
+      List<Gap> gaps = new ArrayList<>();
+      oldest.ifPresent(
+          m -> {
+            String seg = segment(m.wal().startTimeline(), Lsn.parse(m.wal().startLsn()), size);
+            gaps.add(new Gap(m.wal().startTimeline(), seg, seg, "no WAL stored at all"));
+          });
+      return new Report(
+          deployment.name(), oldest.map(m -> m.wal().startLsn()).orElse(""), List.of(), gaps);
+    }
+    TimelineId newest = TimelineId.of(stored.get(stored.size() - 1));
+    TimelineHistory history =
+        archive
+            .getHistory(newest.value())
+            .map(h -> TimelineHistory.parse(newest, h))
+            .orElse(new TimelineHistory(newest, List.of()));
+    Lsn from;
+    TimelineId firstTli;
+    if (oldest.isPresent()) {
+      from = Lsn.parse(oldest.get().wal().startLsn());
+      firstTli = TimelineId.of(oldest.get().wal().startTimeline());
+    } else {
+      List<WalEntry> first = archive.listSegments(stored.get(0));
+      firstTli = TimelineId.of(stored.get(0));
+      from = WalSegmentName.parse(first.get(0).name(), size).startLsn();
+    }
+    // The chain: ancestors of the newest timeline from the backup's timeline on, then the newest.
+    Map<Long, Optional<Lsn>> chain = new TreeMap<>();
+    for (TimelineHistory.Entry e : history.entries()) {
+      if (e.timeline().value() >= firstTli.value()) {
+        chain.put(e.timeline().value(), Optional.of(e.switchLsn()));
+      }
+    }
+    chain.put(newest.value(), Optional.empty());
+
+    List<TimelineCoverage> coverage = new ArrayList<>();
+    List<Gap> gaps = new ArrayList<>();
+    Lsn start = from;
+    for (Map.Entry<Long, Optional<Lsn>> link : chain.entrySet()) {
+      long tli = link.getKey();
+      Optional<Lsn> branch = link.getValue();
+      coverage.add(audit(archive, size, tli, start, branch, gaps));
+      if (branch.isPresent()) {
+        start = branch.get();
+      }
+    }
+    return new Report(deployment.name(), from.toString(), coverage, gaps);
+  }
+
+  private static TimelineCoverage audit(
+      WalArchive archive,
+      WalSegmentSize size,
+      long tli,
+      Lsn start,
+      Optional<Lsn> branch,
+      List<Gap> gaps) {
+    TreeMap<Long, Boolean> complete = new TreeMap<>();
+    for (WalEntry e : archive.listSegments(tli)) {
+      long n = WalSegmentName.parse(e.name(), size).segmentNumber();
+      complete.merge(n, !e.partial(), Boolean::logicalOr);
+    }
+    long first = start.segmentNumber(size);
+    long last;
+    if (branch.isPresent()) {
+      // the branch segment must hold the bytes before the branch point; partial is fine there
+      Lsn b = branch.get();
+      last = (b.isSegmentStart(size) ? b.plus(-1) : b).segmentNumber(size);
+    } else {
+      last = complete.isEmpty() ? first : Math.max(first, complete.lastKey());
+    }
+    long present = 0;
+    Long gapStart = null;
+    for (long n = first; n <= last; n++) {
+      Boolean c = complete.get(n);
+      boolean lastOfChain = n == last;
+      boolean ok = c != null && (c || lastOfChain);
+      if (ok) {
+        present++;
+        if (gapStart != null) {
+          gaps.add(gap(tli, gapStart, n - 1, size, "missing"));
+          gapStart = null;
+        }
+      } else if (c != null) {
+        present++;
+        gaps.add(gap(tli, n, n, size, "only a partial segment, but later WAL exists"));
+      } else if (gapStart == null) {
+        gapStart = n;
+      }
+    }
+    if (gapStart != null) {
+      gaps.add(gap(tli, gapStart, last, size, "missing"));
+    }
+    Boolean lastComplete = complete.get(last);
+    return new TimelineCoverage(
+        tli,
+        name(tli, first, size),
+        name(tli, last, size),
+        present,
+        lastComplete != null && !lastComplete,
+        branch.map(Lsn::toString).orElse(null));
+  }
+
+  private static Gap gap(long tli, long from, long to, WalSegmentSize size, String reason) {
+    return new Gap(tli, name(tli, from, size), name(tli, to, size), reason);
+  }
+
+  private static String name(long tli, long segment, WalSegmentSize size) {
+    return WalSegmentName.of(TimelineId.of(tli), segment, size).toString();
+  }
+
+  private static String segment(long tli, Lsn lsn, WalSegmentSize size) {
+    return WalSegmentName.of(TimelineId.of(tli), lsn, size).toString();
+  }
+
+  private static Optional<BackupManifest> oldestBackup(Repository repository, Deployment d) {
+    for (BackupId id : repository.listBackups(d)) {
+      Optional<BackupManifest> m = repository.readManifest(d, id);
+      if (m.isPresent()) {
+        return m;
+      }
+    }
+    return Optional.empty();
+  }
+}
