@@ -3,7 +3,6 @@ package org.pghardstorage.core.restore;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
@@ -41,9 +40,13 @@ final class Fs {
     touched(root.getParent());
   }
 
-  /** Creates {@code dir} and its missing parents with mode 0700. */
+  /**
+   * Creates {@code dir} and its missing parents with mode 0700. An existing link to a directory
+   * counts as a directory: that can only be a target root or one of its ancestors, because the
+   * planner refuses manifests with a path below one of their own links.
+   */
   void createDirectories(Path dir) {
-    if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+    if (Files.isDirectory(dir)) {
       touched(dir);
       return;
     }

@@ -59,25 +59,30 @@ final class Materialiser {
     for (FileTask f : files) {
       filesTotal++;
       bytesTotal += f.entry().size();
-      if (f.entry().chunks().isEmpty()) {
-        finish(f);
-        filesDone++;
-      } else if (f.label().equals(PG_CONTROL)) {
-        last.add(f);
-      } else {
-        first.add(f);
-      }
+      (isWrittenLast(f) ? last : first).add(f);
     }
-    report();
     try (WorkerPool pool =
         new WorkerPool("pghs-restore-" + plan.manifest().backupId(), parallelism)) {
       fill(pool, first);
+      last.forEach(f -> fs.createFile(f.path()));
       fill(pool, last);
     }
     return bytesDone;
   }
 
+  /** Whether {@code f} is created and written after all other files. */
+  static boolean isWrittenLast(FileTask f) {
+    return f.label().equals(PG_CONTROL);
+  }
+
   private void fill(WorkerPool pool, List<FileTask> files) throws InterruptedException {
+    for (FileTask f : files) {
+      if (f.entry().chunks().isEmpty()) {
+        finish(f);
+        filesDone++;
+      }
+    }
+    report();
     List<FetchBatch> tasks = new ArrayList<>();
     for (List<FetchBatch.Fetch> batch : FetchPlanner.plan(files, plan.locations(), BATCH_BYTES)) {
       tasks.add(new FetchBatch(batch, reader, this::finish));

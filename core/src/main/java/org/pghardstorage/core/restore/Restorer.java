@@ -1,5 +1,6 @@
 package org.pghardstorage.core.restore;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -155,7 +156,10 @@ public final class Restorer {
     fs.writeSmallFile(dataDir.resolve(POSTGRES_MANIFEST), postgresManifest);
     // PostgreSQL refuses to start without pg_wal; archive_status it would recreate, but like
     // pg_basebackup we leave the directory complete.
-    fs.createDirectories(dataDir.resolve("pg_wal").resolve("archive_status"));
+    Path pgWal = dataDir.resolve("pg_wal");
+    if (!Files.isSymbolicLink(pgWal)) {
+      fs.createDirectories(pgWal.resolve("archive_status"));
+    }
     TablespaceMapFile.rewriteIfNeeded(plan, fs);
     tree.applyAttributes();
     fs.syncDirectories();

@@ -35,7 +35,10 @@ final class TreeWriter {
     this.fs = fs;
   }
 
-  /** Creates every directory, link and file of every archive; returns the files to fill. */
+  /**
+   * Creates every directory, link and file of every archive, except the files {@link Materialiser}
+   * creates last; returns all files to fill.
+   */
   List<FileTask> create() {
     List<FileTask> files = new ArrayList<>();
     for (RestorePlan.ArchiveTarget a : plan.archives()) {
@@ -54,8 +57,11 @@ final class TreeWriter {
           }
           case FILE -> {
             fs.createDirectories(p.getParent());
-            fs.createFile(p);
-            files.add(new FileTask(a.label(e), p, e));
+            FileTask task = new FileTask(a.label(e), p, e);
+            if (!Materialiser.isWrittenLast(task)) {
+              fs.createFile(p);
+            }
+            files.add(task);
           }
         }
       }
