@@ -30,13 +30,13 @@ public final class WalSegmentNames {
     return out;
   }
 
-  /** The segment number holding {@code start}. */
-  static long first(long start, int segmentSize) {
+  /** The number of the segment holding {@code start}. */
+  public static long first(long start, int segmentSize) {
     return Long.divideUnsigned(start, segmentSize);
   }
 
-  /** The segment number holding the byte before {@code end} (or {@code start} if none). */
-  static long last(long start, long end, int segmentSize) {
+  /** The number of the segment holding the byte before {@code end} ({@code start}'s if none). */
+  public static long last(long start, long end, int segmentSize) {
     return Long.compareUnsigned(end, start) > 0
         ? Long.divideUnsigned(end - 1, segmentSize)
         : first(start, segmentSize);

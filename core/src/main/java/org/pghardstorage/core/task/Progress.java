@@ -23,8 +23,11 @@ public record Progress(
     }
   }
 
-  /** The share of bytes done, 0 to 1; 1 when there are no bytes to do. */
+  /** The share done, 0 to 1: by bytes when the phase counts bytes, else by items. */
   public double fraction() {
-    return bytesTotal == 0 ? 1.0 : Math.min(1.0, bytesDone / (double) bytesTotal);
+    if (bytesTotal > 0) {
+      return Math.min(1.0, bytesDone / (double) bytesTotal);
+    }
+    return itemsTotal == 0 ? 1.0 : Math.min(1.0, itemsDone / (double) itemsTotal);
   }
 }

@@ -83,6 +83,10 @@ public final class FakeCluster {
   private final Map<String, Integer> crcOverrides = new HashMap<>();
   private String walStart = START_LSN;
   private String tsLocation = TS_LOCATION;
+  private final java.util.Set<String> pgOmitted = new java.util.HashSet<>();
+  private final Map<String, byte[]> pgExtra = new LinkedHashMap<>();
+  private String pgSystemId = SYSTEM_ID;
+  private boolean pgChecksumBroken;
 
   /** Repository options that make many chunks and packs out of little data. */
   public static RepositoryOptions smallRepository() {
@@ -175,6 +179,30 @@ public final class FakeCluster {
   /** The backup's WAL starts elsewhere in PostgreSQL's manifest than in ours. */
   public FakeCluster withPostgresWalStart(String lsn) {
     walStart = lsn;
+    return this;
+  }
+
+  /** PostgreSQL's manifest does not list {@code label}. */
+  public FakeCluster withoutPostgresEntry(String label) {
+    pgOmitted.add(label);
+    return this;
+  }
+
+  /** PostgreSQL's manifest lists a file the backup does not hold. */
+  public FakeCluster withExtraPostgresEntry(String label) {
+    pgExtra.put(label, new byte[] {1, 2, 3});
+    return this;
+  }
+
+  /** PostgreSQL's manifest names another system identifier. */
+  public FakeCluster withPostgresSystemIdentifier(String id) {
+    pgSystemId = id;
+    return this;
+  }
+
+  /** PostgreSQL's manifest has a wrong Manifest-Checksum. */
+  public FakeCluster withBrokenManifestChecksum() {
+    pgChecksumBroken = true;
     return this;
   }
 
@@ -323,11 +351,13 @@ public final class FakeCluster {
             files.put("pg_tblspc/" + TS_OID + "/" + p, n.content());
           }
         });
+    pgOmitted.forEach(files::remove);
+    files.putAll(pgExtra);
     DateTimeFormatter gmt =
         DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'GMT'").withZone(ZoneOffset.UTC);
     StringBuilder sb = new StringBuilder();
     sb.append("{ \"PostgreSQL-Backup-Manifest-Version\": 2,\n");
-    sb.append("\"System-Identifier\": ").append(SYSTEM_ID).append(",\n");
+    sb.append("\"System-Identifier\": ").append(pgSystemId).append(",\n");
     sb.append("\"Files\": [\n");
     int i = 0;
     for (Map.Entry<String, byte[]> f : files.entrySet()) {
@@ -349,6 +379,9 @@ public final class FakeCluster {
     sb.append("\", \"End-LSN\": \"").append(END_LSN).append("\" }\n],\n");
     String body = sb.toString();
     String sha = HexFormat.of().formatHex(digest("SHA-256", body.getBytes(StandardCharsets.UTF_8)));
+    if (pgChecksumBroken) {
+      sha = (sha.charAt(0) == '0' ? "1" : "0") + sha.substring(1);
+    }
     return (body + "\"Manifest-Checksum\": \"" + sha + "\"}\n").getBytes(StandardCharsets.UTF_8);
   }
 
