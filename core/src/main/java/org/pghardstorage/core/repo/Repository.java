@@ -149,6 +149,16 @@ public final class Repository implements AutoCloseable {
     return new BackupWriter(ctx, deployment, backupId);
   }
 
+  /** The key of a backup's manifest object, the backup's commit point; for naming it in reports. */
+  public static ObjectKey manifestKey(Deployment deployment, BackupId backupId) {
+    return BackupCatalog.manifestKey(deployment, backupId);
+  }
+
+  /** The key of a backup's copy of PostgreSQL's backup_manifest; for naming it in reports. */
+  public static ObjectKey postgresManifestKey(Deployment deployment, BackupId backupId) {
+    return BackupCatalog.postgresManifestKey(deployment, backupId);
+  }
+
   /** Committed backups of a deployment, oldest first. */
   public List<BackupId> listBackups(Deployment deployment) {
     requireOpen();

@@ -76,6 +76,15 @@ public final class WalArchive {
         .map(c -> new WalSegment(segmentName, true, c));
   }
 
+  /**
+   * The key of a segment's complete or partial object, for naming it in reports.
+   *
+   * @throws HardstorageException {@code wal.invalid_name} for a malformed name
+   */
+  public ObjectKey objectKey(String segmentName, boolean partial) {
+    return segmentKey(segmentName, partial);
+  }
+
   /** Segment objects of one timeline, sorted by name, complete before partial. */
   public List<WalEntry> listSegments(long timeline) {
     String prefix = timelinePrefix(timeline);

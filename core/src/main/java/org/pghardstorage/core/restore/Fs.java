@@ -1,0 +1,187 @@
+package org.pghardstorage.core.restore;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * The restore's file system primitives: directories created with mode 0700, permissions from
+ * manifest modes, fsync of files and directories. Remembers every directory it created or wrote
+ * into, so that {@link #syncDirectories} makes their entries durable. Thread-safe.
+ */
+final class Fs {
+  static final int DIR_MODE = 0700;
+  static final int FILE_MODE = 0600;
+
+  private final boolean sync;
+  private final Set<Path> touchedDirs = new LinkedHashSet<>();
+
+  Fs(boolean sync) {
+    this.sync = sync;
+  }
+
+  boolean syncEnabled() {
+    return sync;
+  }
+
+  /** Creates {@code root} and missing parents (0700) and sets {@code root} to 0700. */
+  void createRoot(Path root) {
+    createDirectories(root);
+    setMode(root, DIR_MODE);
+    // The root's own entry lives in its parent.
+    touched(root.getParent());
+  }
+
+  /**
+   * Creates {@code dir} and its missing parents with mode 0700. An existing link to a directory
+   * counts as a directory: that can only be a target root or one of its ancestors, because the
+   * planner refuses manifests with a path below one of their own links.
+   */
+  void createDirectories(Path dir) {
+    if (Files.isDirectory(dir)) {
+      touched(dir);
+      return;
+    }
+    Path parent = dir.getParent();
+    if (parent != null) {
+      createDirectories(parent);
+    }
+    try {
+      Files.createDirectory(dir, perms(DIR_MODE));
+    } catch (IOException e) {
+      throw RestoreErrors.writeFailed(dir, e);
+    }
+    touched(dir);
+    touched(parent);
+  }
+
+  /** Creates an empty regular file with mode 0600; it must not exist. */
+  void createFile(Path file) {
+    try {
+      Files.createFile(file, perms(FILE_MODE));
+    } catch (IOException e) {
+      throw RestoreErrors.writeFailed(file, e);
+    }
+  }
+
+  /** Writes a whole small file (created or truncated, mode 0600) and syncs it if enabled. */
+  void writeSmallFile(Path file, byte[] content) {
+    try (FileChannel ch =
+        FileChannel.open(
+            file,
+            EnumSet.of(
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING),
+            perms(FILE_MODE))) {
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      if (sync) {
+        ch.force(true);
+      }
+    } catch (IOException e) {
+      throw RestoreErrors.writeFailed(file, e);
+    }
+    touched(file.getParent());
+  }
+
+  /** Deletes a file if it exists; the deletion is made durable by {@link #syncDirectories}. */
+  void deleteIfExists(Path file) {
+    try {
+      if (Files.deleteIfExists(file)) {
+        touched(file.getParent());
+      }
+    } catch (IOException e) {
+      throw RestoreErrors.writeFailed(file, e);
+    }
+  }
+
+  /** Sets permission bits; bits above 0777 (setuid, sticky) are not restored. */
+  void setMode(Path path, int mode) {
+    try {
+      Files.setPosixFilePermissions(path, permissionSet(mode));
+    } catch (IOException e) {
+      throw RestoreErrors.writeFailed(path, e);
+    }
+  }
+
+  /** Flushes a file's content to stable storage, if syncing is enabled. */
+  void syncFile(Path file) {
+    if (sync) {
+      fsync(file);
+    }
+  }
+
+  /** Makes the entries of every directory created or written into durable. */
+  void syncDirectories() {
+    if (!sync) {
+      return;
+    }
+    Set<Path> dirs;
+    synchronized (touchedDirs) {
+      dirs = new LinkedHashSet<>(touchedDirs);
+    }
+    for (Path dir : dirs) {
+      fsync(dir);
+    }
+  }
+
+  /** Syncs one directory now (for the marker files, whose order matters), if enabled. */
+  void syncDirectory(Path dir) {
+    if (sync) {
+      fsync(dir);
+    }
+  }
+
+  void touched(Path dir) {
+    if (dir != null) {
+      synchronized (touchedDirs) {
+        touchedDirs.add(dir);
+      }
+    }
+  }
+
+  static FileAttribute<Set<PosixFilePermission>> perms(int mode) {
+    return PosixFilePermissions.asFileAttribute(permissionSet(mode));
+  }
+
+  static Set<PosixFilePermission> permissionSet(int mode) {
+    Set<PosixFilePermission> out = EnumSet.noneOf(PosixFilePermission.class);
+    PosixFilePermission[] bits = {
+      PosixFilePermission.OTHERS_EXECUTE,
+      PosixFilePermission.OTHERS_WRITE,
+      PosixFilePermission.OTHERS_READ,
+      PosixFilePermission.GROUP_EXECUTE,
+      PosixFilePermission.GROUP_WRITE,
+      PosixFilePermission.GROUP_READ,
+      PosixFilePermission.OWNER_EXECUTE,
+      PosixFilePermission.OWNER_WRITE,
+      PosixFilePermission.OWNER_READ
+    };
+    for (int i = 0; i < bits.length; i++) {
+      if ((mode & (1 << i)) != 0) {
+        out.add(bits[i]);
+      }
+    }
+    return out;
+  }
+
+  /** fsync: on Linux a directory can be opened for reading and forced like a file. */
+  private static void fsync(Path path) {
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      throw RestoreErrors.writeFailed(path, e);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package org.pghardstorage.core.restore;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.pghardstorage.core.error.ExitCode;
+import org.pghardstorage.core.error.HardstorageException;
+import org.pghardstorage.core.repo.BackupId;
+import org.pghardstorage.core.repo.Deployment;
+
+/**
+ * The error codes of restore, and factories for them. Codes are a public contract: the command
+ * line, REST problem+json and scripts match on them ({@code docs/explanation/restore.md}).
+ */
+public final class RestoreErrors {
+  /** The selected backup does not exist (exit NOT_FOUND). */
+  public static final String BACKUP_NOT_FOUND = "backup.not_found";
+
+  /** A restore target is not empty and {@code force} was not given (exit CONFLICT). */
+  public static final String TARGET_NOT_EMPTY = "restore.target_not_empty";
+
+  /** {@code force} would wipe {@code /}, the home directory or one of its parents (exit USAGE). */
+  public static final String TARGET_PROTECTED = "restore.target_protected";
+
+  /** A target holds {@code postmaster.pid}: a server may be running there (exit CONFLICT). */
+  public static final String SERVER_RUNNING = "restore.server_running";
+
+  /** The request contradicts itself or the backup (exit USAGE). */
+  public static final String INVALID_REQUEST = "restore.invalid_request";
+
+  /** A restored file's CRC32C differs from the manifest's (exit VERIFY_FAILED). */
+  public static final String CHECKSUM_MISMATCH = "restore.checksum_mismatch";
+
+  /** Writing the target failed: permissions, disk full, I/O error (exit ERROR). */
+  public static final String WRITE_FAILED = "restore.write_failed";
+
+  /** The restore was interrupted (exit ABORTED). */
+  public static final String INTERRUPTED = "restore.interrupted";
+
+  private RestoreErrors() {}
+
+  static HardstorageException backupNotFound(Deployment d, BackupId id, String where) {
+    return new HardstorageException(
+        BACKUP_NOT_FOUND,
+        ExitCode.NOT_FOUND,
+        "backup " + id + " of deployment " + d + " does not exist in " + where,
+        "list the backups with: pg_hardstorage list " + d + " --repo " + where);
+  }
+
+  static HardstorageException noBackups(Deployment d, String where) {
+    return new HardstorageException(
+        BACKUP_NOT_FOUND,
+        ExitCode.NOT_FOUND,
+        "deployment " + d + " has no backups in " + where,
+        "check the deployment name with: pg_hardstorage list " + d + " --repo " + where);
+  }
+
+  static HardstorageException targetNotEmpty(Path target, String entry, boolean interrupted) {
+    String what =
+        interrupted
+            ? "restore target " + target + " holds an interrupted restore (" + entry + " exists)"
+            : "restore target " + target + " is not empty (it contains " + entry + ")";
+    return new HardstorageException(
+        TARGET_NOT_EMPTY,
+        ExitCode.CONFLICT,
+        what,
+        "restore into an empty or new directory, or add --force to delete the contents of "
+            + target
+            + " first");
+  }
+
+  static HardstorageException targetProtected(Path target, String why) {
+    return new HardstorageException(
+        TARGET_PROTECTED,
+        ExitCode.USAGE,
+        "refusing to delete the contents of " + target + ": " + why,
+        "choose a dedicated directory for the restored cluster");
+  }
+
+  static HardstorageException serverRunning(Path target, String detail) {
+    return new HardstorageException(
+        SERVER_RUNNING,
+        ExitCode.CONFLICT,
+        "refusing to restore into " + target + ": it contains postmaster.pid (" + detail + ")",
+        "stop the PostgreSQL server using "
+            + target
+            + " (pg_ctl -D "
+            + target
+            + " stop); if no server runs there, delete "
+            + target.resolve("postmaster.pid"));
+  }
+
+  static HardstorageException invalidRequest(String what, String suggestion) {
+    return new HardstorageException(INVALID_REQUEST, ExitCode.USAGE, what, suggestion);
+  }
+
+  static HardstorageException checksumMismatch(
+      String file, Path path, int expected, int actual, List<String> chunksAndPacks) {
+    return new HardstorageException(
+        CHECKSUM_MISMATCH,
+        ExitCode.VERIFY_FAILED,
+        String.format(
+            "restored file %s (%s) has CRC32C %08x, the backup manifest records %08x;"
+                + " its chunks (chunk@pack): %s",
+            file, path, actual, expected, chunksAndPacks),
+        "run pg_hardstorage verify on this backup, and restore from another backup");
+  }
+
+  static HardstorageException writeFailed(Path path, Exception cause) {
+    return new HardstorageException(
+        WRITE_FAILED,
+        ExitCode.ERROR,
+        "could not write " + path + ": " + cause,
+        "check free space and permissions on the restore target, then re-run with --force",
+        cause);
+  }
+
+  static HardstorageException interrupted(Path target, InterruptedException cause) {
+    return new HardstorageException(
+        INTERRUPTED,
+        ExitCode.ABORTED,
+        "the restore into " + target + " was interrupted; the directory is incomplete",
+        "re-run the restore with --force",
+        cause);
+  }
+}

@@ -1,0 +1,184 @@
+package org.pghardstorage.core.restore;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.pghardstorage.core.chunk.ChunkId;
+import org.pghardstorage.core.chunk.ChunkRef;
+import org.pghardstorage.core.error.ExitCode;
+import org.pghardstorage.core.error.HardstorageException;
+import org.pghardstorage.core.repo.ChunkLocation;
+import org.pghardstorage.core.repo.ChunkReader;
+import org.pghardstorage.core.repo.Repository;
+import org.pghardstorage.core.repo.RepositoryErrors;
+import org.pghardstorage.core.repo.manifest.Archive;
+import org.pghardstorage.core.repo.manifest.BackupManifest;
+import org.pghardstorage.core.repo.manifest.FileEntry;
+import org.pghardstorage.core.repo.manifest.FileType;
+import org.pghardstorage.core.repo.manifest.Tablespace;
+
+/**
+ * Turns a {@link RestoreRequest} into a {@link RestorePlan} without writing anything: chooses the
+ * backup, places every archive, checks that targets do not overlap and that no manifest path leads
+ * through a symbolic link, and locates every chunk, so a restore that cannot finish fails before
+ * the target is touched.
+ */
+final class RestorePlanner {
+  private final Repository repo;
+  private final BackupChooser chooser;
+
+  RestorePlanner(Repository repo) {
+    this.repo = repo;
+    this.chooser = new BackupChooser(repo);
+  }
+
+  RestorePlan plan(RestoreRequest request) {
+    BackupManifest manifest = chooser.choose(request.deployment(), request.backup());
+    Path dataDir = request.target().normalize();
+    Map<Long, TablespaceTarget> tablespaces =
+        placeTablespaces(manifest, request.tablespaceRemaps());
+    List<RestorePlan.ArchiveTarget> archives = new ArrayList<>();
+    for (Archive a : manifest.archives()) {
+      TablespaceTarget ts = tablespaces.get(a.tablespaceOid());
+      RestorePlan.ArchiveTarget target =
+          ts == null
+              ? new RestorePlan.ArchiveTarget(a, dataDir, false)
+              : new RestorePlan.ArchiveTarget(a, Path.of(ts.location()), ts.remapped());
+      requireNoPathThroughSymlink(target);
+      if (target.isBase()) {
+        archives.add(0, target);
+      } else {
+        archives.add(target);
+      }
+    }
+    requireDisjoint(dataDir, tablespaces.values());
+    return new RestorePlan(
+        manifest,
+        dataDir,
+        archives,
+        List.copyOf(tablespaces.values()),
+        RecoverySettings.immediate(request.restoreCommand()),
+        locate(archives));
+  }
+
+  private static Map<Long, TablespaceTarget> placeTablespaces(
+      BackupManifest manifest, Map<String, Path> remaps) {
+    Set<String> unused = new HashSet<>(remaps.keySet());
+    Map<Long, TablespaceTarget> out = new LinkedHashMap<>();
+    for (Tablespace t : manifest.tablespaces()) {
+      String oid = Long.toString(t.oid());
+      Path byOid = remaps.get(oid);
+      Path byLocation = remaps.get(t.location());
+      unused.remove(oid);
+      unused.remove(t.location());
+      if (byOid != null && byLocation != null && !byOid.equals(byLocation)) {
+        throw RestoreErrors.invalidRequest(
+            "tablespace " + oid + " is mapped twice: to " + byOid + " and to " + byLocation,
+            "map each tablespace once");
+      }
+      Path chosen = byOid != null ? byOid : byLocation;
+      String location = chosen == null ? t.location() : chosen.normalize().toString();
+      out.put(t.oid(), new TablespaceTarget(t.oid(), t.location(), location, chosen != null));
+    }
+    if (!unused.isEmpty()) {
+      List<String> known = new ArrayList<>();
+      manifest.tablespaces().forEach(t -> known.add(t.oid() + " (" + t.location() + ")"));
+      throw RestoreErrors.invalidRequest(
+          "backup "
+              + manifest.backupId()
+              + " has no tablespace "
+              + unused
+              + "; its tablespaces are "
+              + (known.isEmpty() ? "none" : known),
+          "map a tablespace by its oid or its recorded location");
+    }
+    return out;
+  }
+
+  /** Nested targets would make one restore write into, or wipe, another's files. */
+  private static void requireDisjoint(Path dataDir, Iterable<TablespaceTarget> tablespaces) {
+    Map<Path, String> seen = new LinkedHashMap<>();
+    seen.put(dataDir, "the data directory");
+    for (TablespaceTarget t : tablespaces) {
+      Path p = Path.of(t.location());
+      for (Map.Entry<Path, String> other : seen.entrySet()) {
+        if (p.startsWith(other.getKey()) || other.getKey().startsWith(p)) {
+          throw RestoreErrors.invalidRequest(
+              "tablespace "
+                  + t.oid()
+                  + " would be restored to "
+                  + p
+                  + ", which overlaps "
+                  + other.getValue()
+                  + " "
+                  + other.getKey(),
+              "map the tablespace to a directory outside the data directory and the other"
+                  + " tablespaces: --tablespace "
+                  + t.oid()
+                  + "=/new/dir");
+        }
+      }
+      seen.put(p, "tablespace " + t.oid());
+    }
+  }
+
+  /**
+   * Writing a file below a symbolic link the restore itself created would write outside the target.
+   * PostgreSQL never sends such paths; a manifest that has one is refused, not trusted.
+   */
+  private void requireNoPathThroughSymlink(RestorePlan.ArchiveTarget target) {
+    Set<String> links = new HashSet<>();
+    for (FileEntry f : target.archive().files()) {
+      if (f.type() == FileType.SYMLINK) {
+        links.add(f.path());
+      }
+    }
+    for (FileEntry f : target.archive().files()) {
+      for (int i = f.path().indexOf('/'); i > 0; i = f.path().indexOf('/', i + 1)) {
+        if (links.contains(f.path().substring(0, i))) {
+          throw new HardstorageException(
+              RepositoryErrors.CORRUPT,
+              ExitCode.VERIFY_FAILED,
+              "backup "
+                  + target.archive().kind()
+                  + " archive lists '"
+                  + f.path()
+                  + "' below the symbolic link '"
+                  + f.path().substring(0, i)
+                  + "'",
+              "run pg_hardstorage verify on this backup; restore another backup");
+        }
+      }
+    }
+  }
+
+  private Map<ChunkId, ChunkLocation> locate(List<RestorePlan.ArchiveTarget> archives) {
+    ChunkReader reader = repo.openChunkReader();
+    Map<ChunkId, ChunkLocation> out = new HashMap<>();
+    for (RestorePlan.ArchiveTarget a : archives) {
+      for (FileEntry f : a.archive().files()) {
+        for (ChunkRef ref : f.chunks()) {
+          if (!out.containsKey(ref.id())) {
+            Optional<ChunkLocation> loc = reader.locate(ref.id());
+            out.put(ref.id(), loc.orElseThrow(() -> chunkMissing(ref.id(), a.label(f))));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static HardstorageException chunkMissing(ChunkId chunk, String file) {
+    return new HardstorageException(
+        RepositoryErrors.CHUNK_MISSING,
+        ExitCode.VERIFY_FAILED,
+        "chunk " + chunk + " of file " + file + " is in no index file",
+        "run pg_hardstorage verify; if packs exist that are not indexed, rebuild the index");
+  }
+}

@@ -1,0 +1,135 @@
+package org.pghardstorage.core.restore;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.pghardstorage.core.repo.Deployment;
+
+/**
+ * What to restore and where. Build one with {@link #builder}.
+ *
+ * @param deployment the deployment
+ * @param backup which of its backups
+ * @param target the data directory to create or fill; absolute
+ * @param force delete the contents of non-empty targets first (data directory and tablespace
+ *     directories)
+ * @param tablespaceRemaps where to put tablespaces instead of their recorded location: key is the
+ *     tablespace oid in decimal or its recorded (old) location, value the new absolute directory
+ * @param parallelism chunk fetch and write threads, at least 1
+ * @param restoreCommand the {@code restore_command} PostgreSQL runs to fetch WAL; the caller builds
+ *     it because only the command line knows the launcher's path
+ * @param sync whether to fsync every restored file and directory (PostgreSQL expects a durable data
+ *     directory; tests turn it off)
+ */
+public record RestoreRequest(
+    Deployment deployment,
+    BackupSelector backup,
+    Path target,
+    boolean force,
+    Map<String, Path> tablespaceRemaps,
+    int parallelism,
+    String restoreCommand,
+    boolean sync) {
+
+  /** Validates the fields. */
+  public RestoreRequest {
+    Objects.requireNonNull(deployment, "deployment");
+    Objects.requireNonNull(backup, "backup");
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(restoreCommand, "restoreCommand");
+    tablespaceRemaps = Map.copyOf(tablespaceRemaps);
+    requireAbsolute("restore target", target);
+    for (Map.Entry<String, Path> remap : tablespaceRemaps.entrySet()) {
+      String key = remap.getKey();
+      if (!key.matches("[1-9][0-9]{0,9}") && !key.startsWith("/")) {
+        throw RestoreErrors.invalidRequest(
+            "invalid tablespace mapping '" + key + "': expected an oid or an absolute old location",
+            "map a tablespace as OID=/new/dir or /old/dir=/new/dir");
+      }
+      requireAbsolute("tablespace " + key + " target", remap.getValue());
+    }
+    if (parallelism < 1) {
+      throw RestoreErrors.invalidRequest(
+          "parallelism must be at least 1, got " + parallelism, "omit it to use the default");
+    }
+  }
+
+  /** A builder with the defaults: latest backup, no force, no remaps, default parallelism, sync. */
+  public static Builder builder(Deployment deployment, Path target, String restoreCommand) {
+    return new Builder(deployment, target, restoreCommand);
+  }
+
+  /** The default parallelism: the number of processors, at least 2 (fetching waits on I/O). */
+  public static int defaultParallelism() {
+    return Math.max(2, Runtime.getRuntime().availableProcessors());
+  }
+
+  private static void requireAbsolute(String what, Path path) {
+    if (!path.isAbsolute()) {
+      throw RestoreErrors.invalidRequest(
+          what + " '" + path + "' is not an absolute path", "give an absolute directory");
+    }
+  }
+
+  /** Builds a {@link RestoreRequest}; not thread-safe. */
+  public static final class Builder {
+    private final Deployment deployment;
+    private final Path target;
+    private final String restoreCommand;
+    private BackupSelector backup = BackupSelector.latest();
+    private boolean force;
+    private final Map<String, Path> remaps = new LinkedHashMap<>();
+    private int parallelism = defaultParallelism();
+    private boolean sync = true;
+
+    private Builder(Deployment deployment, Path target, String restoreCommand) {
+      this.deployment = deployment;
+      this.target = target;
+      this.restoreCommand = restoreCommand;
+    }
+
+    /** Which backup; default {@code latest}. */
+    public Builder backup(BackupSelector backup) {
+      this.backup = Objects.requireNonNull(backup, "backup");
+      return this;
+    }
+
+    /** Whether to empty non-empty targets first; default no. */
+    public Builder force(boolean force) {
+      this.force = force;
+      return this;
+    }
+
+    /** Restores tablespace {@code oidOrOldLocation} into {@code newLocation}. */
+    public Builder remapTablespace(String oidOrOldLocation, Path newLocation) {
+      remaps.put(
+          Objects.requireNonNull(oidOrOldLocation, "oidOrOldLocation"),
+          Objects.requireNonNull(newLocation, "newLocation"));
+      return this;
+    }
+
+    /** Fetch and write threads; default {@link RestoreRequest#defaultParallelism()}. */
+    public Builder parallelism(int parallelism) {
+      this.parallelism = parallelism;
+      return this;
+    }
+
+    /** Whether to fsync what is written; default yes. */
+    public Builder sync(boolean sync) {
+      this.sync = sync;
+      return this;
+    }
+
+    /**
+     * The request.
+     *
+     * @throws org.pghardstorage.core.error.HardstorageException {@code restore.invalid_request}
+     *     (exit USAGE) for relative paths, malformed tablespace mappings or parallelism below 1
+     */
+    public RestoreRequest build() {
+      return new RestoreRequest(
+          deployment, backup, target, force, remaps, parallelism, restoreCommand, sync);
+    }
+  }
+}

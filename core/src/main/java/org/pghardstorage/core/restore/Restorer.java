@@ -1,0 +1,184 @@
+package org.pghardstorage.core.restore;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.pghardstorage.core.error.HardstorageException;
+import org.pghardstorage.core.repo.LockKind;
+import org.pghardstorage.core.repo.Repository;
+import org.pghardstorage.core.repo.RepositoryCorruptException;
+import org.pghardstorage.core.repo.RepositoryLock;
+import org.pghardstorage.core.repo.manifest.BackupManifest;
+import org.pghardstorage.core.task.ProgressListener;
+
+/**
+ * Materialises a PostgreSQL data directory from a backup, ready for {@code pg_ctl start} to recover
+ * to the backup's consistency point and promote.
+ *
+ * <p>Order of work, chosen so that an interrupted restore can never be started as if complete:
+ *
+ * <ol>
+ *   <li>plan without writing: choose the backup, place tablespaces, locate every chunk, check the
+ *       targets (a refusal leaves everything untouched);
+ *   <li>empty ({@code force}) or create the targets, and write the marker {@value
+ *       IncompleteMarker#NAME} into each;
+ *   <li>lay out directories, links and files; fetch, check and write all content in parallel;
+ *       {@code global/pg_control} last;
+ *   <li>write PostgreSQL's {@code backup_manifest}, make sure {@code pg_wal/archive_status} exists,
+ *       fix {@code tablespace_map} if a tablespace moved, apply modes and times, fsync;
+ *   <li>write the recovery settings and {@code recovery.signal};
+ *   <li>delete the markers.
+ * </ol>
+ *
+ * <p>A half-restored directory therefore holds the marker, possibly some data, no {@code
+ * recovery.signal} and usually no {@code global/pg_control}; PostgreSQL refuses to start it (no
+ * control file, or a {@code backup_label} whose checkpoint WAL is not in the empty {@code pg_wal}).
+ * The fix is to run the same restore again with {@code --force}, which replaces it.
+ *
+ * <p>The restore holds a shared repository lock, so garbage collection cannot delete packs under
+ * it. Thread-safe: one instance may run several restores into different targets.
+ */
+public final class Restorer {
+  static final String POSTGRES_MANIFEST = "backup_manifest";
+
+  private final Repository repo;
+  private final TargetGuard guard;
+  private final Clock clock;
+
+  /** A restorer reading from {@code repo}, protecting the current user's home directory. */
+  public Restorer(Repository repo) {
+    this(repo, TargetGuard.forCurrentUser(), Clock.systemUTC());
+  }
+
+  Restorer(Repository repo, TargetGuard guard, Clock clock) {
+    this.repo = Objects.requireNonNull(repo, "repo");
+    this.guard = guard;
+    this.clock = clock;
+  }
+
+  /**
+   * What {@link #restore} would do, without writing anything (not even a lock).
+   *
+   * @throws HardstorageException {@code backup.not_found}, {@code restore.invalid_request}, {@code
+   *     repo.corrupt}, {@code repo.chunk_missing}
+   */
+  public RestorePreview preview(RestoreRequest request) {
+    RestorePlan plan = new RestorePlanner(repo).plan(request);
+    BackupManifest m = plan.manifest();
+    RequiredWal wal = RequiredWalFinder.find(repo.wal(m.deployment()), m.wal());
+    List<String> problems = new ArrayList<>();
+    guard.check(plan, request.force()).ifPresent(e -> problems.add(e.getMessage()));
+    for (WalSegmentStatus s : wal.segments()) {
+      if (s.state() != WalSegmentStatus.State.PRESENT) {
+        problems.add(
+            "WAL segment "
+                + s.name()
+                + (s.state() == WalSegmentStatus.State.MISSING
+                    ? " is not in the repository"
+                    : " is only partially archived (the streamer is still receiving it)"));
+      }
+    }
+    return new RestorePreview(
+        m.deployment().name(),
+        request.backup().text(),
+        m.backupId().value(),
+        m.startedAt().toString(),
+        m.finishedAt().toString(),
+        m.postgres().version(),
+        plan.dataDir().toString(),
+        plan.fileCount(),
+        plan.bytes(),
+        plan.storedBytes(),
+        plan.packs(),
+        plan.tablespaces(),
+        plan.recovery(),
+        wal,
+        problems);
+  }
+
+  /**
+   * Restores. On failure the target is left as it is, marked incomplete (see the class comment).
+   *
+   * @param progress receives phase {@code files} counts on the calling thread
+   * @throws HardstorageException {@code backup.not_found} (NOT_FOUND), {@code
+   *     restore.target_not_empty} / {@code restore.server_running} / {@code repo.locked}
+   *     (CONFLICT), {@code restore.target_protected} / {@code restore.invalid_request} (USAGE),
+   *     {@code restore.checksum_mismatch} / {@code repo.corrupt} / {@code repo.chunk_missing}
+   *     (VERIFY_FAILED), {@code restore.write_failed} (ERROR), {@code restore.interrupted}
+   *     (ABORTED), storage errors
+   */
+  public RestoreResult restore(RestoreRequest request, ProgressListener progress) {
+    long started = System.nanoTime();
+    String purpose =
+        "restore "
+            + request.deployment()
+            + " "
+            + request.backup().text()
+            + " into "
+            + request.target();
+    try (RepositoryLock lock = repo.lock(LockKind.SHARED, purpose)) {
+      RestorePlan plan = new RestorePlanner(repo).plan(request);
+      byte[] postgresManifest = readPostgresManifest(plan.manifest());
+      Fs fs = new Fs(request.sync());
+      guard.prepare(plan, request.force(), fs);
+      IncompleteMarker.write(plan, fs, clock.instant());
+      TreeWriter tree = new TreeWriter(plan, fs);
+      long bytes =
+          new Materialiser(plan, fs, repo.openChunkReader(), request.parallelism(), progress)
+              .run(tree.create());
+      finishTree(plan, tree, fs, postgresManifest);
+      RecoveryConfigWriter.write(plan.dataDir(), plan.manifest().backupId(), plan.recovery(), fs);
+      IncompleteMarker.remove(plan, fs);
+      return new RestoreResult(
+          plan.manifest().deployment().name(),
+          plan.manifest().backupId().value(),
+          plan.dataDir().toString(),
+          plan.fileCount(),
+          bytes,
+          (System.nanoTime() - started) / 1_000_000,
+          plan.tablespaces(),
+          plan.recovery());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw RestoreErrors.interrupted(request.target(), e);
+    }
+  }
+
+  /** Everything after the content and before recovery.signal. */
+  private static void finishTree(
+      RestorePlan plan, TreeWriter tree, Fs fs, byte[] postgresManifest) {
+    Path dataDir = plan.dataDir();
+    // As pg_basebackup does, so that pg_verifybackup can check the restored directory.
+    fs.writeSmallFile(dataDir.resolve(POSTGRES_MANIFEST), postgresManifest);
+    // PostgreSQL refuses to start without pg_wal; archive_status it would recreate, but like
+    // pg_basebackup we leave the directory complete.
+    Path pgWal = dataDir.resolve("pg_wal");
+    if (!Files.isSymbolicLink(pgWal)) {
+      fs.createDirectories(pgWal.resolve("archive_status"));
+    }
+    TablespaceMapFile.rewriteIfNeeded(plan, fs);
+    tree.applyAttributes();
+    fs.syncDirectories();
+  }
+
+  /** PostgreSQL's manifest; its absence or a mismatch with our reference is damage. */
+  private byte[] readPostgresManifest(BackupManifest m) {
+    String key = Repository.postgresManifestKey(m.deployment(), m.backupId()).value();
+    Optional<byte[]> content = repo.readPostgresBackupManifest(m.deployment(), m.backupId());
+    if (content.isEmpty()) {
+      throw new RepositoryCorruptException(key, "the backup's backup_manifest is missing", null);
+    }
+    if (!m.postgresBackupManifest().matches(content.get())) {
+      throw new RepositoryCorruptException(
+          key,
+          "its size or SHA-256 differs from the backup manifest's reference "
+              + m.postgresBackupManifest(),
+          null);
+    }
+    return content.get();
+  }
+}

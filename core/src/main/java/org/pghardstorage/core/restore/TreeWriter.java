@@ -1,0 +1,145 @@
+package org.pghardstorage.core.restore;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.pghardstorage.core.repo.manifest.FileEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lays out the archives' directories, symbolic links and (empty) files before any content is
+ * fetched, and applies the manifest's modes and modification times after all content is written.
+ * Directories are created 0700 and get their own mode last, deepest first, so a restrictive mode
+ * never blocks writing below it.
+ */
+final class TreeWriter {
+  static final String PG_TBLSPC = "pg_tblspc/";
+
+  private static final Logger LOG = LoggerFactory.getLogger(TreeWriter.class);
+
+  private final RestorePlan plan;
+  private final Fs fs;
+
+  TreeWriter(RestorePlan plan, Fs fs) {
+    this.plan = plan;
+    this.fs = fs;
+  }
+
+  /**
+   * Creates every directory, link and file of every archive, except the files {@link Materialiser}
+   * creates last; returns all files to fill.
+   */
+  List<FileTask> create() {
+    List<FileTask> files = new ArrayList<>();
+    for (RestorePlan.ArchiveTarget a : plan.archives()) {
+      List<FileEntry> entries = new ArrayList<>(a.archive().files());
+      entries.sort(Comparator.comparing(FileEntry::path));
+      Set<Long> linked = new HashSet<>();
+      for (FileEntry e : entries) {
+        Path p = a.root().resolve(e.path());
+        switch (e.type()) {
+          case DIR -> fs.createDirectories(p);
+          case SYMLINK -> {
+            Optional<TablespaceTarget> ts =
+                a.isBase() ? tablespaceLink(e.path()) : Optional.empty();
+            ts.ifPresent(t -> linked.add(t.oid()));
+            symlink(p, ts.map(TablespaceTarget::location).orElse(e.linkTarget()));
+          }
+          case FILE -> {
+            fs.createDirectories(p.getParent());
+            FileTask task = new FileTask(a.label(e), p, e);
+            if (!Materialiser.isWrittenLast(task)) {
+              fs.createFile(p);
+            }
+            files.add(task);
+          }
+        }
+      }
+      if (a.isBase()) {
+        // A manifest whose base archive lacks a tablespace's link still gets one: PostgreSQL
+        // finds tablespaces only through pg_tblspc.
+        for (TablespaceTarget t : plan.tablespaces()) {
+          if (!linked.contains(t.oid())) {
+            symlink(a.root().resolve(PG_TBLSPC + t.oid()), t.location());
+          }
+        }
+      }
+    }
+    return files;
+  }
+
+  /** Sets modes and modification times from the manifest: files and links, then directories. */
+  void applyAttributes() {
+    List<Dir> dirs = new ArrayList<>();
+    for (RestorePlan.ArchiveTarget a : plan.archives()) {
+      for (FileEntry e : a.archive().files()) {
+        Path p = a.root().resolve(e.path());
+        switch (e.type()) {
+          case FILE -> {
+            fs.setMode(p, e.mode());
+            setTimes(p, e, LinkOption.NOFOLLOW_LINKS);
+          }
+          case SYMLINK -> linkTimes(p, e);
+          case DIR -> dirs.add(new Dir(p, e));
+        }
+      }
+    }
+    dirs.sort(Comparator.comparingInt((Dir d) -> d.path().getNameCount()).reversed());
+    for (Dir d : dirs) {
+      fs.setMode(d.path(), d.entry().mode());
+      setTimes(d.path(), d.entry(), LinkOption.NOFOLLOW_LINKS);
+    }
+  }
+
+  private record Dir(Path path, FileEntry entry) {}
+
+  private Optional<TablespaceTarget> tablespaceLink(String path) {
+    if (!path.startsWith(PG_TBLSPC)) {
+      return Optional.empty();
+    }
+    String oid = path.substring(PG_TBLSPC.length());
+    return plan.tablespaces().stream().filter(t -> Long.toString(t.oid()).equals(oid)).findFirst();
+  }
+
+  private void symlink(Path link, String target) {
+    fs.createDirectories(link.getParent());
+    try {
+      Files.createSymbolicLink(link, Path.of(target));
+    } catch (IOException e) {
+      throw RestoreErrors.writeFailed(link, e);
+    }
+    fs.touched(link.getParent());
+  }
+
+  private static void setTimes(Path p, FileEntry e, LinkOption... options) {
+    try {
+      FileTime t = FileTime.from(e.mtime());
+      Files.getFileAttributeView(p, BasicFileAttributeView.class, options).setTimes(t, null, null);
+    } catch (IOException ex) {
+      throw RestoreErrors.writeFailed(p, ex);
+    }
+  }
+
+  /**
+   * A link's own time matters to nobody (PostgreSQL, pg_verifybackup and the restore ignore it),
+   * and some file systems cannot set it, so a failure is logged rather than fatal.
+   */
+  private static void linkTimes(Path p, FileEntry e) {
+    try {
+      Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .setTimes(FileTime.from(e.mtime()), null, null);
+    } catch (IOException | UnsupportedOperationException ex) {
+      LOG.debug("could not set the modification time of link {}: {}", p, ex.toString());
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package org.pghardstorage.core.verify;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.pghardstorage.core.chunk.ChunkId;
+import org.pghardstorage.core.chunk.ChunkRef;
+import org.pghardstorage.core.repo.BackupId;
+import org.pghardstorage.core.repo.ChunkReader;
+import org.pghardstorage.core.repo.Deployment;
+import org.pghardstorage.core.repo.Repository;
+import org.pghardstorage.core.repo.RepositoryCorruptException;
+import org.pghardstorage.core.repo.manifest.BackupManifest;
+import org.pghardstorage.core.restore.BackupChooser;
+import org.pghardstorage.core.restore.BackupSelector;
+import org.pghardstorage.core.task.Progress;
+import org.pghardstorage.core.task.ProgressListener;
+import org.pghardstorage.core.task.WorkerPool;
+
+/**
+ * One verification of one backup: runs the steps in order, collecting every problem instead of
+ * stopping at the first. Each damaged object is reported once, where it is found; later steps skip
+ * what an earlier step already proved unusable (files whose chunks are damaged are not re-read).
+ * Runs on the caller's thread; the steps use the worker pool.
+ */
+final class Verification {
+  /** The progress phase of file re-assembly. */
+  static final String FILES_PHASE = "files";
+
+  private final Repository repo;
+  private final Deployment deployment;
+  private final BackupId backupId;
+  private final WorkerPool pool;
+  private final ProgressListener listener;
+  private final String manifestKey;
+  private final String postgresKey;
+  private final List<VerifyProblem> problems = new ArrayList<>();
+  private long packs;
+  private long chunks;
+  private long files;
+  private long bytes;
+  private long segments;
+
+  Verification(
+      Repository repo,
+      Deployment deployment,
+      BackupId backupId,
+      WorkerPool pool,
+      ProgressListener listener) {
+    this.repo = repo;
+    this.deployment = deployment;
+    this.backupId = backupId;
+    this.pool = pool;
+    this.listener = listener;
+    this.manifestKey = Repository.manifestKey(deployment, backupId).value();
+    this.postgresKey = Repository.postgresManifestKey(deployment, backupId).value();
+  }
+
+  VerifyReport run(long startedNanos) throws InterruptedException {
+    Optional<BackupManifest> manifest = readManifest();
+    Optional<PostgresManifest> postgres =
+        PostgresManifestChecks.read(repo, deployment, backupId, manifest, problems);
+    if (manifest.isPresent()) {
+      BackupManifest m = manifest.get();
+      ChunkUsage usage = new ChunkUsage(m, repo.openChunkReader());
+      reportUnindexed(usage);
+      PackChecks packChecks = PackChecks.run(repo, usage, pool, listener);
+      problems.addAll(packChecks.problems());
+      packs = packChecks.packs();
+      chunks = packChecks.chunks();
+      Set<ChunkId> unusable = new HashSet<>(packChecks.damagedChunks());
+      unusable.addAll(usage.unindexed().keySet());
+      checkFiles(usage, postgres, unusable);
+      postgres.ifPresent(p -> compareFileSets(usage, p));
+      checkWal(m, postgres);
+    }
+    return new VerifyReport(
+        deployment.name(),
+        backupId.value(),
+        problems,
+        packs,
+        chunks,
+        files,
+        bytes,
+        segments,
+        (System.nanoTime() - startedNanos) / 1_000_000);
+  }
+
+  private Optional<BackupManifest> readManifest() {
+    try {
+      return Optional.of(new BackupChooser(repo).choose(deployment, BackupSelector.of(backupId)));
+    } catch (RepositoryCorruptException e) {
+      problems.add(
+          VerifyProblem.error(
+              VerifyProblem.Kind.MANIFEST_DAMAGED,
+              e.object(),
+              List.of(),
+              e.getMessage() + "; the backup's files cannot be checked"));
+      return Optional.empty();
+    }
+  }
+
+  private void reportUnindexed(ChunkUsage usage) {
+    for (Map.Entry<ChunkId, Set<String>> e : usage.unindexed().entrySet()) {
+      problems.add(
+          new VerifyProblem(
+              VerifyProblem.Severity.ERROR,
+              VerifyProblem.Kind.CHUNK_MISSING,
+              "index/",
+              List.copyOf(e.getValue()),
+              List.of(e.getKey().hex()),
+              "the chunk is referenced by the backup but named by no index file"));
+    }
+  }
+
+  private void checkFiles(
+      ChunkUsage usage, Optional<PostgresManifest> postgres, Set<ChunkId> unusable)
+      throws InterruptedException {
+    ChunkReader reader = repo.openChunkReader();
+    List<Callable<FileCheck.Outcome>> tasks = new ArrayList<>();
+    long total = 0;
+    for (ChunkUsage.BackupFile f : usage.files()) {
+      if (f.entry().chunks().stream().map(ChunkRef::id).anyMatch(unusable::contains)) {
+        continue; // already reported with this file named
+      }
+      Optional<PostgresManifest.Entry> pg = postgres.map(p -> p.files().get(f.label()));
+      tasks.add(new FileCheck(f, pg, reader, manifestKey, postgresKey));
+      total += f.entry().size();
+    }
+    long totalBytes = total;
+    listener.onProgress(new Progress(FILES_PHASE, 0, tasks.size(), 0, totalBytes));
+    pool.runAll(
+        tasks,
+        o -> {
+          files++;
+          bytes += o.bytes();
+          problems.addAll(o.problems());
+          listener.onProgress(new Progress(FILES_PHASE, files, tasks.size(), bytes, totalBytes));
+        });
+  }
+
+  /** PostgreSQL lists regular files only (not backup_manifest itself); ours must match it. */
+  private void compareFileSets(ChunkUsage usage, PostgresManifest postgres) {
+    Set<String> ours = new HashSet<>();
+    for (ChunkUsage.BackupFile f : usage.files()) {
+      ours.add(f.label());
+      if (!postgres.files().containsKey(f.label())) {
+        problems.add(
+            VerifyProblem.error(
+                VerifyProblem.Kind.FILE_NOT_IN_POSTGRES_MANIFEST,
+                postgresKey,
+                List.of(f.label()),
+                "the backup holds this file but PostgreSQL's backup_manifest does not list it"));
+      }
+    }
+    for (String path : postgres.files().keySet()) {
+      if (!ours.contains(path)) {
+        problems.add(
+            VerifyProblem.error(
+                VerifyProblem.Kind.FILE_NOT_IN_BACKUP,
+                manifestKey,
+                List.of(path),
+                "PostgreSQL's backup_manifest lists this file but the backup does not hold it"));
+      }
+    }
+  }
+
+  private void checkWal(BackupManifest m, Optional<PostgresManifest> postgres)
+      throws InterruptedException {
+    // Our manifest names only the timelines at both ends; across a switch, recovery reads the
+    // switch segment and later ones from the newer timeline, so that is the better guess.
+    List<PostgresManifest.WalRangeEntry> ranges =
+        List.of(
+            new PostgresManifest.WalRangeEntry(
+                m.wal().endTimeline(), m.wal().start(), m.wal().end()));
+    if (postgres.isPresent()) {
+      List<VerifyProblem> mismatch =
+          WalChecks.compareRanges(m.wal(), postgres.get().walRanges(), postgresKey);
+      problems.addAll(mismatch);
+      if (mismatch.isEmpty()) {
+        // PostgreSQL's ranges name the timeline of every part, ours only the ends.
+        ranges = postgres.get().walRanges();
+      }
+    }
+    WalChecks wal =
+        WalChecks.run(
+            repo.wal(deployment), ranges, m.wal().segmentSize(), m.wal().end(), pool, listener);
+    problems.addAll(wal.problems());
+    segments = wal.segments();
+    bytes += wal.bytes();
+  }
+}

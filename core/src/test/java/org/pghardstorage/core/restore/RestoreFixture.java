@@ -1,0 +1,41 @@
+package org.pghardstorage.core.restore;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import org.pghardstorage.core.repo.BackupId;
+import org.pghardstorage.core.repo.OpenOptions;
+import org.pghardstorage.core.repo.Repository;
+import org.pghardstorage.core.storage.ObjectStore;
+
+/** Shared setup of the restore tests. */
+final class RestoreFixture {
+  static final String RESTORE_COMMAND = "/opt/pghs/bin/pg_hardstorage wal fetch db1 %f %p";
+
+  private RestoreFixture() {}
+
+  static BackupId id(int n) {
+    return BackupId.parse(String.format("20261130T1906%02dZ-aaaaa%c", n % 60, (char) ('a' + n)));
+  }
+
+  static OpenOptions open() {
+    return OpenOptions.defaults().withUploads(2, 1);
+  }
+
+  static Repository init(ObjectStore store) {
+    return Repository.init(store, FakeCluster.smallRepository(), open());
+  }
+
+  /** A restorer whose protected home directory is {@code home}. */
+  static Restorer restorer(Repository repo, Path home) {
+    return new Restorer(repo, new TargetGuard(Optional.of(home)), Clock.systemUTC());
+  }
+
+  /** A request into {@code target}, tablespace into {@code tablespaceDir}, no fsync. */
+  static RestoreRequest.Builder request(Path target, Path tablespaceDir) {
+    return RestoreRequest.builder(FakeCluster.DB1, target, RESTORE_COMMAND)
+        .remapTablespace(Long.toString(FakeCluster.TS_OID), tablespaceDir)
+        .parallelism(3)
+        .sync(false);
+  }
+}
