@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
       RepoCommand.class,
       BackupCommand.class,
       ListCommand.class,
+      VerifyCommand.class,
+      RestoreCommand.class,
       WalCommand.class,
       VersionCommand.class
     })

@@ -1,0 +1,684 @@
+#!/usr/bin/env bash
+# Backup and restore benchmark: pg_hardstorage against pg_basebackup and pgBackRest, on the SAME
+# PostgreSQL 15 cluster and data. Run by hand; it asserts nothing about time.
+#
+#   bench/run-backup-bench.sh [--scale N] [--entropy] [--entropy-mb N] [--write-seconds N] [--keep]
+#                             [--pghs-dist DIR]
+#
+# See bench/README.md for what is measured and how to read the numbers.
+set -euo pipefail
+
+# ---------------------------------------------------------------------------------------------
+# Options
+# ---------------------------------------------------------------------------------------------
+SCALE=100
+ENTROPY=0
+ENTROPY_MB=
+WRITE_SECONDS=30
+KEEP=0
+PG_BIN=/usr/lib/postgresql/15/bin
+PG_USER=pghs
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+ROOT=$(cd "$BENCH_DIR/.." && pwd -P)
+RESULTS_DIR=$BENCH_DIR/results
+DIST=$ROOT/cli/target/pg_hardstorage
+DIST_GIVEN=0
+
+usage() {
+  cat <<EOF
+Usage: bench/run-backup-bench.sh [options]
+
+Backs up and restores one PostgreSQL 15 cluster with pg_basebackup, pgBackRest and pg_hardstorage,
+and prints wall times, MB/s, stored bytes and ratios (MB = MiB = 2^20 bytes).
+
+Options:
+  --scale N          pgbench scale (default 100, about 1.5 GB; use 5-10 for a quick check)
+  --entropy          also load a table with realistic entropy (random bytes, hashes), since
+                     pgbench data compresses about 20x and flatters every tool
+  --entropy-mb N     size of that table in MiB (default: 5 x scale)
+  --write-seconds N  pgbench write phase before the second (incremental) backups (default 30)
+  --keep             keep the working directory (clusters, repositories) for inspection
+  --pghs-dist DIR    pg_hardstorage distribution to measure (default: cli/target/pg_hardstorage,
+                     built with ./mvnw -DskipTests package when missing)
+  -h, --help         this text
+
+Results: a table on standard output and JSON in bench/results/<timestamp>.json.
+EOF
+}
+
+while [ $# -gt 0 ]; do
+  case $1 in
+    --scale) SCALE=${2:?--scale needs a number}; shift 2 ;;
+    --scale=*) SCALE=${1#*=}; shift ;;
+    --entropy) ENTROPY=1; shift ;;
+    --entropy-mb) ENTROPY=1; ENTROPY_MB=${2:?--entropy-mb needs a number}; shift 2 ;;
+    --entropy-mb=*) ENTROPY=1; ENTROPY_MB=${1#*=}; shift ;;
+    --write-seconds) WRITE_SECONDS=${2:?--write-seconds needs a number}; shift 2 ;;
+    --write-seconds=*) WRITE_SECONDS=${1#*=}; shift ;;
+    --keep) KEEP=1; shift ;;
+    --pghs-dist) DIST=${2:?--pghs-dist needs a directory}; DIST_GIVEN=1; shift 2 ;;
+    --pghs-dist=*) DIST=${1#*=}; DIST_GIVEN=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "run-backup-bench: unknown option '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+for v in SCALE WRITE_SECONDS; do
+  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "run-backup-bench: --${v,,} must be a positive integer" >&2; exit 2; }
+done
+[ -n "$ENTROPY_MB" ] || ENTROPY_MB=$((SCALE * 5))
+[[ $ENTROPY_MB =~ ^[1-9][0-9]*$ ]] || { echo "run-backup-bench: --entropy-mb must be a positive integer" >&2; exit 2; }
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { printf 'run-backup-bench: ERROR: %s\n' "$*" >&2; exit 1; }
+
+if [ "$(id -u)" -eq 0 ]; then
+  IS_ROOT=1
+  as_pg() { runuser -u "$PG_USER" -- "$@"; }
+else
+  IS_ROOT=0
+  PG_USER=$(id -un)
+  as_pg() { "$@"; }
+fi
+
+# Seconds since the epoch with nanoseconds; WALL is set by run_timed.
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", b-a}'; }
+
+# run_timed LOG CMD...: runs CMD with its output appended to LOG, sets WALL, returns CMD's status.
+WALL=
+run_timed() {
+  local logf=$1 t0 t1 rc=0
+  shift
+  echo "+ $*" >>"$logf"
+  t0=$(now)
+  "$@" >>"$logf" 2>&1 || rc=$?
+  t1=$(now)
+  WALL=$(secs "$t0" "$t1")
+  return $rc
+}
+
+show_log_tail() {
+  echo "---- last lines of $1 ----" >&2
+  tail -n 25 "$1" >&2 || true
+  echo "----" >&2
+}
+
+dir_bytes() { du -sb "$1" 2>/dev/null | cut -f1; }
+
+CACHE_DROP=unknown
+drop_caches() {
+  sync
+  if [ "$CACHE_DROP" = no ]; then return 0; fi
+  if [ "$IS_ROOT" -eq 1 ] && (echo 3 >/proc/sys/vm/drop_caches) 2>/dev/null; then
+    CACHE_DROP=yes
+  else
+    [ "$CACHE_DROP" = unknown ] && log "note: cannot drop the page cache (needs root and a writable /proc/sys/vm/drop_caches); runs are warm-cache"
+    CACHE_DROP=no
+  fi
+}
+
+free_port() {
+  local p
+  for _ in $(seq 1 100); do
+    p=$((20000 + RANDOM % 40000))
+    [ "$p" = "${PORT:-}" ] && continue
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "$p"
+      return 0
+    fi
+  done
+  die "no free TCP port found on 127.0.0.1"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Prerequisites
+# ---------------------------------------------------------------------------------------------
+APT_UPDATED=0
+apt_install() {
+  [ "$IS_ROOT" -eq 1 ] || die "missing $* and not root: install it (apt-get install $*) or run as root"
+  log "installing $* with apt-get ..."
+  if [ "$APT_UPDATED" -eq 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq >&2 || die "apt-get update failed"
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq "$@" >&2 \
+    || die "apt-get install $* failed"
+}
+
+need=()
+[ -x "$PG_BIN/postgres" ] && [ -x "$PG_BIN/pg_basebackup" ] && [ -x "$PG_BIN/pgbench" ] \
+  && [ -x "$PG_BIN/psql" ] || need+=(postgresql-15)
+[ -e /usr/share/postgresql/15/extension/pgcrypto.control ] || need+=(postgresql-contrib)
+command -v pgbackrest >/dev/null || need+=(pgbackrest)
+command -v zstd >/dev/null || need+=(zstd)
+command -v jq >/dev/null || need+=(jq)
+[ ${#need[@]} -eq 0 ] || apt_install "${need[@]}"
+[ -x "$PG_BIN/postgres" ] || die "PostgreSQL 15 server binaries not found in $PG_BIN (apt-get install postgresql-15)"
+command -v pgbackrest >/dev/null || die "pgbackrest not found (apt-get install pgbackrest)"
+command -v java >/dev/null || die "java not found: pg_hardstorage needs Java 17+"
+
+if [ "$IS_ROOT" -eq 1 ] && ! id "$PG_USER" >/dev/null 2>&1; then
+  log "creating OS user $PG_USER (PostgreSQL refuses to run as root)"
+  useradd --system --no-create-home --shell /bin/sh "$PG_USER" || die "useradd $PG_USER failed"
+fi
+
+if [ ! -x "$DIST/bin/pg_hardstorage" ] && [ "$DIST_GIVEN" -eq 1 ]; then
+  die "no pg_hardstorage distribution at $DIST (expected $DIST/bin/pg_hardstorage)"
+elif [ ! -x "$DIST/bin/pg_hardstorage" ]; then
+  log "pg_hardstorage distribution missing: building (./mvnw -q -DskipTests package) ..."
+  (cd "$ROOT" && ./mvnw -q -B -DskipTests package) >&2 || die "build failed: cd $ROOT && ./mvnw -DskipTests package"
+  [ -x "$DIST/bin/pg_hardstorage" ] || die "build did not produce $DIST/bin/pg_hardstorage"
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Working directory, clean-up
+# ---------------------------------------------------------------------------------------------
+RUN=$(mktemp -d /var/tmp/pghs-bench.XXXXXX)
+chmod 0755 "$RUN"
+[ "$IS_ROOT" -eq 1 ] && chown "$PG_USER:" "$RUN"
+LOGS=$RUN/logs
+mkdir -p "$LOGS"
+[ "$IS_ROOT" -eq 1 ] && chown "$PG_USER:" "$LOGS"   # pg_ctl -l writes there as that user
+SOCK=$RUN/sock
+SRC=$RUN/source
+as_pg mkdir -m 0700 "$SOCK" "$RUN/backups" "$RUN/restores"
+as_pg mkdir -p "$RUN/pgbackrest/repo" "$RUN/pgbackrest/log" "$RUN/pgbackrest/lock" "$RUN/pgbackrest/spool"
+STARTED=()        # data directories of clusters this script started
+FAILURES=0
+INTERRUPTED=
+
+cleanup() {
+  local rc=$?
+  set +e
+  trap - ERR
+  if [ -n "$INTERRUPTED" ]; then [ "$INTERRUPTED" = INT ] && rc=130 || rc=143; log "interrupted by SIG$INTERRUPTED: stopping what this run started"; fi
+  local d
+  for d in "${STARTED[@]}"; do
+    if [ -f "$d/postmaster.pid" ]; then
+      as_pg "$PG_BIN/pg_ctl" -D "$d" -m fast -t 60 stop >/dev/null 2>&1 \
+        || as_pg "$PG_BIN/pg_ctl" -D "$d" -m immediate stop >/dev/null 2>&1
+    fi
+  done
+  if [ "$KEEP" -eq 1 ]; then
+    log "kept working directory $RUN"
+  else
+    if [ $rc -ne 0 ] && [ -d "$LOGS" ]; then
+      cp -a "$LOGS" "$RUN-logs" && log "failed (exit $rc): logs kept in $RUN-logs"
+    fi
+    rm -rf "$RUN"
+  fi
+  exit $rc
+}
+trap cleanup EXIT
+trap 'log "unexpected failure at line $LINENO: $BASH_COMMAND"' ERR
+trap 'INTERRUPTED=INT; exit 130' INT
+trap 'INTERRUPTED=TERM; exit 143' TERM
+
+# pg_hardstorage runs from a copy, so a rebuild of the tree during the run changes nothing and the
+# unprivileged user (and the restored cluster's restore_command) can reach it.
+cp -a "$DIST" "$RUN/pg_hardstorage"
+chmod -R a+rX "$RUN/pg_hardstorage"
+PGHS=$RUN/pg_hardstorage/bin/pg_hardstorage
+PGHS_HAS_RESTORE=0
+if "$PGHS" --help 2>/dev/null | grep -qE '^[[:space:]]+restore[[:space:]]'; then PGHS_HAS_RESTORE=1; fi
+
+PORT=$(free_port)
+RPORT=$(free_port)
+PASSWORD=bench-$RANDOM$RANDOM
+PSQL_SRC=("$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -At -h "$SOCK" -p "$PORT")
+sql() { as_pg "${PSQL_SRC[@]}" -d "$1" -c "$2"; }
+
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+STARTED_AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+log "working directory $RUN; source on 127.0.0.1:$PORT; load average $LOAD_START"
+
+# ---------------------------------------------------------------------------------------------
+# Source cluster and data
+# ---------------------------------------------------------------------------------------------
+PGBR_CONF=$RUN/pgbackrest/pgbackrest.conf
+PGBR=(pgbackrest "--config=$PGBR_CONF" --stanza=bench)
+cat >"$RUN/pgbackrest.conf.tmp" <<EOF
+[global]
+repo1-path=$RUN/pgbackrest/repo
+repo1-retention-full=10
+compress-type=zst
+process-max=2
+start-fast=y
+log-path=$RUN/pgbackrest/log
+lock-path=$RUN/pgbackrest/lock
+spool-path=$RUN/pgbackrest/spool
+log-level-console=warn
+log-level-file=info
+
+[bench]
+pg1-path=$SRC
+pg1-port=$PORT
+pg1-socket-path=$SOCK
+EOF
+install -m 0644 "$RUN/pgbackrest.conf.tmp" "$PGBR_CONF"
+rm -f "$RUN/pgbackrest.conf.tmp"
+
+log "initdb (PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}'))"
+echo "$PASSWORD" >"$RUN/pwfile"
+chmod 0644 "$RUN/pwfile"
+as_pg "$PG_BIN/initdb" -D "$SRC" -U "$PG_USER" --auth-local=peer --auth-host=scram-sha-256 \
+  --pwfile="$RUN/pwfile" -E UTF8 --locale=C.UTF-8 >"$LOGS/initdb.log" 2>&1 \
+  || { show_log_tail "$LOGS/initdb.log"; die "initdb failed"; }
+rm -f "$RUN/pwfile"
+cat >>"$SRC/postgresql.conf" <<EOF
+
+# run-backup-bench
+listen_addresses = '127.0.0.1'
+port = $PORT
+unix_socket_directories = '$SOCK'
+shared_buffers = 256MB
+max_wal_size = 4GB
+wal_level = replica
+max_wal_senders = 10
+archive_mode = on
+# Switched to pgBackRest's archive-push once the data is loaded (no tool needs WAL from before
+# its own backup; archiving the bulk load would only slow the set-up down).
+archive_command = '/bin/true'
+log_checkpoints = on
+EOF
+STARTED+=("$SRC")
+as_pg "$PG_BIN/pg_ctl" -D "$SRC" -l "$LOGS/source.log" -w -t 120 start >/dev/null \
+  || { show_log_tail "$LOGS/source.log"; die "the source cluster did not start"; }
+
+sql postgres "CREATE ROLE bench LOGIN SUPERUSER REPLICATION PASSWORD '$PASSWORD'"
+sql postgres "CREATE DATABASE bench"
+log "pgbench -i -s $SCALE ..."
+t0=$(now)
+as_pg "$PG_BIN/pgbench" -i -q -s "$SCALE" -h "$SOCK" -p "$PORT" bench >"$LOGS/pgbench-init.log" 2>&1 \
+  || { show_log_tail "$LOGS/pgbench-init.log"; die "pgbench -i failed"; }
+log "pgbench -i done in $(secs "$t0" "$(now)") s"
+
+ENTROPY_ROWS=0
+if [ "$ENTROPY" -eq 1 ]; then
+  # About 300 bytes a row with its index: an order-like table whose columns have the entropy of
+  # real data: random bytes (incompressible), hex hashes (4 bits a character), timestamps and
+  # amounts, and a low-cardinality status.
+  ENTROPY_ROWS=$((ENTROPY_MB * 1048576 / 300))
+  log "loading entropy_orders: $ENTROPY_ROWS rows (~$ENTROPY_MB MiB) ..."
+  t0=$(now)
+  sql bench "CREATE EXTENSION IF NOT EXISTS pgcrypto"
+  sql bench "CREATE TABLE entropy_orders (id bigint PRIMARY KEY, created_at timestamptz NOT NULL,
+      customer_id int NOT NULL, amount numeric(12,2) NOT NULL, status text NOT NULL,
+      ref text NOT NULL, payload bytea NOT NULL)"
+  sql bench "INSERT INTO entropy_orders SELECT g, now() - random() * interval '730 days',
+      (random() * 2000000)::int, round((random() * 5000)::numeric, 2),
+      (ARRAY['new','paid','shipped','delivered','returned','cancelled'])[1 + (random() * 5)::int],
+      md5(random()::text || g), gen_random_bytes(128)
+      FROM generate_series(1, $ENTROPY_ROWS) g"
+  sql bench "VACUUM ANALYZE entropy_orders"
+  log "entropy_orders loaded in $(secs "$t0" "$(now)") s"
+fi
+sql postgres "CHECKPOINT"
+
+# Now archive for real: pgBackRest's backups wait for their WAL in its archive.
+sql postgres "ALTER SYSTEM SET archive_command = 'pgbackrest --config=$PGBR_CONF --stanza=bench archive-push %p'"
+sql postgres "SELECT pg_reload_conf()" >/dev/null
+as_pg "${PGBR[@]}" stanza-create >"$LOGS/pgbackrest-stanza.log" 2>&1 \
+  || { show_log_tail "$LOGS/pgbackrest-stanza.log"; die "pgbackrest stanza-create failed"; }
+as_pg "${PGBR[@]}" check >>"$LOGS/pgbackrest-stanza.log" 2>&1 \
+  || { show_log_tail "$LOGS/pgbackrest-stanza.log"; die "pgbackrest check failed: archive_command does not reach the repository"; }
+
+DB_BYTES=$(sql postgres "SELECT sum(pg_database_size(oid)) FROM pg_database")
+PGBENCH_BYTES=$(sql bench "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c WHERE c.relname LIKE 'pgbench_%' AND c.relkind = 'r'")
+ENTROPY_BYTES=0
+[ "$ENTROPY" -eq 1 ] && ENTROPY_BYTES=$(sql bench "SELECT pg_total_relation_size('entropy_orders')")
+
+# How compressible is the data? zstd -3 over the first 1 GiB segment of the biggest tables.
+zstd_ratio() {
+  local f raw packed
+  f=$SRC/$(sql bench "SELECT pg_relation_filepath('$1')")
+  raw=$(stat -c %s "$f")
+  packed=$(zstd -3 -q -c "$f" | wc -c)
+  awk -v r="$raw" -v p="$packed" 'BEGIN{printf "%.1f", r/p}'
+}
+ACCOUNTS_ZSTD=$(zstd_ratio pgbench_accounts)
+ENTROPY_ZSTD=null
+[ "$ENTROPY" -eq 1 ] && ENTROPY_ZSTD=$(zstd_ratio entropy_orders)
+
+# A cheap fingerprint of the data, compared on every restored cluster (there are no writes between
+# the full backups and the restores).
+FP_SQL="SELECT (SELECT count(*) || ':' || sum(abalance) || ':' || sum(hashtext(filler)) FROM pgbench_accounts)"
+[ "$ENTROPY" -eq 1 ] && FP_SQL="$FP_SQL || '/' || (SELECT count(*) || ':' || sum(hashtext(ref)) || ':' || sum(hashtext(payload::text)) FROM entropy_orders)"
+FINGERPRINT=$(sql bench "$FP_SQL")
+MIB() { awk -v b="$1" 'BEGIN{printf "%.0f", b/1048576}'; }
+log "cluster size $(MIB "$DB_BYTES") MiB (pgbench tables $(MIB "$PGBENCH_BYTES") MiB, zstd -3 ${ACCOUNTS_ZSTD}x; entropy table $(MIB "$ENTROPY_BYTES") MiB, zstd -3 ${ENTROPY_ZSTD}x)"
+
+# ---------------------------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------------------------
+RESULTS=$RUN/results.ndjson
+: >"$RESULTS"
+# record TOOL MODE KIND CONFIG STATUS WALL STORED_BYTES START_S DATA_CHECK EXTRA_JSON NOTE
+record() {
+  local extra=${10:-}
+  [ -n "$extra" ] || extra='{}'
+  jq -nc --arg tool "$1" --arg mode "$2" --arg kind "$3" --arg config "$4" --arg status "$5" \
+    --arg wall "$6" --arg stored "$7" --arg start "$8" --arg check "$9" --argjson extra "$extra" \
+    --arg note "${11:-}" --argjson db "$DB_BYTES" '
+    def num: if . == "" then null else tonumber end;
+    {tool: $tool, mode: $mode, kind: $kind, config: $config, status: $status,
+     wall_s: ($wall | num),
+     mb_per_s: (if ($wall | num) != null and ($wall | num) > 0 then ($db / 1048576 / ($wall | num) * 10 | round / 10) else null end),
+     stored_bytes: ($stored | num),
+     restored_start_s: ($start | num), data_check: (if $check == "" then null else $check end),
+     note: (if $note == "" then null else $note end), extra: $extra}' >>"$RESULTS"
+}
+fail_note() { FAILURES=$((FAILURES + 1)); show_log_tail "$1"; }
+
+# Starts a restored data directory on RPORT, times start-up until it accepts writes (recovery done),
+# compares the fingerprint, stops it. Prints "START_S CHECK".
+check_restored() {
+  local dir=$1 name=$2 t0 t1 fp state
+  chmod 0700 "$dir"
+  t0=$(now)
+  # archive_mode=off: a promoted copy must not push its new timeline into pgBackRest's archive.
+  if ! as_pg "$PG_BIN/pg_ctl" -D "$dir" -l "$LOGS/restored-$name.log" -w -t 600 \
+      -o "-c port=$RPORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$SOCK -c archive_mode=off" \
+      start >/dev/null 2>&1; then
+    show_log_tail "$LOGS/restored-$name.log"
+    echo "- start-failed"  # "-": no start time
+    return 0
+  fi
+  state=t
+  for _ in $(seq 1 1200); do
+    state=$(as_pg "$PG_BIN/psql" -X -At -h "$SOCK" -p "$RPORT" -d postgres -c "SELECT pg_is_in_recovery()" 2>/dev/null || echo t)
+    [ "$state" = f ] && break
+    sleep 0.5
+  done
+  t1=$(now)
+  if [ "$state" != f ]; then
+    echo "- still-in-recovery"
+  else
+    fp=$(as_pg "$PG_BIN/psql" -X -At -h "$SOCK" -p "$RPORT" -d bench -c "$FP_SQL" 2>&1 || true)
+    if [ "$fp" = "$FINGERPRINT" ]; then echo "$(secs "$t0" "$t1") ok"; else echo "$(secs "$t0" "$t1") MISMATCH"; fi
+  fi
+  as_pg "$PG_BIN/pg_ctl" -D "$dir" -m fast -t 120 stop >/dev/null 2>&1 || true
+}
+
+# ---------------------------------------------------------------------------------------------
+# Configurations
+# ---------------------------------------------------------------------------------------------
+CONN_TCP=(-h 127.0.0.1 -p "$PORT" -U bench)
+CFG_BB_PLAIN="pg_basebackup -Fp -X stream -c fast (fsync on), over loopback TCP"
+CFG_BB_ZSTD="pg_basebackup -Ft -X stream -c fast --compress=server-zstd (level 3 on the server), over loopback TCP"
+CFG_PGBR="pgBackRest $(pgbackrest version | awk '{print $2}'): compress-type=zst (level 3), process-max=2, start-fast=y, repo on local disk, archive_command=archive-push (archive-check on)"
+CFG_PGHS="pg_hardstorage $("$PGHS" version -o json | jq -r .result.version): backup over the replication protocol from 127.0.0.1, file:// repository (FastCDC + zstd, dedup), checkpoint fast, unencrypted"
+CFG_RS_BB_PLAIN="cp -a of the backup directory + initdb --sync-only (fsync)"
+CFG_RS_BB_ZSTD="zstd -dc base.tar.zst | tar -x, tar -x pg_wal.tar + initdb --sync-only (fsync)"
+CFG_RS_PGBR="pgbackrest restore --pg1-path=TARGET (process-max=2, default recovery target: end of archive)"
+CFG_RS_PGHS="pg_hardstorage restore bench latest --target TARGET"
+
+export PGPASSWORD=$PASSWORD   # passed through runuser; keeps the password out of ps
+
+# ---------------------------------------------------------------------------------------------
+# Full backups
+# ---------------------------------------------------------------------------------------------
+BB_PLAIN=$RUN/backups/bb-plain
+BB_ZSTD=$RUN/backups/bb-zstd
+PGHS_REPO=$RUN/pghs-repo
+
+log "full backup: pg_basebackup plain ..."
+drop_caches
+if run_timed "$LOGS/bb-plain.log" as_pg "$PG_BIN/pg_basebackup" "${CONN_TCP[@]}" -D "$BB_PLAIN" -Fp -X stream -c fast; then
+  record pg_basebackup "full, plain" backup "$CFG_BB_PLAIN" ok "$WALL" "$(dir_bytes "$BB_PLAIN")" "" ""
+else
+  fail_note "$LOGS/bb-plain.log"; record pg_basebackup "full, plain" backup "$CFG_BB_PLAIN" failed "" "" "" "" '{}' "see log"
+fi
+
+log "full backup: pg_basebackup server-zstd ..."
+drop_caches
+if run_timed "$LOGS/bb-zstd.log" as_pg "$PG_BIN/pg_basebackup" "${CONN_TCP[@]}" -D "$BB_ZSTD" -Ft -X stream -c fast --compress=server-zstd; then
+  record pg_basebackup "full, server-zstd" backup "$CFG_BB_ZSTD" ok "$WALL" "$(dir_bytes "$BB_ZSTD")" "" ""
+else
+  fail_note "$LOGS/bb-zstd.log"; record pg_basebackup "full, server-zstd" backup "$CFG_BB_ZSTD" failed "" "" "" "" '{}' "see log"
+fi
+
+# Bytes of one pgBackRest backup set: its directory plus the archived WAL from its start to its
+# stop segment (what restoring it needs). Arguments: LABEL.
+pgbr_info() { as_pg "${PGBR[@]}" --output=json info; }
+pgbr_set_bytes() {
+  local label=$1 info start stop set_bytes wal_bytes
+  info=$(pgbr_info)
+  start=$(jq -r --arg l "$label" '.[0].backup[] | select(.label == $l) | .archive.start' <<<"$info")
+  stop=$(jq -r --arg l "$label" '.[0].backup[] | select(.label == $l) | .archive.stop' <<<"$info")
+  set_bytes=$(dir_bytes "$RUN/pgbackrest/repo/backup/bench/$label")
+  wal_bytes=$(find "$RUN/pgbackrest/repo/archive/bench" -type f -name '[0-9A-F]*-*' -printf '%f %s\n' \
+    | awk -v a="$start" -v b="$stop" '{s = substr($1, 1, 24)} s >= a && s <= b {t += $2} END {print t + 0}')
+  echo "$((set_bytes + wal_bytes)) $wal_bytes"
+}
+pgbr_last_label() { pgbr_info | jq -r '.[0].backup[-1].label'; }
+
+log "full backup: pgBackRest ..."
+drop_caches
+PGBR_FULL=
+if run_timed "$LOGS/pgbr-full.log" as_pg "${PGBR[@]}" --type=full backup; then
+  PGBR_FULL=$(pgbr_last_label)
+  read -r b w < <(pgbr_set_bytes "$PGBR_FULL")
+  record pgBackRest "full" backup "$CFG_PGBR" ok "$WALL" "$b" "" "" "{\"label\":\"$PGBR_FULL\",\"wal_bytes\":$w}"
+else
+  fail_note "$LOGS/pgbr-full.log"; record pgBackRest "full" backup "$CFG_PGBR" failed "" "" "" "" '{}' "see log"
+fi
+
+log "full backup: pg_hardstorage ..."
+PGHS_CONN="host=127.0.0.1 port=$PORT user=bench dbname=postgres"
+pghs_backup() { as_pg "$PGHS" backup -o json bench --pg-connection "$PGHS_CONN" --repo "file://$PGHS_REPO" >"$1"; }
+PGHS_FULL_OK=0
+if as_pg "$PGHS" repo init -o json "file://$PGHS_REPO" >"$LOGS/pghs-init.json" 2>"$LOGS/pghs-init.log"; then
+  drop_caches
+  if run_timed "$LOGS/pghs-full.log" pghs_backup "$RUN/pghs-full.json"; then
+    PGHS_FULL_OK=1
+    PGHS_BYTES_FULL=$(dir_bytes "$PGHS_REPO")
+    record pg_hardstorage "full" backup "$CFG_PGHS" ok "$WALL" "$PGHS_BYTES_FULL" "" "" \
+      "$(jq -c '.result | {backup_id, bytes_read, bytes_new, bytes_stored, dedup_ratio, wal_segments, duration_seconds}' "$RUN/pghs-full.json")"
+  else
+    cat "$RUN/pghs-full.json" >>"$LOGS/pghs-full.log" 2>/dev/null || true
+    fail_note "$LOGS/pghs-full.log"; record pg_hardstorage "full" backup "$CFG_PGHS" failed "" "" "" "" '{}' "see log"
+  fi
+else
+  cat "$LOGS/pghs-init.json" >>"$LOGS/pghs-init.log"
+  fail_note "$LOGS/pghs-init.log"; record pg_hardstorage "full" backup "$CFG_PGHS" failed "" "" "" "" '{}' "repo init failed"
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Restores of the full backups (same data: nothing has been written since)
+# ---------------------------------------------------------------------------------------------
+restore_result() { # TOOL MODE CONFIG TARGET NAME (WALL set, restore succeeded)
+  local r s wall=$WALL
+  STARTED+=("$4")  # here, not in the command substitution below: the EXIT trap must see it
+  r=$(check_restored "$4" "$5")
+  s=${r%% *}
+  [ "$s" != - ] || s=
+  [ "${r#* }" = ok ] || FAILURES=$((FAILURES + 1))
+  record "$1" "$2" restore "$3" ok "$wall" "" "$s" "${r#* }"
+  [ "$KEEP" -eq 1 ] || rm -rf "$4"
+}
+
+if [ -d "$BB_PLAIN" ]; then
+  log "restore: pg_basebackup plain ..."
+  T=$RUN/restores/bb-plain
+  drop_caches
+  if run_timed "$LOGS/restore-bb-plain.log" as_pg bash -c 'cp -a "$1" "$2" && "$3/initdb" --sync-only -D "$2"' _ "$BB_PLAIN" "$T" "$PG_BIN"; then
+    restore_result pg_basebackup "restore, plain" "$CFG_RS_BB_PLAIN" "$T" bb-plain
+  else
+    fail_note "$LOGS/restore-bb-plain.log"; record pg_basebackup "restore, plain" restore "$CFG_RS_BB_PLAIN" failed "" "" "" "" '{}' "see log"
+  fi
+fi
+
+if [ -f "$BB_ZSTD/base.tar.zst" ]; then
+  log "restore: pg_basebackup server-zstd ..."
+  T=$RUN/restores/bb-zstd
+  drop_caches
+  # shellcheck disable=SC2016
+  if run_timed "$LOGS/restore-bb-zstd.log" as_pg bash -c 'set -eo pipefail; mkdir -m 0700 "$2"
+      zstd -dc "$1/base.tar.zst" | tar -xf - -C "$2"
+      if [ -f "$1/pg_wal.tar.zst" ]; then zstd -dc "$1/pg_wal.tar.zst" | tar -xf - -C "$2/pg_wal"
+      else tar -xf "$1/pg_wal.tar" -C "$2/pg_wal"; fi
+      "$3/initdb" --sync-only -D "$2"' _ "$BB_ZSTD" "$T" "$PG_BIN"; then
+    restore_result pg_basebackup "restore, server-zstd" "$CFG_RS_BB_ZSTD" "$T" bb-zstd
+  else
+    fail_note "$LOGS/restore-bb-zstd.log"; record pg_basebackup "restore, server-zstd" restore "$CFG_RS_BB_ZSTD" failed "" "" "" "" '{}' "see log"
+  fi
+fi
+
+if [ -n "$PGBR_FULL" ]; then
+  log "restore: pgBackRest ..."
+  T=$RUN/restores/pgbr
+  as_pg mkdir -m 0700 "$T"
+  drop_caches
+  if run_timed "$LOGS/restore-pgbr.log" as_pg "${PGBR[@]}" "--pg1-path=$T" "--set=$PGBR_FULL" restore; then
+    restore_result pgBackRest "restore" "$CFG_RS_PGBR" "$T" pgbr
+  else
+    fail_note "$LOGS/restore-pgbr.log"; record pgBackRest "restore" restore "$CFG_RS_PGBR" failed "" "" "" "" '{}' "see log"
+  fi
+fi
+
+if [ "$PGHS_FULL_OK" -eq 1 ]; then
+  if [ "$PGHS_HAS_RESTORE" -eq 1 ]; then
+    log "restore: pg_hardstorage ..."
+    T=$RUN/restores/pghs
+    drop_caches
+    if run_timed "$LOGS/restore-pghs.log" as_pg "$PGHS" restore -o json bench latest --repo "file://$PGHS_REPO" --target "$T"; then
+      restore_result pg_hardstorage "restore" "$CFG_RS_PGHS" "$T" pghs
+    else
+      fail_note "$LOGS/restore-pghs.log"; record pg_hardstorage "restore" restore "$CFG_RS_PGHS" failed "" "" "" "" '{}' "see log"
+    fi
+  else
+    log "restore: pg_hardstorage has no restore command in this build: not available"
+    record pg_hardstorage "restore" restore "$CFG_RS_PGHS" not_available "" "" "" "" '{}' "restore: not available (no 'restore' in pg_hardstorage --help)"
+  fi
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Writes, then the second (incremental-like) backups
+# ---------------------------------------------------------------------------------------------
+log "write phase: pgbench -T $WRITE_SECONDS -c 2 -j 2 ..."
+LSN0=$(sql postgres "SELECT pg_current_wal_lsn()")
+as_pg "$PG_BIN/pgbench" -n -T "$WRITE_SECONDS" -c 2 -j 2 -h "$SOCK" -p "$PORT" bench >"$LOGS/pgbench-run.log" 2>&1 \
+  || { show_log_tail "$LOGS/pgbench-run.log"; die "pgbench write phase failed"; }
+TPS=$(awk '/^tps = / {printf "%.0f", $3; exit}' "$LOGS/pgbench-run.log")
+if [ "$ENTROPY" -eq 1 ]; then
+  # The random-data table changes too: 1% of rows rewritten, 1% added.
+  sql bench "UPDATE entropy_orders SET payload = gen_random_bytes(128), status = 'returned' WHERE id % 100 = 7"
+  sql bench "INSERT INTO entropy_orders SELECT g, now(), (random() * 2000000)::int, round((random() * 5000)::numeric, 2),
+      'new', md5(random()::text || g), gen_random_bytes(128)
+      FROM generate_series($ENTROPY_ROWS + 1, $ENTROPY_ROWS + $ENTROPY_ROWS / 100) g"
+fi
+WRITE_WAL_BYTES=$(sql postgres "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '$LSN0')")
+log "write phase: $TPS tps, $(MIB "$WRITE_WAL_BYTES") MiB of WAL"
+
+if [ -n "$PGBR_FULL" ]; then
+  log "second backup: pgBackRest incr ..."
+  drop_caches
+  if run_timed "$LOGS/pgbr-incr.log" as_pg "${PGBR[@]}" --type=incr backup; then
+    L=$(pgbr_last_label)
+    read -r b w < <(pgbr_set_bytes "$L")
+    record pgBackRest "incr after writes" incremental "$CFG_PGBR, --type=incr" ok "$WALL" "$b" "" "" "{\"label\":\"$L\",\"wal_bytes\":$w}" "stored = new backup set + its WAL"
+  else
+    fail_note "$LOGS/pgbr-incr.log"; record pgBackRest "incr after writes" incremental "$CFG_PGBR" failed "" "" "" "" '{}' "see log"
+  fi
+fi
+
+if [ "$PGHS_FULL_OK" -eq 1 ]; then
+  log "second backup: pg_hardstorage ..."
+  drop_caches
+  if run_timed "$LOGS/pghs-second.log" pghs_backup "$RUN/pghs-second.json"; then
+    NEW=$(( $(dir_bytes "$PGHS_REPO") - PGHS_BYTES_FULL ))
+    record pg_hardstorage "second full after writes (dedup)" incremental "$CFG_PGHS" ok "$WALL" "$NEW" "" "" \
+      "$(jq -c '.result | {backup_id, bytes_read, bytes_new, bytes_stored, dedup_ratio, wal_segments, duration_seconds}' "$RUN/pghs-second.json")" \
+      "stored = growth of the repository"
+  else
+    cat "$RUN/pghs-second.json" >>"$LOGS/pghs-second.log" 2>/dev/null || true
+    fail_note "$LOGS/pghs-second.log"; record pg_hardstorage "second full after writes (dedup)" incremental "$CFG_PGHS" failed "" "" "" "" '{}' "see log"
+  fi
+fi
+
+as_pg "$PG_BIN/pg_ctl" -D "$SRC" -m fast -t 120 stop >/dev/null 2>&1 || true
+
+# ---------------------------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------------------------
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+mkdir -p "$RESULTS_DIR"
+OUT=$RESULTS_DIR/$STAMP.json
+GIT_COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+GIT_DIRTY=$([ -n "$(git -C "$ROOT" --no-optional-locks status --porcelain --untracked-files=no 2>/dev/null)" ] && echo true || echo false)
+jq -s \
+  --arg started "$STARTED_AT" --arg finished "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+  --arg host "$(hostname)" --arg cpu "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)" \
+  --argjson cpus "$(nproc)" --arg mem "$(free -g | awk '/^Mem:/ {print $2 " GiB"}')" \
+  --arg kernel "$(uname -r)" --arg load_start "$LOAD_START" --arg load_end "$LOAD_END" \
+  --arg pg "$("$PG_BIN/postgres" --version | awk '{print $3}')" \
+  --arg pgbr "$(pgbackrest version | awk '{print $2}')" \
+  --arg pghs "$("$PGHS" version -o json | jq -r .result.version)" --arg commit "$GIT_COMMIT" \
+  --argjson dirty "$GIT_DIRTY" --arg java "$("$PGHS" version -o json | jq -r .result.java_version)" \
+  --argjson scale "$SCALE" --argjson entropy "$ENTROPY" --argjson entropy_mb "$ENTROPY_MB" \
+  --argjson write_s "$WRITE_SECONDS" --argjson db "$DB_BYTES" --argjson pgb "$PGBENCH_BYTES" \
+  --argjson ent "$ENTROPY_BYTES" --argjson ent_rows "$ENTROPY_ROWS" --argjson wal "$WRITE_WAL_BYTES" \
+  --arg tps "${TPS:-}" --arg acc_z "$ACCOUNTS_ZSTD" --argjson ent_z "$ENTROPY_ZSTD" \
+  --arg cache "$CACHE_DROP" --argjson restore_avail "$PGHS_HAS_RESTORE" '
+  (map(select(.tool == "pg_basebackup" and .mode == "full, plain" and .status == "ok")) | first) as $bb
+  | (map(select(.tool == "pg_basebackup" and .mode == "restore, plain" and .status == "ok")) | first) as $rb
+  | def ratio(a; b): if a == null or b == null or b == 0 then null else (a / b * 10000 | round / 10000) end;
+  {schema: "pg_hardstorage.bench.backup.v1", started_at: $started, finished_at: $finished,
+   machine: {host: $host, cpu: $cpu, cpus: $cpus, memory: $mem, kernel: $kernel,
+             load_average_start: $load_start, load_average_end: $load_end},
+   versions: {postgres: $pg, pgbackrest: $pgbr, pg_hardstorage: $pghs, java: $java,
+              git_commit: $commit, git_dirty: $dirty, pg_hardstorage_restore_available: ($restore_avail == 1)},
+   parameters: {pgbench_scale: $scale, entropy: ($entropy == 1), entropy_mb: (if $entropy == 1 then $entropy_mb else null end),
+                write_phase: ("pgbench -n -T \($write_s) -c 2 -j 2" + (if $entropy == 1 then " + 1% of entropy_orders rewritten, 1% added" else "" end)),
+                page_cache_dropped_before_each_step: ($cache == "yes"), units: "MB = MiB = 2^20 bytes"},
+   data: {cluster_bytes: $db, pgbench_table_bytes: $pgb, entropy_table_bytes: $ent, entropy_rows: $ent_rows,
+          zstd3_ratio_pgbench_accounts: ($acc_z | tonumber), zstd3_ratio_entropy_orders: $ent_z,
+          write_phase_wal_bytes: $wal, write_phase_tps: (if $tps == "" then null else ($tps | tonumber) end)},
+   results: map(. + {
+     time_ratio_vs_pg_basebackup: (if .kind == "restore" then ratio(.wall_s; $rb.wall_s) else ratio(.wall_s; $bb.wall_s) end),
+     stored_ratio_vs_pg_basebackup: ratio(.stored_bytes; $bb.stored_bytes)})}' "$RESULTS" >"$OUT"
+
+{
+  echo
+  echo "pg_hardstorage backup benchmark  $(jq -r .started_at "$OUT")  $(hostname), $(nproc) cores, load $LOAD_START -> $LOAD_END"
+  echo "PostgreSQL $(jq -r .versions.postgres "$OUT"), pgbench scale $SCALE$([ "$ENTROPY" -eq 1 ] && echo " + entropy_orders $(MIB "$ENTROPY_BYTES") MiB"): cluster $(MIB "$DB_BYTES") MiB (MB = MiB);" \
+    "zstd -3 ratio: pgbench_accounts ${ACCOUNTS_ZSTD}x$([ "$ENTROPY" -eq 1 ] && echo ", entropy_orders ${ENTROPY_ZSTD}x")"
+  echo "page cache dropped before each step: $CACHE_DROP; write phase: pgbench -T $WRITE_SECONDS -c 2 ($TPS tps), $(MIB "$WRITE_WAL_BYTES") MiB WAL"
+  echo
+  echo "Configurations:"
+  echo "  pg_basebackup plain : $CFG_BB_PLAIN"
+  echo "  pg_basebackup zstd  : $CFG_BB_ZSTD"
+  echo "  pgBackRest          : $CFG_PGBR"
+  echo "  pg_hardstorage      : $CFG_PGHS"
+  echo "  restores            : plain: $CFG_RS_BB_PLAIN; zstd: $CFG_RS_BB_ZSTD;"
+  echo "                        pgBackRest: $CFG_RS_PGBR; pg_hardstorage: $CFG_RS_PGHS"
+  echo "  restored clusters are started (port $RPORT, archive_mode=off) and timed to the end of recovery; data compared by fingerprint"
+  echo
+  jq -r '
+    def v: if . == null then "-" else tostring end;
+    ["tool", "mode", "wall s", "MB/s", "stored MB", "time x bb", "stored x bb", "start s", "check/notes"],
+    (.results[] | [.tool, .mode,
+       (if .status == "ok" then (.wall_s | v) else .status end),
+       (.mb_per_s | v), (if .stored_bytes == null then "-" else (.stored_bytes / 1048576 | tostring) end),
+       (.time_ratio_vs_pg_basebackup | v), (.stored_ratio_vs_pg_basebackup | v),
+       (.restored_start_s | v),
+       ([.data_check, .note, (if .extra.dedup_ratio != null then "dedup \(.extra.dedup_ratio * 1000 | round / 10)%" else null end)]
+          | map(select(. != null)) | join("; "))])
+    | @tsv' "$OUT" \
+    | awk -F'\t' -v OFS='\t' '
+        function fmt(x, d) { return (x ~ /^-?[0-9.e+-]+$/ && x != "-") ? sprintf("%." d "f", x) : x }
+        NR > 1 { $3 = fmt($3, 2); $4 = fmt($4, 1); $5 = fmt($5, ($5 + 0 >= 100) ? 0 : 1)
+                 $6 = fmt($6, 2); $7 = fmt($7, 3); $8 = fmt($8, 2) }
+        { print }' \
+    | column -t -s $'\t'
+  echo
+  echo "x bb = ratio to pg_basebackup plain (backup rows: its full backup; restore rows: its restore)."
+  echo "JSON: $OUT"
+}
+
+[ "$FAILURES" -eq 0 ] || { log "$FAILURES step(s) failed or restored data did not match: see above"; exit 1; }

@@ -1,0 +1,164 @@
+package org.pghardstorage.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.pghardstorage.cli.output.Printer;
+import org.pghardstorage.core.error.ExitCode;
+import org.pghardstorage.core.repo.Deployment;
+import org.pghardstorage.core.restore.BackupSelector;
+import org.pghardstorage.core.restore.RestorePreview;
+import org.pghardstorage.core.restore.RestoreRequest;
+import org.pghardstorage.core.restore.RestoreResult;
+import org.pghardstorage.core.restore.Restorer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code pg_hardstorage restore <deployment> <backup-id|latest>}. */
+@Command(
+    name = "restore",
+    description =
+        "Restore a backup of DEPLOYMENT into a new data directory. Started with a plain pg_ctl"
+            + " start, PostgreSQL fetches WAL from the repository, recovers to the backup's"
+            + " consistency point and promotes.")
+final class RestoreCommand extends BaseCommand {
+  @Parameters(index = "0", paramLabel = "DEPLOYMENT")
+  String deployment;
+
+  @Parameters(index = "1", paramLabel = "BACKUP", description = "A backup id, or latest.")
+  String backup;
+
+  @Mixin RepoOptions repoOptions;
+
+  @Option(
+      names = "--target",
+      required = true,
+      paramLabel = "DIR",
+      description = "The data directory to create (must be empty or absent).")
+  Path target;
+
+  @Option(names = "--force", description = "Delete the contents of a non-empty target first.")
+  boolean force;
+
+  @Option(
+      names = "--tablespace-map",
+      paramLabel = "OID_OR_OLD=NEW",
+      description =
+          "Put a tablespace somewhere else: its oid or recorded location, '=', the new directory. Repeatable.")
+  Map<String, Path> tablespaceMap = new LinkedHashMap<>();
+
+  @Option(
+      names = "--parallel",
+      paramLabel = "N",
+      description = "Fetch and write with N threads (default: number of CPUs, at least 2).")
+  Integer parallel;
+
+  @Option(names = "--preview", description = "Print what would be done; write nothing.")
+  boolean preview;
+
+  @Option(
+      names = "--no-sync",
+      description = "Do not fsync the restored files (faster; only for throw-away copies).")
+  boolean noSync;
+
+  @Override
+  protected ExitCode run(Printer printer) {
+    Deployment d = Deployments.parse(deployment);
+    Path absolute = target.toAbsolutePath().normalize();
+    RestoreRequest.Builder b =
+        RestoreRequest.builder(d, absolute, restoreCommand(d))
+            .backup(BackupSelector.parse(backup))
+            .force(force)
+            .sync(!noSync);
+    tablespaceMap.forEach((k, v) -> b.remapTablespace(k, v.toAbsolutePath().normalize()));
+    if (parallel != null) {
+      b.parallelism(parallel);
+    }
+    RestoreRequest request = b.build();
+    try (RepoOptions.Opened o = repoOptions.open()) {
+      Restorer restorer = new Restorer(o.repository());
+      if (preview) {
+        RestorePreview p = restorer.preview(request);
+        printer.result(p, out -> printPreview(p, out));
+        return p.problems().isEmpty() ? ExitCode.OK : ExitCode.CONFLICT;
+      }
+      RestoreResult r = restorer.restore(request, VerifyCommand.progress(printer));
+      printer.result(
+          r,
+          out -> {
+            out.println(
+                "Restored backup "
+                    + r.backupId()
+                    + " of "
+                    + r.deployment()
+                    + " into "
+                    + r.target());
+            out.printf(
+                "  %d files, %s in %.1f s%n",
+                r.files(), Bytes.human(r.bytesWritten()), r.durationMillis() / 1000.0);
+            r.tablespaces()
+                .forEach(t -> out.println("  tablespace " + t.oid() + " -> " + t.location()));
+            out.println("  recovery settings written to postgresql.auto.conf:");
+            r.recovery().asMap().forEach((k, v) -> out.println("    " + k + " = '" + v + "'"));
+            out.println("Next: pg_ctl -D " + r.target() + " start  (runs recovery, then promotes)");
+          });
+      return ExitCode.OK;
+    }
+  }
+
+  /**
+   * The restore_command PostgreSQL will run, as its own OS user: this installation's launcher by
+   * absolute path, so nothing depends on that user's PATH or home.
+   */
+  private String restoreCommand(Deployment d) {
+    String home = System.getProperty("pghs.home");
+    String launcher = home != null ? home + "/bin/pg_hardstorage" : "pg_hardstorage";
+    // PostgreSQL expands %f and %p and reads %% as a literal percent sign
+    return percent(Shell.quote(launcher))
+        + " wal fetch "
+        + percent(Shell.quote(d.name()))
+        + " %f %p --restore-command --output text --repo "
+        + percent(Shell.quote(repoOptions.url()));
+  }
+
+  private static String percent(String s) {
+    return s.replace("%", "%%");
+  }
+
+  private static void printPreview(RestorePreview p, java.io.PrintWriter out) {
+    out.println(
+        "Would restore backup "
+            + p.backupId()
+            + " of "
+            + p.deployment()
+            + " ("
+            + p.selector()
+            + ", PostgreSQL "
+            + p.postgresVersion()
+            + ")");
+    out.println("  taken " + p.backupStartedAt() + " .. " + p.backupFinishedAt());
+    out.printf(
+        "  into %s: %d files, %s; fetch %s from %d packs%n",
+        p.target(), p.files(), Bytes.human(p.bytes()), Bytes.human(p.storedBytes()), p.packs());
+    p.tablespaces().forEach(t -> out.println("  tablespace " + t.oid() + " -> " + t.location()));
+    long missing =
+        p.wal().segments().stream()
+            .filter(s -> s.state() == org.pghardstorage.core.restore.WalSegmentStatus.State.MISSING)
+            .count();
+    out.printf(
+        "  WAL %s .. %s: %d segments, %s%n",
+        p.wal().startLsn(),
+        p.wal().endLsn(),
+        p.wal().segments().size(),
+        missing == 0 ? "all present" : missing + " MISSING");
+    out.println("  recovery settings:");
+    p.recovery().asMap().forEach((k, v) -> out.println("    " + k + " = '" + v + "'"));
+    if (!p.problems().isEmpty()) {
+      out.println("Problems:");
+      p.problems().forEach(x -> out.println("  - " + x));
+    }
+    out.println("Nothing was written (--preview).");
+  }
+}
