@@ -1,6 +1,7 @@
 package org.pghardstorage.core.restore;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,7 +83,7 @@ final class Fs {
                 StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING),
             perms(FILE_MODE))) {
-      java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
+      ByteBuffer buf = ByteBuffer.wrap(content);
       while (buf.hasRemaining()) {
         ch.write(buf);
       }

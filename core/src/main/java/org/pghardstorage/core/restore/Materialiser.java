@@ -25,7 +25,11 @@ final class Materialiser {
 
   static final String PG_CONTROL = "global/pg_control";
 
-  /** Bytes one batch writes: a few MiB keeps memory at roughly threads × (batch + range read). */
+  /**
+   * Bytes one batch writes. A worker holds one batch's distinct chunks plus the range it read them
+   * from (a little more than the batch, at most {@code ChunkReader}'s 32 MiB span when unused
+   * chunks lie between), so memory stays at a few tens of MiB per thread whatever the file sizes.
+   */
   static final long BATCH_BYTES = 4L << 20;
 
   private final RestorePlan plan;

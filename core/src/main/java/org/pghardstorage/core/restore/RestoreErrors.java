@@ -9,7 +9,8 @@ import org.pghardstorage.core.repo.Deployment;
 
 /**
  * The error codes of restore, and factories for them. Codes are a public contract: the command
- * line, REST problem+json and scripts match on them ({@code docs/explanation/restore.md}).
+ * line, REST problem+json and scripts match on them ({@code
+ * docs/explanation/restore-and-verify.md}).
  */
 public final class RestoreErrors {
   /** The selected backup does not exist (exit NOT_FOUND). */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.pghardstorage.core.chunk.ChunkId;
 import org.pghardstorage.core.repo.ChunkLocation;
 import org.pghardstorage.core.repo.PackId;
@@ -88,7 +89,7 @@ record RestorePlan(
     return packs.size();
   }
 
-  private java.util.stream.Stream<FileEntry> files() {
+  private Stream<FileEntry> files() {
     return archives.stream()
         .flatMap(a -> a.archive().files().stream())
         .filter(f -> f.type() == FileType.FILE);

@@ -132,7 +132,7 @@ final class RestorePlanner {
    * Writing a file below a symbolic link the restore itself created would write outside the target.
    * PostgreSQL never sends such paths; a manifest that has one is refused, not trusted.
    */
-  private void requireNoPathThroughSymlink(RestorePlan.ArchiveTarget target) {
+  private static void requireNoPathThroughSymlink(RestorePlan.ArchiveTarget target) {
     Set<String> links = new HashSet<>();
     for (FileEntry f : target.archive().files()) {
       if (f.type() == FileType.SYMLINK) {

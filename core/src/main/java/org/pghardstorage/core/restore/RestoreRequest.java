@@ -49,6 +49,13 @@ public record RestoreRequest(
       }
       requireAbsolute("tablespace " + key + " target", remap.getValue());
     }
+    try {
+      RecoverySettings.immediate(restoreCommand);
+    } catch (IllegalArgumentException e) {
+      throw RestoreErrors.invalidRequest(
+          "invalid restore_command: " + e.getMessage(),
+          "pass the command PostgreSQL should run to fetch a WAL file, on one line");
+    }
     if (parallelism < 1) {
       throw RestoreErrors.invalidRequest(
           "parallelism must be at least 1, got " + parallelism, "omit it to use the default");

@@ -70,18 +70,6 @@ public final class Restorer {
     RestorePlan plan = new RestorePlanner(repo).plan(request);
     BackupManifest m = plan.manifest();
     RequiredWal wal = RequiredWalFinder.find(repo.wal(m.deployment()), m.wal());
-    List<String> problems = new ArrayList<>();
-    guard.check(plan, request.force()).ifPresent(e -> problems.add(e.getMessage()));
-    for (WalSegmentStatus s : wal.segments()) {
-      if (s.state() != WalSegmentStatus.State.PRESENT) {
-        problems.add(
-            "WAL segment "
-                + s.name()
-                + (s.state() == WalSegmentStatus.State.MISSING
-                    ? " is not in the repository"
-                    : " is only partially archived (the streamer is still receiving it)"));
-      }
-    }
     return new RestorePreview(
         m.deployment().name(),
         request.backup().text(),
@@ -97,7 +85,24 @@ public final class Restorer {
         plan.tablespaces(),
         plan.recovery(),
         wal,
-        problems);
+        previewProblems(plan, request.force(), wal));
+  }
+
+  /** What would stop the restore (a refused target) or the recovery after it (missing WAL). */
+  private List<String> previewProblems(RestorePlan plan, boolean force, RequiredWal wal) {
+    List<String> problems = new ArrayList<>();
+    guard.check(plan, force).ifPresent(e -> problems.add(e.getMessage()));
+    for (WalSegmentStatus s : wal.segments()) {
+      if (s.state() == WalSegmentStatus.State.MISSING) {
+        problems.add("WAL segment " + s.name() + " is not in the repository");
+      } else if (s.state() == WalSegmentStatus.State.PARTIAL_ONLY) {
+        problems.add(
+            "WAL segment "
+                + s.name()
+                + " is only partially archived (the streamer is still receiving it)");
+      }
+    }
+    return problems;
   }
 
   /**

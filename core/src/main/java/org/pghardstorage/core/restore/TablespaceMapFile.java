@@ -2,7 +2,6 @@ package org.pghardstorage.core.restore;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import org.pghardstorage.core.repo.manifest.FileEntry;
 import org.pghardstorage.core.repo.manifest.FileType;
 
 /**
@@ -52,10 +51,5 @@ final class TablespaceMapFile {
       sb.append(c);
     }
     return sb.toString();
-  }
-
-  /** Whether {@code f} of the base archive is the map (its content may change on restore). */
-  static boolean isMap(FileEntry f) {
-    return f.path().equals(NAME);
   }
 }

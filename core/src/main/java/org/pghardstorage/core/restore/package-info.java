@@ -6,6 +6,6 @@
  * org.pghardstorage.core.restore.BackupChooser} resolves which backup a {@link
  * org.pghardstorage.core.restore.BackupSelector} means; {@link
  * org.pghardstorage.core.restore.RecoverySettings} is what the restored server recovers with.
- * Behaviour and error codes: {@code docs/explanation/restore.md}.
+ * Behaviour and error codes: {@code docs/explanation/restore-and-verify.md}.
  */
 package org.pghardstorage.core.restore;

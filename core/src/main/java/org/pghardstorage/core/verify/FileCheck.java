@@ -15,6 +15,7 @@ import org.pghardstorage.core.chunk.ChunkRef;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.repo.ChunkReader;
 import org.pghardstorage.core.repo.RepositoryCorruptException;
+import org.pghardstorage.core.repo.RepositoryErrors;
 
 /**
  * Step 2 for one file, on a worker: re-assembles it through the {@link ChunkReader} a few MiB at a
@@ -65,6 +66,9 @@ final class FileCheck implements Callable<FileCheck.Outcome> {
       problems.add(unreadable(e.object(), e.getMessage()));
       return new Outcome(size, problems);
     } catch (HardstorageException e) {
+      if (!e.code().equals(RepositoryErrors.CHUNK_MISSING)) {
+        throw e; // storage trouble: the file could not be checked, which is not damage
+      }
       problems.add(unreadable("index/", e.getMessage()));
       return new Outcome(size, problems);
     }

@@ -62,20 +62,27 @@ final class PostgresManifestChecks {
     PostgresManifest.checksumProblem(content.get())
         .ifPresent(
             p -> problems.add(problem(VerifyProblem.Kind.POSTGRES_MANIFEST_INVALID, key, p)));
-    if (manifest.isPresent() && parsed.systemIdentifier().isPresent()) {
-      String ours = manifest.get().postgres().systemIdentifier();
-      if (!parsed.systemIdentifier().get().equals(ours)) {
-        problems.add(
-            problem(
-                VerifyProblem.Kind.SYSTEM_IDENTIFIER_MISMATCH,
-                key,
-                "PostgreSQL's backup_manifest is of system "
-                    + parsed.systemIdentifier().get()
-                    + ", the backup of system "
-                    + ours));
-      }
-    }
+    manifest.ifPresent(m -> compareSystem(m, parsed, key, problems));
     return Optional.of(parsed);
+  }
+
+  /** Version 2 manifests name the cluster; it must be the one the backup says it came from. */
+  private static void compareSystem(
+      BackupManifest m, PostgresManifest parsed, String key, List<VerifyProblem> problems) {
+    String ours = m.postgres().systemIdentifier();
+    parsed
+        .systemIdentifier()
+        .filter(theirs -> !theirs.equals(ours))
+        .ifPresent(
+            theirs ->
+                problems.add(
+                    problem(
+                        VerifyProblem.Kind.SYSTEM_IDENTIFIER_MISMATCH,
+                        key,
+                        "PostgreSQL's backup_manifest is of system "
+                            + theirs
+                            + ", the backup of system "
+                            + ours)));
   }
 
   private static VerifyProblem problem(VerifyProblem.Kind kind, String object, String detail) {

@@ -129,6 +129,10 @@ public final class FakeCluster {
             "pg_notify")) {
       c.base.put(d, Node.dir());
     }
+    // Group-readable, as initdb --allow-group-access makes them: modes come from the manifest.
+    c.base.put("pg_ident.conf", new Node(FileType.FILE, "# map\n".getBytes(), 0640, MTIME, null));
+    c.base.put(
+        "pg_snapshots", new Node(FileType.DIR, new byte[0], 0750, MTIME.plusSeconds(7), null));
     c.base.put("global/pg_control", Node.file(pages(1, 1, 0)));
     c.base.put("global/1262", Node.file(pages(2, 1, 0)));
     c.base.put("pg_xact/0000", Node.file(pages(3, 1, 0)));

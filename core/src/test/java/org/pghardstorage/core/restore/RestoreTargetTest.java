@@ -252,6 +252,13 @@ class RestoreTargetTest {
         .hasMessageContaining("overlaps the data directory");
     assertThatThrownBy(() -> RestoreFixture.request(Path.of("relative"), ts).build())
         .hasMessageContaining("not an absolute path");
+    assertThatThrownBy(() -> RestoreRequest.builder(FakeCluster.DB1, data, "a\nb").build())
+        .isInstanceOfSatisfying(
+            HardstorageException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(RestoreErrors.INVALID_REQUEST);
+              assertThat(e.getMessage()).contains("restore_command").contains("line break");
+            });
     assertThat(data).doesNotExist();
   }
 }

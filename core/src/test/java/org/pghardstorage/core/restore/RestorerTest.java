@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.pghardstorage.core.restore.RestoreFixture.id;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.pghardstorage.core.crypto.Argon2idParams;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.repo.Repository;
@@ -93,6 +96,35 @@ class RestorerTest {
     assertThat(last.phase()).isEqualTo("files");
     assertThat(last.itemsDone()).isEqualTo(last.itemsTotal()).isEqualTo(files);
     assertThat(last.bytesDone()).isEqualTo(last.bytesTotal()).isEqualTo(bytes);
+  }
+
+  @Test
+  void restoresFromAnEncryptedRepositoryAndTheResultSerialises() throws Exception {
+    char[] passphrase = "correct horse battery staple".toCharArray();
+    MemoryObjectStore store = new MemoryObjectStore("encrypted");
+    repo =
+        Repository.init(
+            store,
+            FakeCluster.smallRepository()
+                .withPassphrase(
+                    passphrase,
+                    Argon2idParams.withCost(64, 1, 1, new java.security.SecureRandom())),
+            RestoreFixture.open().withPassphrase(passphrase));
+    FakeCluster cluster = FakeCluster.typical();
+    cluster.commit(repo, id(1));
+    Path data = tmp.resolve("data");
+
+    RestoreResult result =
+        RestoreFixture.restorer(repo, tmp.resolve("home"))
+            .restore(RestoreFixture.request(data, tmp.resolve("ts")).build(), p -> {});
+
+    assertThat(data.resolve("base/5/16384"))
+        .hasBinaryContent(cluster.base().get("base/5/16384").content());
+    JsonNode json = new ObjectMapper().readTree(new ObjectMapper().writeValueAsString(result));
+    assertThat(json.path("backupId").asText()).isEqualTo(id(1).value());
+    assertThat(json.path("recovery").path("restore_command").asText())
+        .isEqualTo(RestoreFixture.RESTORE_COMMAND);
+    assertThat(json.path("bytesWritten").asLong()).isEqualTo(result.bytesWritten());
   }
 
   @Test
