@@ -403,6 +403,12 @@ check_restored() {
   fi
   as_pg "$PG_BIN/pg_ctl" -D "$dir" -m fast -t 120 stop >/dev/null 2>&1 || true
 }
+# WAL segments the restored cluster fetched with restore_command during that start.
+archive_fetches() {
+  local n
+  n=$(grep -c 'restored log file' "$LOGS/restored-$1.log" 2>/dev/null) || true
+  echo "${n:-0}"
+}
 
 # ---------------------------------------------------------------------------------------------
 # Configurations
@@ -414,8 +420,8 @@ CFG_PGBR="pgBackRest $(pgbackrest version | awk '{print $2}'): compress-type=zst
 CFG_PGHS="pg_hardstorage $("$PGHS" version -o json | jq -r .result.version): backup over the replication protocol from 127.0.0.1, file:// repository (FastCDC + zstd, dedup), checkpoint fast, unencrypted"
 CFG_RS_BB_PLAIN="cp -a of the backup directory + initdb --sync-only (fsync)"
 CFG_RS_BB_ZSTD="zstd -dc base.tar.zst | tar -x, tar -x pg_wal.tar + initdb --sync-only (fsync)"
-CFG_RS_PGBR="pgbackrest restore --pg1-path=TARGET (process-max=2, default recovery target: end of archive)"
-CFG_RS_PGHS="pg_hardstorage restore bench latest --target TARGET"
+CFG_RS_PGBR="pgbackrest restore --set=FULL --pg1-path=TARGET (process-max=2; recovery target: end of archive, restore_command = pgbackrest archive-get)"
+CFG_RS_PGHS="pg_hardstorage restore bench latest --target TARGET (fsync, --parallel default = CPUs; recovery to the backup's consistency point, restore_command = pg_hardstorage wal fetch)"
 
 export PGPASSWORD=$PASSWORD   # passed through runuser; keeps the password out of ps
 
@@ -491,14 +497,16 @@ fi
 # ---------------------------------------------------------------------------------------------
 # Restores of the full backups (same data: nothing has been written since)
 # ---------------------------------------------------------------------------------------------
-restore_result() { # TOOL MODE CONFIG TARGET NAME (WALL set, restore succeeded)
-  local r s wall=$WALL
+restore_result() { # TOOL MODE CONFIG TARGET NAME [EXTRA_JSON] (WALL set, restore succeeded)
+  local r s wall=$WALL extra=${6:-}
+  [ -n "$extra" ] || extra='{}'
   STARTED+=("$4")  # here, not in the command substitution below: the EXIT trap must see it
   r=$(check_restored "$4" "$5")
   s=${r%% *}
   [ "$s" != - ] || s=
   [ "${r#* }" = ok ] || FAILURES=$((FAILURES + 1))
-  record "$1" "$2" restore "$3" ok "$wall" "" "$s" "${r#* }"
+  extra=$(jq -c --argjson n "$(archive_fetches "$5")" '. + {wal_files_from_archive_at_start: $n}' <<<"$extra")
+  record "$1" "$2" restore "$3" ok "$wall" "" "$s" "${r#* }" "$extra"
   [ "$KEEP" -eq 1 ] || rm -rf "$4"
 }
 
@@ -546,9 +554,12 @@ if [ "$PGHS_FULL_OK" -eq 1 ]; then
     log "restore: pg_hardstorage ..."
     T=$RUN/restores/pghs
     drop_caches
-    if run_timed "$LOGS/restore-pghs.log" as_pg "$PGHS" restore -o json bench latest --repo "file://$PGHS_REPO" --target "$T"; then
-      restore_result pg_hardstorage "restore" "$CFG_RS_PGHS" "$T" pghs
+    pghs_restore() { as_pg "$PGHS" restore -o json bench latest --repo "file://$PGHS_REPO" --target "$T" >"$1"; }
+    if run_timed "$LOGS/restore-pghs.log" pghs_restore "$RUN/pghs-restore.json"; then
+      restore_result pg_hardstorage "restore" "$CFG_RS_PGHS" "$T" pghs \
+        "$(jq -c '.result | del(.recovery)' "$RUN/pghs-restore.json" 2>/dev/null || echo '{}')"
     else
+      cat "$RUN/pghs-restore.json" >>"$LOGS/restore-pghs.log" 2>/dev/null || true
       fail_note "$LOGS/restore-pghs.log"; record pg_hardstorage "restore" restore "$CFG_RS_PGHS" failed "" "" "" "" '{}' "see log"
     fi
   else
@@ -667,7 +678,8 @@ jq -s \
        (.mb_per_s | v), (if .stored_bytes == null then "-" else (.stored_bytes / 1048576 | tostring) end),
        (.time_ratio_vs_pg_basebackup | v), (.stored_ratio_vs_pg_basebackup | v),
        (.restored_start_s | v),
-       ([.data_check, .note, (if .extra.dedup_ratio != null then "dedup \(.extra.dedup_ratio * 1000 | round / 10)%" else null end)]
+       ([.data_check, .note, (if .extra.dedup_ratio != null then "dedup \(.extra.dedup_ratio * 1000 | round / 10)%" else null end),
+         (if (.extra.wal_files_from_archive_at_start // 0) > 0 then "\(.extra.wal_files_from_archive_at_start) WAL files fetched by restore_command at start" else null end)]
           | map(select(. != null)) | join("; "))])
     | @tsv' "$OUT" \
     | awk -F'\t' -v OFS='\t' '

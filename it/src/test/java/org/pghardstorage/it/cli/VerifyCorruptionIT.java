@@ -84,8 +84,8 @@ class VerifyCorruptionIT {
       return all.filter(Files::isRegularFile)
           .filter(p -> matcher.matches(repo.relativize(p)))
           .filter(p -> !p.getFileName().toString().endsWith(".partial"))
-          .sorted()
-          .findFirst()
+          // the newest: for WAL, the segment holding the backup's end, which verify must read
+          .max(java.util.Comparator.naturalOrder())
           .orElseThrow(() -> new AssertionError("no object matches " + kind + " in " + repo));
     }
   }
