@@ -3,7 +3,7 @@
 # PostgreSQL 15 cluster and data. Run by hand; it asserts nothing about time.
 #
 #   bench/run-backup-bench.sh [--scale N] [--entropy] [--entropy-mb N] [--write-seconds N] [--keep]
-#                             [--pghs-dist DIR]
+#                             [--pgbackrest-block] [--pghs-dist DIR]
 #
 # See bench/README.md for what is measured and how to read the numbers.
 set -euo pipefail
@@ -16,6 +16,7 @@ ENTROPY=0
 ENTROPY_MB=
 WRITE_SECONDS=30
 KEEP=0
+PGBR_BLOCK=0
 PG_BIN=/usr/lib/postgresql/15/bin
 PG_USER=pghs
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -38,6 +39,8 @@ Options:
   --entropy-mb N     size of that table in MiB (default: 5 x scale)
   --write-seconds N  pgbench write phase before the second (incremental) backups (default 30)
   --keep             keep the working directory (clusters, repositories) for inspection
+  --pgbackrest-block also back up (full + incr) into a second pgBackRest repository with file
+                     bundling and block incremental (repo-bundle, repo-block; BETA in 2.45)
   --pghs-dist DIR    pg_hardstorage distribution to measure (default: cli/target/pg_hardstorage,
                      built with ./mvnw -DskipTests package when missing)
   -h, --help         this text
@@ -56,6 +59,7 @@ while [ $# -gt 0 ]; do
     --write-seconds) WRITE_SECONDS=${2:?--write-seconds needs a number}; shift 2 ;;
     --write-seconds=*) WRITE_SECONDS=${1#*=}; shift ;;
     --keep) KEEP=1; shift ;;
+    --pgbackrest-block) PGBR_BLOCK=1; shift ;;
     --pghs-dist) DIST=${2:?--pghs-dist needs a directory}; DIST_GIVEN=1; shift 2 ;;
     --pghs-dist=*) DIST=${1#*=}; DIST_GIVEN=1; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -185,7 +189,7 @@ mkdir -p "$LOGS"
 SOCK=$RUN/sock
 SRC=$RUN/source
 as_pg mkdir -m 0700 "$SOCK" "$RUN/backups" "$RUN/restores"
-as_pg mkdir -p "$RUN/pgbackrest/repo" "$RUN/pgbackrest/log" "$RUN/pgbackrest/lock" "$RUN/pgbackrest/spool"
+as_pg mkdir -p "$RUN/pgbackrest/repo" "$RUN/pgbackrest/repo2" "$RUN/pgbackrest/log" "$RUN/pgbackrest/lock" "$RUN/pgbackrest/spool"
 STARTED=()        # data directories of clusters this script started
 FAILURES=0
 INTERRUPTED=
@@ -241,10 +245,20 @@ log "working directory $RUN; source on 127.0.0.1:$PORT; load average $LOAD_START
 # ---------------------------------------------------------------------------------------------
 PGBR_CONF=$RUN/pgbackrest/pgbackrest.conf
 PGBR=(pgbackrest "--config=$PGBR_CONF" --stanza=bench)
+REPO2_CONF=
+if [ "$PGBR_BLOCK" -eq 1 ]; then
+  # A second repository: archive-push writes every WAL segment to both.
+  REPO2_CONF="repo2-path=$RUN/pgbackrest/repo2
+repo2-retention-full=10
+repo2-bundle=y
+repo2-block=y
+beta=y"
+fi
 cat >"$RUN/pgbackrest.conf.tmp" <<EOF
 [global]
 repo1-path=$RUN/pgbackrest/repo
 repo1-retention-full=10
+$REPO2_CONF
 compress-type=zst
 process-max=2
 start-fast=y
@@ -417,6 +431,7 @@ CONN_TCP=(-h 127.0.0.1 -p "$PORT" -U bench)
 CFG_BB_PLAIN="pg_basebackup -Fp -X stream -c fast (fsync on), over loopback TCP"
 CFG_BB_ZSTD="pg_basebackup -Ft -X stream -c fast --compress=server-zstd (level 3 on the server), over loopback TCP"
 CFG_PGBR="pgBackRest $(pgbackrest version | awk '{print $2}'): compress-type=zst (level 3), process-max=2, start-fast=y, repo on local disk, archive_command=archive-push (archive-check on)"
+CFG_PGBR_BLOCK="pgBackRest: as above, second repository with repo-bundle=y, repo-block=y (block incremental, BETA in 2.45, beta=y)"
 CFG_PGHS="pg_hardstorage $("$PGHS" version -o json | jq -r .result.version): backup over the replication protocol from 127.0.0.1, file:// repository (FastCDC + zstd, dedup), checkpoint fast, unencrypted"
 CFG_RS_BB_PLAIN="cp -a of the backup directory + initdb --sync-only (fsync)"
 CFG_RS_BB_ZSTD="zstd -dc base.tar.zst | tar -x, tar -x pg_wal.tar + initdb --sync-only (fsync)"
@@ -449,29 +464,44 @@ else
 fi
 
 # Bytes of one pgBackRest backup set: its directory plus the archived WAL from its start to its
-# stop segment (what restoring it needs). Arguments: LABEL.
+# stop segment (what restoring it needs). Arguments: LABEL REPO_NUMBER.
 pgbr_info() { as_pg "${PGBR[@]}" --output=json info; }
+pgbr_repo_dir() { if [ "$1" = 1 ]; then echo "$RUN/pgbackrest/repo"; else echo "$RUN/pgbackrest/repo$1"; fi; }
 pgbr_set_bytes() {
-  local label=$1 info start stop set_bytes wal_bytes
+  local label=$1 dir info start stop set_bytes wal_bytes
+  dir=$(pgbr_repo_dir "$2")
   info=$(pgbr_info)
   start=$(jq -r --arg l "$label" '.[0].backup[] | select(.label == $l) | .archive.start' <<<"$info")
   stop=$(jq -r --arg l "$label" '.[0].backup[] | select(.label == $l) | .archive.stop' <<<"$info")
-  set_bytes=$(dir_bytes "$RUN/pgbackrest/repo/backup/bench/$label")
-  wal_bytes=$(find "$RUN/pgbackrest/repo/archive/bench" -type f -name '[0-9A-F]*-*' -printf '%f %s\n' \
+  set_bytes=$(dir_bytes "$dir/backup/bench/$label")
+  wal_bytes=$(find "$dir/archive/bench" -type f -name '[0-9A-F]*-*' -printf '%f %s\n' \
     | awk -v a="$start" -v b="$stop" '{s = substr($1, 1, 24)} s >= a && s <= b {t += $2} END {print t + 0}')
   echo "$((set_bytes + wal_bytes)) $wal_bytes"
 }
-pgbr_last_label() { pgbr_info | jq -r '.[0].backup[-1].label'; }
+pgbr_last_label() { pgbr_info | jq -r --argjson r "$1" '[.[0].backup[] | select(.database["repo-key"] == $r)][-1].label'; }
 
 log "full backup: pgBackRest ..."
 drop_caches
 PGBR_FULL=
-if run_timed "$LOGS/pgbr-full.log" as_pg "${PGBR[@]}" --type=full backup; then
-  PGBR_FULL=$(pgbr_last_label)
-  read -r b w < <(pgbr_set_bytes "$PGBR_FULL")
+if run_timed "$LOGS/pgbr-full.log" as_pg "${PGBR[@]}" --repo=1 --type=full backup; then
+  PGBR_FULL=$(pgbr_last_label 1)
+  read -r b w < <(pgbr_set_bytes "$PGBR_FULL" 1)
   record pgBackRest "full" backup "$CFG_PGBR" ok "$WALL" "$b" "" "" "{\"label\":\"$PGBR_FULL\",\"wal_bytes\":$w}"
 else
   fail_note "$LOGS/pgbr-full.log"; record pgBackRest "full" backup "$CFG_PGBR" failed "" "" "" "" '{}' "see log"
+fi
+
+PGBR_BLOCK_FULL=
+if [ "$PGBR_BLOCK" -eq 1 ]; then
+  log "full backup: pgBackRest, bundle + block incremental repository ..."
+  drop_caches
+  if run_timed "$LOGS/pgbr-block-full.log" as_pg "${PGBR[@]}" --repo=2 --type=full backup; then
+    PGBR_BLOCK_FULL=$(pgbr_last_label 2)
+    read -r b w < <(pgbr_set_bytes "$PGBR_BLOCK_FULL" 2)
+    record pgBackRest "full, bundle+block repo" backup "$CFG_PGBR_BLOCK" ok "$WALL" "$b" "" "" "{\"label\":\"$PGBR_BLOCK_FULL\",\"wal_bytes\":$w}"
+  else
+    fail_note "$LOGS/pgbr-block-full.log"; record pgBackRest "full, bundle+block repo" backup "$CFG_PGBR_BLOCK" failed "" "" "" "" '{}' "see log"
+  fi
 fi
 
 log "full backup: pg_hardstorage ..."
@@ -542,7 +572,7 @@ if [ -n "$PGBR_FULL" ]; then
   T=$RUN/restores/pgbr
   as_pg mkdir -m 0700 "$T"
   drop_caches
-  if run_timed "$LOGS/restore-pgbr.log" as_pg "${PGBR[@]}" "--pg1-path=$T" "--set=$PGBR_FULL" restore; then
+  if run_timed "$LOGS/restore-pgbr.log" as_pg "${PGBR[@]}" --repo=1 "--pg1-path=$T" "--set=$PGBR_FULL" restore; then
     restore_result pgBackRest "restore" "$CFG_RS_PGBR" "$T" pgbr
   else
     fail_note "$LOGS/restore-pgbr.log"; record pgBackRest "restore" restore "$CFG_RS_PGBR" failed "" "" "" "" '{}' "see log"
@@ -577,8 +607,11 @@ as_pg "$PG_BIN/pgbench" -n -T "$WRITE_SECONDS" -c 2 -j 2 -h "$SOCK" -p "$PORT" b
   || { show_log_tail "$LOGS/pgbench-run.log"; die "pgbench write phase failed"; }
 TPS=$(awk '/^tps = / {printf "%.0f", $3; exit}' "$LOGS/pgbench-run.log")
 if [ "$ENTROPY" -eq 1 ]; then
-  # The random-data table changes too: 1% of rows rewritten, 1% added.
-  sql bench "UPDATE entropy_orders SET payload = gen_random_bytes(128), status = 'returned' WHERE id % 100 = 7"
+  # The random-data table changes too, where orders change: the newest 1% of rows get a new
+  # status and payload, and 1% are added. (A spread-out 1%, such as id % 100 = 7, would touch
+  # every page of the table.)
+  sql bench "UPDATE entropy_orders SET payload = gen_random_bytes(128), status = 'shipped'
+      WHERE id > $ENTROPY_ROWS - $ENTROPY_ROWS / 100"
   sql bench "INSERT INTO entropy_orders SELECT g, now(), (random() * 2000000)::int, round((random() * 5000)::numeric, 2),
       'new', md5(random()::text || g), gen_random_bytes(128)
       FROM generate_series($ENTROPY_ROWS + 1, $ENTROPY_ROWS + $ENTROPY_ROWS / 100) g"
@@ -589,12 +622,24 @@ log "write phase: $TPS tps, $(MIB "$WRITE_WAL_BYTES") MiB of WAL"
 if [ -n "$PGBR_FULL" ]; then
   log "second backup: pgBackRest incr ..."
   drop_caches
-  if run_timed "$LOGS/pgbr-incr.log" as_pg "${PGBR[@]}" --type=incr backup; then
-    L=$(pgbr_last_label)
-    read -r b w < <(pgbr_set_bytes "$L")
+  if run_timed "$LOGS/pgbr-incr.log" as_pg "${PGBR[@]}" --repo=1 --type=incr backup; then
+    L=$(pgbr_last_label 1)
+    read -r b w < <(pgbr_set_bytes "$L" 1)
     record pgBackRest "incr after writes" incremental "$CFG_PGBR, --type=incr" ok "$WALL" "$b" "" "" "{\"label\":\"$L\",\"wal_bytes\":$w}" "stored = new backup set + its WAL"
   else
     fail_note "$LOGS/pgbr-incr.log"; record pgBackRest "incr after writes" incremental "$CFG_PGBR" failed "" "" "" "" '{}' "see log"
+  fi
+fi
+
+if [ -n "$PGBR_BLOCK_FULL" ]; then
+  log "second backup: pgBackRest incr, bundle + block incremental repository ..."
+  drop_caches
+  if run_timed "$LOGS/pgbr-block-incr.log" as_pg "${PGBR[@]}" --repo=2 --type=incr backup; then
+    L=$(pgbr_last_label 2)
+    read -r b w < <(pgbr_set_bytes "$L" 2)
+    record pgBackRest "incr after writes, bundle+block repo" incremental "$CFG_PGBR_BLOCK, --type=incr" ok "$WALL" "$b" "" "" "{\"label\":\"$L\",\"wal_bytes\":$w}" "stored = new backup set + its WAL"
+  else
+    fail_note "$LOGS/pgbr-block-incr.log"; record pgBackRest "incr after writes, bundle+block repo" incremental "$CFG_PGBR_BLOCK" failed "" "" "" "" '{}' "see log"
   fi
 fi
 
@@ -645,7 +690,7 @@ jq -s \
    versions: {postgres: $pg, pgbackrest: $pgbr, pg_hardstorage: $pghs, java: $java,
               git_commit: $commit, git_dirty: $dirty, pg_hardstorage_restore_available: ($restore_avail == 1)},
    parameters: {pgbench_scale: $scale, entropy: ($entropy == 1), entropy_mb: (if $entropy == 1 then $entropy_mb else null end),
-                write_phase: ("pgbench -n -T \($write_s) -c 2 -j 2" + (if $entropy == 1 then " + 1% of entropy_orders rewritten, 1% added" else "" end)),
+                write_phase: ("pgbench -n -T \($write_s) -c 2 -j 2" + (if $entropy == 1 then " + newest 1% of entropy_orders rewritten, 1% added" else "" end)),
                 page_cache_dropped_before_each_step: ($cache == "yes"), units: "MB = MiB = 2^20 bytes"},
    data: {cluster_bytes: $db, pgbench_table_bytes: $pgb, entropy_table_bytes: $ent, entropy_rows: $ent_rows,
           zstd3_ratio_pgbench_accounts: ($acc_z | tonumber), zstd3_ratio_entropy_orders: $ent_z,
@@ -665,6 +710,7 @@ jq -s \
   echo "  pg_basebackup plain : $CFG_BB_PLAIN"
   echo "  pg_basebackup zstd  : $CFG_BB_ZSTD"
   echo "  pgBackRest          : $CFG_PGBR"
+  [ "$PGBR_BLOCK" -eq 0 ] || echo "  pgBackRest block    : $CFG_PGBR_BLOCK"
   echo "  pg_hardstorage      : $CFG_PGHS"
   echo "  restores            : plain: $CFG_RS_BB_PLAIN; zstd: $CFG_RS_BB_ZSTD;"
   echo "                        pgBackRest: $CFG_RS_PGBR; pg_hardstorage: $CFG_RS_PGHS"

@@ -58,6 +58,52 @@ final class RestoreCommand extends BaseCommand {
   @Option(names = "--preview", description = "Print what would be done; write nothing.")
   boolean preview;
 
+  @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "0..1")
+  Target to = new Target();
+
+  /** The recovery target: at most one. */
+  static final class Target {
+    @Option(
+        names = "--to",
+        paramLabel = "TIME",
+        description =
+            "Recover to this time: RFC 3339, '2026-11-30 02:40:00+00' (UTC if no offset) or"
+                + " '5 minutes ago'.")
+    String time;
+
+    @Option(names = "--to-lsn", paramLabel = "X/Y", description = "Recover to this LSN.")
+    String lsn;
+
+    @Option(
+        names = "--to-name",
+        paramLabel = "NAME",
+        description = "Recover to this restore point.")
+    String name;
+
+    @Option(names = "--to-xid", paramLabel = "XID", description = "Recover to this transaction.")
+    Long xid;
+
+    @Option(
+        names = "--to-latest",
+        description = "Replay all WAL in the repository, the newest partial segment included.")
+    boolean latest;
+  }
+
+  @Option(
+      names = "--to-action",
+      paramLabel = "pause|promote|shutdown",
+      description =
+          "What PostgreSQL does at the target (default: pause for a point in time, so you can"
+              + " check before promoting; promote without a target).")
+  String action;
+
+  @Option(
+      names = "--to-timeline",
+      paramLabel = "TLI",
+      defaultValue = "latest",
+      description = "Timeline to recover along: latest (default), current or a number.")
+  String timeline;
+
   @Option(
       names = "--no-sync",
       description = "Do not fsync the restored files (faster; only for throw-away copies).")
@@ -71,7 +117,12 @@ final class RestoreCommand extends BaseCommand {
         RestoreRequest.builder(d, absolute, restoreCommand(d))
             .backup(BackupSelector.parse(backup))
             .force(force)
-            .sync(!noSync);
+            .sync(!noSync)
+            .recoveryTarget(recoveryTarget())
+            .targetTimeline(timeline);
+    if (action != null) {
+      b.targetAction(action);
+    }
     tablespaceMap.forEach((k, v) -> b.remapTablespace(k, v.toAbsolutePath().normalize()));
     if (parallel != null) {
       b.parallelism(parallel);
@@ -108,6 +159,32 @@ final class RestoreCommand extends BaseCommand {
     }
   }
 
+  private org.pghardstorage.core.restore.RecoveryTarget recoveryTarget() {
+    if (to.time != null) {
+      return new org.pghardstorage.core.restore.RecoveryTarget.Time(
+          TimeExpressions.parse(to.time, java.time.Clock.systemUTC()));
+    }
+    if (to.lsn != null) {
+      try {
+        return new org.pghardstorage.core.restore.RecoveryTarget.AtLsn(
+            org.pghardstorage.core.pg.Lsn.parse(to.lsn));
+      } catch (IllegalArgumentException e) {
+        throw new org.pghardstorage.core.error.HardstorageException(
+            "usage.bad_lsn", ExitCode.USAGE, e.getMessage(), "write an LSN as X/Y, e.g. 0/3000028");
+      }
+    }
+    if (to.name != null) {
+      return new org.pghardstorage.core.restore.RecoveryTarget.Named(to.name);
+    }
+    if (to.xid != null) {
+      return new org.pghardstorage.core.restore.RecoveryTarget.Xid(to.xid);
+    }
+    if (to.latest) {
+      return new org.pghardstorage.core.restore.RecoveryTarget.Latest();
+    }
+    return new org.pghardstorage.core.restore.RecoveryTarget.Immediate();
+  }
+
   /**
    * The restore_command PostgreSQL will run, as its own OS user: this installation's launcher by
    * absolute path, so nothing depends on that user's PATH or home.
@@ -119,7 +196,7 @@ final class RestoreCommand extends BaseCommand {
     return percent(Shell.quote(launcher))
         + " wal fetch "
         + percent(Shell.quote(d.name()))
-        + " %f %p --restore-command --output text --repo "
+        + " %f %p --restore-command --prefetch 8 --output text --repo "
         + percent(Shell.quote(repoOptions.url()));
   }
 

@@ -64,6 +64,15 @@ final class WalCommand {
     @Mixin RepoOptions repoOptions;
 
     @Option(
+        names = "--prefetch",
+        paramLabel = "N",
+        defaultValue = "0",
+        description =
+            "Also fetch the next N-1 segments in parallel into PATH's directory"
+                + " (pg_hardstorage_prefetch/), so later calls return at once (default: off).")
+    int prefetch;
+
+    @Option(
         names = "--restore-command",
         description =
             "Exit as PostgreSQL's restore_command needs: 1 when the file is not in the repository"
@@ -74,6 +83,13 @@ final class WalCommand {
     @Override
     protected ExitCode run(Printer printer) throws IOException {
       Deployment d = Deployments.parse(deployment);
+      Path spool = spoolDir();
+      if (prefetch > 1 && walFile.matches("[0-9A-F]{24}") && takeFromSpool(spool)) {
+        printer.result(
+            Map.of("file", walFile, "path", target.toString(), "prefetched", true),
+            out -> out.println("fetched " + walFile + " (prefetched)"));
+        return ExitCode.OK;
+      }
       try (RepoOptions.Opened o = repoOptions.open()) {
         WalArchive wal = o.repository().wal(d);
         byte[] content;
@@ -82,9 +98,17 @@ final class WalCommand {
           long tli = Long.parseLong(walFile.substring(0, 8), 16);
           content = wal.getHistory(tli).orElseThrow(() -> missing(d));
         } else if (walFile.matches("[0-9A-F]{24}")) {
+          int segmentSize = segmentSize(o.repository(), d);
+          java.util.concurrent.Future<List<String>> ahead =
+              prefetch > 1
+                  ? Prefetcher.start(wal, walFile, prefetch - 1, segmentSize, spool)
+                  : null;
           WalSegment s = wal.getSegment(walFile).orElseThrow(() -> missing(d));
           partial = s.partial();
-          content = partial ? pad(s.content(), segmentSize(o.repository(), d)) : s.content();
+          content = partial ? pad(s.content(), segmentSize) : s.content();
+          if (ahead != null) {
+            Prefetcher.await(ahead);
+          }
         } else {
           throw missing(d);
         }
@@ -100,6 +124,23 @@ final class WalCommand {
             out -> out.println("fetched " + walFile + (p ? " (partial, zero-padded)" : "")));
       }
       return ExitCode.OK;
+    }
+
+    private Path spoolDir() {
+      Path parent = target.toAbsolutePath().getParent();
+      return parent.resolve("pg_hardstorage_prefetch");
+    }
+
+    /** Moves a segment fetched ahead by an earlier call into place, if there is one. */
+    private boolean takeFromSpool(Path spool) throws IOException {
+      Path cached = spool.resolve(walFile);
+      if (!Files.exists(cached)) {
+        return false;
+      }
+      Files.move(
+          cached, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Prefetcher.forgetOlder(spool, walFile);
+      return true;
     }
 
     private HardstorageException missing(Deployment d) {

@@ -64,8 +64,10 @@ public final class PgCluster implements AutoCloseable {
       int major, Path dataDir, String superuserPassword, Map<String, String> settings) {
     PgDistribution dist = PgDistribution.of(major);
     int port = freePort();
-    Path dir = dataDir.toAbsolutePath().getParent();
+    // socket and log go to a directory of our own: close() deletes it, never the caller's files
+    Path dir = Locations.newRunDir("pghs-adopted-");
     PgCluster c = new PgCluster(dist, dir, dataDir.toAbsolutePath(), port, superuserPassword);
+    c.ownedBase = dir;
     Map<String, String> conf = new LinkedHashMap<>(baseSettings(port, c.socketDir()));
     conf.putAll(settings);
     c.prepareSocketDir();
@@ -345,7 +347,10 @@ public final class PgCluster implements AutoCloseable {
     }
   }
 
-  /** Stops the server and deletes its directory. */
+  /**
+   * Stops the server and deletes the directory this object created for it (for an adopted data
+   * directory: only its socket and log directory; the data directory stays the caller's).
+   */
   @Override
   public void close() {
     stop();

@@ -42,6 +42,57 @@ public final class BackupChooser {
   }
 
   /**
+   * The backup to recover from towards {@code target}: the selected one, which must end before the
+   * target; or, for {@code latest}, the newest backup that ends before it.
+   *
+   * @throws org.pghardstorage.core.error.HardstorageException {@code backup.not_found} (exit
+   *     NOT_FOUND) when no backup ends before the target, {@code restore.target_before_backup}
+   *     (exit USAGE) when the chosen backup ends after it
+   */
+  public BackupManifest choose(
+      Deployment deployment, BackupSelector selector, RecoveryTarget target) {
+    if (selector instanceof BackupSelector.ById) {
+      BackupManifest m = choose(deployment, selector);
+      if (!target.reachableFrom(m)) {
+        throw new org.pghardstorage.core.error.HardstorageException(
+            "restore.target_before_backup",
+            org.pghardstorage.core.error.ExitCode.USAGE,
+            "backup "
+                + m.backupId()
+                + " ends at "
+                + m.wal().endLsn()
+                + " ("
+                + m.finishedAt()
+                + "), after the recovery target "
+                + target.describe(),
+            "choose an older backup, or leave the backup as 'latest' to pick one automatically");
+      }
+      return m;
+    }
+    List<BackupId> all = repo.listBackups(deployment);
+    if (all.isEmpty()) {
+      throw RestoreErrors.noBackups(deployment, repo.describe());
+    }
+    for (int i = all.size() - 1; i >= 0; i--) {
+      java.util.Optional<BackupManifest> m = repo.readManifest(deployment, all.get(i));
+      if (m.isPresent() && target.reachableFrom(m.get())) {
+        return m.get();
+      }
+    }
+    throw new org.pghardstorage.core.error.HardstorageException(
+        "backup.not_found",
+        org.pghardstorage.core.error.ExitCode.NOT_FOUND,
+        "no backup of "
+            + deployment
+            + " ends before "
+            + target.describe()
+            + " (the oldest is "
+            + all.get(0)
+            + ")",
+        "point-in-time recovery needs a base backup taken before the target");
+  }
+
+  /**
    * The selected backup's manifest.
    *
    * @throws org.pghardstorage.core.error.HardstorageException {@code backup.not_found} (exit

@@ -39,7 +39,9 @@ final class RestorePlanner {
   }
 
   RestorePlan plan(RestoreRequest request) {
-    BackupManifest manifest = chooser.choose(request.deployment(), request.backup());
+    BackupManifest manifest =
+        chooser.choose(request.deployment(), request.backup(), request.recoveryTarget());
+    requireNoGap(request, manifest);
     Path dataDir = request.target().normalize();
     Map<Long, TablespaceTarget> tablespaces =
         placeTablespaces(manifest, request.tablespaceRemaps());
@@ -63,8 +65,60 @@ final class RestorePlanner {
         dataDir,
         archives,
         List.copyOf(tablespaces.values()),
-        RecoverySettings.immediate(request.restoreCommand()),
+        request
+            .recoveryTarget()
+            .recoverySettings(
+                request.restoreCommand(), request.targetAction(), request.targetTimeline()),
         locate(archives));
+  }
+
+  /**
+   * Recovery cannot cross a hole in the WAL. A target at or beyond a known gap after the backup's
+   * start is refused. A time, name or xid target cannot be placed without reading WAL, so any gap
+   * after the backup refuses it: conservative, and the message says how to get around it.
+   */
+  private void requireNoGap(RestoreRequest request, BackupManifest manifest) {
+    RecoveryTarget target = request.recoveryTarget();
+    if (!target.isPointInTime()) {
+      return;
+    }
+    org.pghardstorage.core.wal.WalAudit.Report audit =
+        org.pghardstorage.core.wal.WalAudit.run(repo, request.deployment());
+    org.pghardstorage.core.pg.WalSegmentSize size =
+        org.pghardstorage.core.pg.WalSegmentSize.ofBytes(manifest.wal().segmentSize());
+    org.pghardstorage.core.pg.Lsn backupEnd =
+        org.pghardstorage.core.pg.Lsn.parse(manifest.wal().endLsn());
+    for (org.pghardstorage.core.wal.WalAudit.Gap g : audit.gaps()) {
+      org.pghardstorage.core.pg.Lsn gapStart =
+          org.pghardstorage.core.pg.WalSegmentName.parse(g.fromSegment(), size).startLsn();
+      org.pghardstorage.core.pg.Lsn gapEnd =
+          org.pghardstorage.core.pg.WalSegmentName.parse(g.toSegment(), size).endLsn();
+      if (gapEnd.isBefore(backupEnd)) {
+        continue; // before this backup's end: the backup does not need it
+      }
+      boolean blocks = !(target instanceof RecoveryTarget.AtLsn at) || !at.lsn().isBefore(gapStart);
+      if (blocks) {
+        throw new org.pghardstorage.core.error.HardstorageException(
+            "restore.target_in_gap",
+            org.pghardstorage.core.error.ExitCode.CONFLICT,
+            "the WAL from backup "
+                + manifest.backupId()
+                + " to "
+                + target.describe()
+                + " has a gap: "
+                + g.fromSegment()
+                + ".."
+                + g.toSegment()
+                + " on timeline "
+                + g.timeline()
+                + " ("
+                + g.reason()
+                + ")",
+            "choose a target before "
+                + gapStart
+                + ", or restore from a backup taken after the gap");
+      }
+    }
   }
 
   private static Map<Long, TablespaceTarget> placeTablespaces(

@@ -21,6 +21,9 @@ import org.pghardstorage.core.repo.Deployment;
  *     it because only the command line knows the launcher's path
  * @param sync whether to fsync every restored file and directory (PostgreSQL expects a durable data
  *     directory; tests turn it off)
+ * @param recoveryTarget where recovery stops; default the backup's consistency point
+ * @param targetAction {@code pause}, {@code promote} or {@code shutdown} at the target
+ * @param targetTimeline {@code latest}, {@code current} or a timeline number to recover along
  */
 public record RestoreRequest(
     Deployment deployment,
@@ -30,7 +33,10 @@ public record RestoreRequest(
     Map<String, Path> tablespaceRemaps,
     int parallelism,
     String restoreCommand,
-    boolean sync) {
+    boolean sync,
+    RecoveryTarget recoveryTarget,
+    String targetAction,
+    String targetTimeline) {
 
   /** Validates the fields. */
   public RestoreRequest {
@@ -39,6 +45,18 @@ public record RestoreRequest(
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(restoreCommand, "restoreCommand");
     tablespaceRemaps = Map.copyOf(tablespaceRemaps);
+    Objects.requireNonNull(recoveryTarget, "recoveryTarget");
+    Objects.requireNonNull(targetAction, "targetAction");
+    Objects.requireNonNull(targetTimeline, "targetTimeline");
+    if (!targetAction.matches("pause|promote|shutdown")) {
+      throw RestoreErrors.invalidRequest(
+          "unknown target action '" + targetAction + "'", "use pause, promote or shutdown");
+    }
+    if (!targetTimeline.matches("latest|current|[1-9][0-9]{0,9}")) {
+      throw RestoreErrors.invalidRequest(
+          "invalid target timeline '" + targetTimeline + "'",
+          "use latest, current or a timeline number");
+    }
     requireAbsolute("restore target", target);
     for (Map.Entry<String, Path> remap : tablespaceRemaps.entrySet()) {
       String key = remap.getKey();
@@ -89,6 +107,9 @@ public record RestoreRequest(
     private final Map<String, Path> remaps = new LinkedHashMap<>();
     private int parallelism = defaultParallelism();
     private boolean sync = true;
+    private RecoveryTarget recoveryTarget = new RecoveryTarget.Immediate();
+    private String targetAction;
+    private String targetTimeline = "latest";
 
     private Builder(Deployment deployment, Path target, String restoreCommand) {
       this.deployment = deployment;
@@ -128,6 +149,27 @@ public record RestoreRequest(
       return this;
     }
 
+    /** Where recovery stops; default the backup's consistency point. */
+    public Builder recoveryTarget(RecoveryTarget target) {
+      this.recoveryTarget = Objects.requireNonNull(target, "target");
+      return this;
+    }
+
+    /**
+     * What PostgreSQL does at the target; default {@code promote} for the backup's own end and
+     * {@code pause} for a point in time, so the operator can look before promoting.
+     */
+    public Builder targetAction(String action) {
+      this.targetAction = action;
+      return this;
+    }
+
+    /** The timeline to recover along; default {@code latest}. */
+    public Builder targetTimeline(String timeline) {
+      this.targetTimeline = Objects.requireNonNull(timeline, "timeline");
+      return this;
+    }
+
     /**
      * The request.
      *
@@ -135,8 +177,22 @@ public record RestoreRequest(
      *     (exit USAGE) for relative paths, malformed tablespace mappings or parallelism below 1
      */
     public RestoreRequest build() {
+      String action =
+          targetAction != null
+              ? targetAction
+              : recoveryTarget.isPointInTime() ? "pause" : "promote";
       return new RestoreRequest(
-          deployment, backup, target, force, remaps, parallelism, restoreCommand, sync);
+          deployment,
+          backup,
+          target,
+          force,
+          remaps,
+          parallelism,
+          restoreCommand,
+          sync,
+          recoveryTarget,
+          action,
+          targetTimeline);
     }
   }
 }

@@ -39,6 +39,17 @@ public final class Cli {
       Path staged = Locations.newRunDir("pghs-it-cli-").resolve("pg_hardstorage");
       Cmd.check(List.of("cp", "-r", built, staged.toString()), Duration.ofMinutes(1));
       Cmd.check(List.of("chmod", "-R", "a+rX", staged.toString()), Duration.ofMinutes(1));
+      Path runDir = staged.getParent();
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () ->
+                      Cmd.run(
+                          List.of("rm", "-rf", runDir.toString()),
+                          null,
+                          Map.of(),
+                          Duration.ofMinutes(1)),
+                  "pghs-it-cli-cleanup"));
       home = staged;
     }
     return home;
@@ -118,6 +129,80 @@ public final class Cli {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** A launcher process running in the background, its output going to a file. */
+  public static final class Background implements AutoCloseable {
+    private final Process process;
+    private final Path log;
+
+    Background(Process process, Path log) {
+      this.process = process;
+      this.log = log;
+    }
+
+    /** The process. */
+    public Process process() {
+      return process;
+    }
+
+    /** Everything it printed so far. */
+    public String output() {
+      try {
+        return Files.readString(log);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** Sends SIGKILL, as a crash would, and waits for the process to end. */
+    public void kill() {
+      process.destroyForcibly();
+      waitFor();
+    }
+
+    /** Sends SIGTERM and waits; returns the exit code. */
+    public int terminate() {
+      process.destroy();
+      return waitFor();
+    }
+
+    private int waitFor() {
+      try {
+        if (!process.waitFor(2, TimeUnit.MINUTES)) {
+          process.destroyForcibly();
+          throw new AssertionError("background pg_hardstorage did not stop:\n" + output());
+        }
+        return process.exitValue();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (process.isAlive()) {
+        kill();
+      }
+    }
+  }
+
+  /** Starts the launcher in the background with {@code args}, output appended to {@code log}. */
+  public static Background start(Path log, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(launcher().toString());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().keySet().removeIf(k -> k.startsWith("PGHS_") || k.startsWith("PG"));
+    try {
+      return new Background(pb.start(), log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

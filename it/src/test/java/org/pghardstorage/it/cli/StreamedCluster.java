@@ -1,0 +1,146 @@
+package org.pghardstorage.it.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.pghardstorage.devstack.PgCluster;
+
+/**
+ * Test scaffolding shared by the WAL and point-in-time ITs: a source cluster with a markers table,
+ * a repository, and a streamer process whose ndjson status is read back.
+ */
+final class StreamedCluster {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private StreamedCluster() {}
+
+  static String conninfo(PgCluster pg) {
+    return "host=127.0.0.1 port="
+        + pg.port()
+        + " user=backup password=backup-secret dbname=postgres";
+  }
+
+  static void prepare(PgCluster pg) {
+    pg.createRole("backup", "backup-secret", true);
+    pg.execute(
+        "postgres",
+        "CREATE TABLE markers (id int PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())");
+  }
+
+  static Cli.Background stream(Path log, PgCluster pg, String repo) {
+    return Cli.start(
+        log,
+        "wal",
+        "stream",
+        "db1",
+        "--pg-connection",
+        conninfo(pg),
+        "--repo",
+        repo,
+        "--status-interval",
+        "0.2",
+        "--output",
+        "ndjson");
+  }
+
+  static void mark(PgCluster pg, int from, int to) {
+    for (int i = from; i <= to; i++) {
+      pg.execute("postgres", "INSERT INTO markers (id) VALUES (" + i + ")");
+    }
+  }
+
+  static String insertLsn(PgCluster pg) {
+    return pg.queryValue("postgres", "SELECT pg_current_wal_insert_lsn()");
+  }
+
+  static String now(PgCluster pg) {
+    return pg.queryValue(
+        "postgres",
+        "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
+  }
+
+  static long lsn(String text) {
+    String[] p = text.split("/");
+    return (Long.parseLong(p[0], 16) << 32) | Long.parseLong(p[1], 16);
+  }
+
+  /** The durable LSN the streamer last reported, or 0. */
+  static long durable(Cli.Background streamer) {
+    long best = 0;
+    for (String line : streamer.output().split("\n")) {
+      if (!line.startsWith("{")) {
+        continue;
+      }
+      try {
+        JsonNode n = JSON.readTree(line);
+        JsonNode d = n.path("progress").path("durable_lsn");
+        if (d.isTextual() && d.asText().contains("/")) {
+          best = Math.max(best, lsn(d.asText()));
+        }
+      } catch (java.io.IOException e) {
+        // a line cut while being written; the next poll reads it whole
+      }
+    }
+    return best;
+  }
+
+  /** Waits until the streamer has made everything up to {@code lsn} durable. */
+  static void awaitDurable(Cli.Background streamer, String lsn) {
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+    long want = lsn(lsn);
+    while (durable(streamer) < want) {
+      assertThat(streamer.process().isAlive())
+          .as("streamer alive:\n%s", streamer.output())
+          .isTrue();
+      assertThat(Instant.now())
+          .as("WAL up to %s durable; streamer says:\n%s", lsn, tail(streamer))
+          .isBefore(deadline);
+      sleep(200);
+    }
+  }
+
+  static String tail(Cli.Background b) {
+    List<String> lines = List.of(b.output().split("\n"));
+    return lines.subList(Math.max(0, lines.size() - 10), lines.size()).stream()
+        .collect(Collectors.joining("\n"));
+  }
+
+  /** Starts PostgreSQL on a restored directory and waits until recovery paused at its target. */
+  static PgCluster startPaused(int major, Path dir, String password) {
+    PgCluster c = PgCluster.startExisting(major, dir, password, Map.of());
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+    while (!"paused".equals(c.queryValue("postgres", "SELECT pg_get_wal_replay_pause_state()"))) {
+      assertThat(Instant.now())
+          .as("recovery paused at its target; log:\n%s", c.logTail())
+          .isBefore(deadline);
+      sleep(200);
+    }
+    return c;
+  }
+
+  static List<Integer> markers(PgCluster pg) {
+    return pg.query("postgres", "SELECT id FROM markers ORDER BY id").stream()
+        .map(r -> Integer.parseInt(r.get(0)))
+        .toList();
+  }
+
+  static List<Integer> range(int from, int to) {
+    return java.util.stream.IntStream.rangeClosed(from, to).boxed().toList();
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
