@@ -226,6 +226,11 @@ trap 'INTERRUPTED=TERM; exit 143' TERM
 cp -a "$DIST" "$RUN/pg_hardstorage"
 chmod -R a+rX "$RUN/pg_hardstorage"
 PGHS=$RUN/pg_hardstorage/bin/pg_hardstorage
+# Which pg_hardstorage this is: the tree's HEAD now, and when the distribution was built (it may
+# have been built from another state of the tree). Read-only git commands.
+GIT_COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+GIT_DIRTY=$([ -n "$(git -C "$ROOT" --no-optional-locks status --porcelain --untracked-files=no 2>/dev/null)" ] && echo true || echo false)
+DIST_BUILT=$(TZ=UTC find "$DIST/lib" -name 'pg-hardstorage-*.jar' -printf '%TY-%Tm-%TdT%TH:%TM:%.2TSZ\n' 2>/dev/null | sort | tail -1)
 PGHS_HAS_RESTORE=0
 if "$PGHS" --help 2>/dev/null | grep -qE '^[[:space:]]+restore[[:space:]]'; then PGHS_HAS_RESTORE=1; fi
 
@@ -313,10 +318,10 @@ log "pgbench -i done in $(secs "$t0" "$(now)") s"
 
 ENTROPY_ROWS=0
 if [ "$ENTROPY" -eq 1 ]; then
-  # About 300 bytes a row with its index: an order-like table whose columns have the entropy of
+  # About 256 bytes a row with its index: an order-like table whose columns have the entropy of
   # real data: random bytes (incompressible), hex hashes (4 bits a character), timestamps and
   # amounts, and a low-cardinality status.
-  ENTROPY_ROWS=$((ENTROPY_MB * 1048576 / 300))
+  ENTROPY_ROWS=$((ENTROPY_MB * 1048576 / 256))
   log "loading entropy_orders: $ENTROPY_ROWS rows (~$ENTROPY_MB MiB) ..."
   t0=$(now)
   sql bench "CREATE EXTENSION IF NOT EXISTS pgcrypto"
@@ -665,8 +670,6 @@ as_pg "$PG_BIN/pg_ctl" -D "$SRC" -m fast -t 120 stop >/dev/null 2>&1 || true
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 mkdir -p "$RESULTS_DIR"
 OUT=$RESULTS_DIR/$STAMP.json
-GIT_COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-GIT_DIRTY=$([ -n "$(git -C "$ROOT" --no-optional-locks status --porcelain --untracked-files=no 2>/dev/null)" ] && echo true || echo false)
 jq -s \
   --arg started "$STARTED_AT" --arg finished "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
   --arg host "$(hostname)" --arg cpu "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)" \
@@ -674,7 +677,7 @@ jq -s \
   --arg kernel "$(uname -r)" --arg load_start "$LOAD_START" --arg load_end "$LOAD_END" \
   --arg pg "$("$PG_BIN/postgres" --version | awk '{print $3}')" \
   --arg pgbr "$(pgbackrest version | awk '{print $2}')" \
-  --arg pghs "$("$PGHS" version -o json | jq -r .result.version)" --arg commit "$GIT_COMMIT" \
+  --arg pghs "$("$PGHS" version -o json | jq -r .result.version)" --arg commit "$GIT_COMMIT" --arg built "${DIST_BUILT:-unknown}" \
   --argjson dirty "$GIT_DIRTY" --arg java "$("$PGHS" version -o json | jq -r .result.java_version)" \
   --argjson scale "$SCALE" --argjson entropy "$ENTROPY" --argjson entropy_mb "$ENTROPY_MB" \
   --argjson write_s "$WRITE_SECONDS" --argjson db "$DB_BYTES" --argjson pgb "$PGBENCH_BYTES" \
@@ -688,7 +691,7 @@ jq -s \
    machine: {host: $host, cpu: $cpu, cpus: $cpus, memory: $mem, kernel: $kernel,
              load_average_start: $load_start, load_average_end: $load_end},
    versions: {postgres: $pg, pgbackrest: $pgbr, pg_hardstorage: $pghs, java: $java,
-              git_commit: $commit, git_dirty: $dirty, pg_hardstorage_restore_available: ($restore_avail == 1)},
+              git_commit_at_start: $commit, git_dirty_at_start: $dirty, pg_hardstorage_built_at: $built, pg_hardstorage_restore_available: ($restore_avail == 1)},
    parameters: {pgbench_scale: $scale, entropy: ($entropy == 1), entropy_mb: (if $entropy == 1 then $entropy_mb else null end),
                 write_phase: ("pgbench -n -T \($write_s) -c 2 -j 2" + (if $entropy == 1 then " + newest 1% of entropy_orders rewritten, 1% added" else "" end)),
                 page_cache_dropped_before_each_step: ($cache == "yes"), units: "MB = MiB = 2^20 bytes"},

@@ -54,26 +54,29 @@ record ResumePoint(Lsn start, TimelineId timeline, Optional<byte[]> prefill, Opt
     Stored stored = lastStored(archive, size, tli);
     Lsn end = stored.end();
     if (tli.compareTo(serverTimeline) < 0) {
-      // We stopped on an older timeline. If we hold WAL past the point where the server's history
-      // left it, what we hold there belongs to the old primary: continue from the branch point.
+      // We stopped on an older timeline than the server's. Once we hold it up to the point where
+      // the server's history left it, continue on the following timeline from the start of the
+      // segment holding that point: the new timeline's copy of that segment is then stored whole.
+      // WAL we may hold past that point came from the old primary and stays where it is.
       TimelineHistory h =
           TimelineHistory.parse(serverTimeline, history.apply(serverTimeline).content());
       Optional<Lsn> branch = h.switchPointOf(tli);
-      if (branch.isPresent() && end.isAfter(branch.get())) {
-        TimelineId next = h.timelineAt(branch.get());
-        Lsn from = branch.get().segmentStart(size);
+      if (branch.isPresent() && !end.isBefore(branch.get())) {
         return new ResumePoint(
-            from, next.equals(tli) ? serverTimeline : next, Optional.empty(), Optional.empty());
+            branch.get().segmentStart(size),
+            h.timelineAt(branch.get()),
+            Optional.empty(),
+            Optional.empty());
       }
     }
-    if (end.isBefore(restart)) {
-      Lsn from = restart.segmentStart(size);
-      String gap = end + ".." + from + " on timeline " + tli.value();
-      return new ResumePoint(
-          from,
-          restartTli,
-          Optional.empty(),
-          end.equals(from) ? Optional.empty() : Optional.of(gap));
+    Lsn restartSegment = restart.segmentStart(size);
+    if (end.isBefore(restartSegment)) {
+      String gap = end + ".." + restartSegment + " on timeline " + tli.value();
+      return new ResumePoint(restartSegment, restartTli, Optional.empty(), Optional.of(gap));
+    }
+    if (end.isBefore(restart) && !restartTli.equals(tli)) {
+      // the server keeps this timeline only from the slot's restart point's segment on
+      return new ResumePoint(restartSegment, restartTli, Optional.empty(), Optional.empty());
     }
     return new ResumePoint(end, tli, stored.prefill(), Optional.empty());
   }
