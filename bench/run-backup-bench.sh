@@ -549,6 +549,7 @@ if [ -d "$BB_PLAIN" ]; then
   log "restore: pg_basebackup plain ..."
   T=$RUN/restores/bb-plain
   drop_caches
+  # shellcheck disable=SC2016  # $1.. expand in the inner bash
   if run_timed "$LOGS/restore-bb-plain.log" as_pg bash -c 'cp -a "$1" "$2" && "$3/initdb" --sync-only -D "$2"' _ "$BB_PLAIN" "$T" "$PG_BIN"; then
     restore_result pg_basebackup "restore, plain" "$CFG_RS_BB_PLAIN" "$T" bb-plain
   else
