@@ -103,6 +103,17 @@ public final class RepoOptions {
     }
   }
 
+  /** Opens the repository for WAL work only: fast, no chunk index loaded. */
+  public Opened openForWal() {
+    ObjectStore store = store();
+    try {
+      return new Opened(store, Repository.openForWal(store, openOptions()));
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
   /** Opens the repository (checks that it exists and its format version). */
   public Opened open() {
     ObjectStore store = store();

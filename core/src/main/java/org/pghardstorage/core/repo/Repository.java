@@ -34,6 +34,7 @@ public final class Repository implements AutoCloseable {
   private final RepoContext ctx;
   private final BackupCatalog catalog;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private boolean indexLoaded = true;
 
   private Repository(
       ObjectStore store, RepositoryConfig config, RepositoryKeys keys, OpenOptions open) {
@@ -128,6 +129,35 @@ public final class Repository implements AutoCloseable {
     return repo;
   }
 
+  /**
+   * Opens a repository for WAL work only ({@link #wal}, manifests, locks) without loading the chunk
+   * index: {@code restore_command} runs once per WAL file and must start fast. Operations that need
+   * the index ({@link #newBackup}, {@link #openChunkReader}, {@link #verifyPack}, GC) load it on
+   * first use.
+   */
+  public static Repository openForWal(ObjectStore store, OpenOptions open) {
+    String where = store.describe();
+    byte[] json;
+    try {
+      json = store.get(CONFIG);
+    } catch (ObjectNotFoundException e) {
+      throw RepositoryErrors.notFound(where);
+    }
+    ConfigJson.Stored stored = ConfigJson.read(json, where);
+    RepositoryKeys keys = RepositoryKeys.resolve(stored, open.passphrase(), where);
+    Repository repo = new Repository(store, stored.config(), keys, open);
+    repo.indexLoaded = false;
+    return repo;
+  }
+
+  /** Loads the chunk index if {@link #openForWal} skipped it. */
+  private synchronized void requireIndex() {
+    if (!indexLoaded) {
+      ctx.indexes().loadNew();
+      indexLoaded = true;
+    }
+  }
+
   /** The repository's public configuration. */
   public RepositoryConfig config() {
     return ctx.config();
@@ -146,6 +176,7 @@ public final class Repository implements AutoCloseable {
    */
   public BackupWriter newBackup(Deployment deployment, BackupId backupId) {
     requireOpen();
+    requireIndex();
     return new BackupWriter(ctx, deployment, backupId);
   }
 
@@ -203,12 +234,14 @@ public final class Repository implements AutoCloseable {
   /** A reader of chunk content; thread-safe, no resources to close. */
   public ChunkReader openChunkReader() {
     requireOpen();
+    requireIndex();
     return new ChunkReader(ctx);
   }
 
   /** Re-reads a whole pack and reports every problem, naming chunks where possible. */
   public PackVerification verifyPack(PackId pack) {
     requireOpen();
+    requireIndex();
     return new PackVerifier(ctx).verify(pack);
   }
 
@@ -261,6 +294,7 @@ public final class Repository implements AutoCloseable {
   /** Packs holding a chunk referenced by any committed backup. */
   public Set<PackId> referencedPacks() {
     requireOpen();
+    requireIndex();
     return new GarbageFinder(ctx, catalog).find().referencedPacks();
   }
 
@@ -271,6 +305,7 @@ public final class Repository implements AutoCloseable {
    */
   public GarbageReport findGarbage(RepositoryLock exclusive) {
     requireOpen();
+    requireIndex();
     if (exclusive.kind() != LockKind.EXCLUSIVE) {
       throw new IllegalArgumentException(
           "finding garbage needs an exclusive lock, got " + exclusive.kind());
