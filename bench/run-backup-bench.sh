@@ -73,85 +73,16 @@ done
 [[ $ENTROPY_MB =~ ^[1-9][0-9]*$ ]] || { echo "run-backup-bench: --entropy-mb must be a positive integer" >&2; exit 2; }
 
 # ---------------------------------------------------------------------------------------------
-# Helpers
+# Helpers (log, die, as_pg, now, secs, MIB, run_timed, show_log_tail, dir_bytes, drop_caches,
+# free_port, apt_install, ensure_pg_user, ensure_pghs_dist, pghs_build_info): bench/lib.sh
 # ---------------------------------------------------------------------------------------------
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { printf 'run-backup-bench: ERROR: %s\n' "$*" >&2; exit 1; }
-
-if [ "$(id -u)" -eq 0 ]; then
-  IS_ROOT=1
-  as_pg() { runuser -u "$PG_USER" -- "$@"; }
-else
-  IS_ROOT=0
-  PG_USER=$(id -un)
-  as_pg() { "$@"; }
-fi
-
-# Seconds since the epoch with nanoseconds; WALL is set by run_timed.
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", b-a}'; }
-
-# run_timed LOG CMD...: runs CMD with its output appended to LOG, sets WALL, returns CMD's status.
-WALL=
-run_timed() {
-  local logf=$1 t0 t1 rc=0
-  shift
-  echo "+ $*" >>"$logf"
-  t0=$(now)
-  "$@" >>"$logf" 2>&1 || rc=$?
-  t1=$(now)
-  WALL=$(secs "$t0" "$t1")
-  return $rc
-}
-
-show_log_tail() {
-  echo "---- last lines of $1 ----" >&2
-  tail -n 25 "$1" >&2 || true
-  echo "----" >&2
-}
-
-dir_bytes() { du -sb "$1" 2>/dev/null | cut -f1; }
-
-CACHE_DROP=unknown
-drop_caches() {
-  sync
-  if [ "$CACHE_DROP" = no ]; then return 0; fi
-  if [ "$IS_ROOT" -eq 1 ] && (echo 3 >/proc/sys/vm/drop_caches) 2>/dev/null; then
-    CACHE_DROP=yes
-  else
-    [ "$CACHE_DROP" = unknown ] && log "note: cannot drop the page cache (needs root and a writable /proc/sys/vm/drop_caches); runs are warm-cache"
-    CACHE_DROP=no
-  fi
-}
-
-free_port() {
-  local p
-  for _ in $(seq 1 100); do
-    p=$((20000 + RANDOM % 40000))
-    [ "$p" = "${PORT:-}" ] && continue
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      echo "$p"
-      return 0
-    fi
-  done
-  die "no free TCP port found on 127.0.0.1"
-}
+BENCH_NAME=run-backup-bench
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$BENCH_DIR/lib.sh"
 
 # ---------------------------------------------------------------------------------------------
 # Prerequisites
 # ---------------------------------------------------------------------------------------------
-APT_UPDATED=0
-apt_install() {
-  [ "$IS_ROOT" -eq 1 ] || die "missing $* and not root: install it (apt-get install $*) or run as root"
-  log "installing $* with apt-get ..."
-  if [ "$APT_UPDATED" -eq 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq >&2 || die "apt-get update failed"
-    APT_UPDATED=1
-  fi
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq "$@" >&2 \
-    || die "apt-get install $* failed"
-}
-
 need=()
 [ -x "$PG_BIN/postgres" ] && [ -x "$PG_BIN/pg_basebackup" ] && [ -x "$PG_BIN/pgbench" ] \
   && [ -x "$PG_BIN/psql" ] || need+=(postgresql-15)
@@ -164,18 +95,8 @@ command -v jq >/dev/null || need+=(jq)
 command -v pgbackrest >/dev/null || die "pgbackrest not found (apt-get install pgbackrest)"
 command -v java >/dev/null || die "java not found: pg_hardstorage needs Java 17+"
 
-if [ "$IS_ROOT" -eq 1 ] && ! id "$PG_USER" >/dev/null 2>&1; then
-  log "creating OS user $PG_USER (PostgreSQL refuses to run as root)"
-  useradd --system --no-create-home --shell /bin/sh "$PG_USER" || die "useradd $PG_USER failed"
-fi
-
-if [ ! -x "$DIST/bin/pg_hardstorage" ] && [ "$DIST_GIVEN" -eq 1 ]; then
-  die "no pg_hardstorage distribution at $DIST (expected $DIST/bin/pg_hardstorage)"
-elif [ ! -x "$DIST/bin/pg_hardstorage" ]; then
-  log "pg_hardstorage distribution missing: building (./mvnw -q -DskipTests package) ..."
-  (cd "$ROOT" && ./mvnw -q -B -DskipTests package) >&2 || die "build failed: cd $ROOT && ./mvnw -DskipTests package"
-  [ -x "$DIST/bin/pg_hardstorage" ] || die "build did not produce $DIST/bin/pg_hardstorage"
-fi
+ensure_pg_user
+ensure_pghs_dist
 
 # ---------------------------------------------------------------------------------------------
 # Working directory, clean-up
@@ -226,11 +147,7 @@ trap 'INTERRUPTED=TERM; exit 143' TERM
 cp -a "$DIST" "$RUN/pg_hardstorage"
 chmod -R a+rX "$RUN/pg_hardstorage"
 PGHS=$RUN/pg_hardstorage/bin/pg_hardstorage
-# Which pg_hardstorage this is: the tree's HEAD now, and when the distribution was built (it may
-# have been built from another state of the tree). Read-only git commands.
-GIT_COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-GIT_DIRTY=$([ -n "$(git -C "$ROOT" --no-optional-locks status --porcelain --untracked-files=no 2>/dev/null)" ] && echo true || echo false)
-DIST_BUILT=$(TZ=UTC find "$DIST/lib" -name 'pg-hardstorage-*.jar' -printf '%TY-%Tm-%TdT%TH:%TM:%.2TSZ\n' 2>/dev/null | sort | tail -1)
+pghs_build_info
 PGHS_HAS_RESTORE=0
 if "$PGHS" --help 2>/dev/null | grep -qE '^[[:space:]]+restore[[:space:]]'; then PGHS_HAS_RESTORE=1; fi
 
@@ -368,7 +285,6 @@ ENTROPY_ZSTD=null
 FP_SQL="SELECT (SELECT count(*) || ':' || sum(abalance) || ':' || sum(hashtext(filler)) FROM pgbench_accounts)"
 [ "$ENTROPY" -eq 1 ] && FP_SQL="$FP_SQL || '/' || (SELECT count(*) || ':' || sum(hashtext(ref)) || ':' || sum(hashtext(payload::text)) FROM entropy_orders)"
 FINGERPRINT=$(sql bench "$FP_SQL")
-MIB() { awk -v b="$1" 'BEGIN{printf "%.0f", b/1048576}'; }
 log "cluster size $(MIB "$DB_BYTES") MiB (pgbench tables $(MIB "$PGBENCH_BYTES") MiB, zstd -3 ${ACCOUNTS_ZSTD}x; entropy table $(MIB "$ENTROPY_BYTES") MiB, zstd -3 ${ENTROPY_ZSTD}x)"
 
 # ---------------------------------------------------------------------------------------------

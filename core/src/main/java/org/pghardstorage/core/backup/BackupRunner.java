@@ -131,7 +131,10 @@ public final class BackupRunner {
             .manifestChecksums("CRC32C")
             .progress(true)
             // We make the WAL durable ourselves; never wait on a (possibly broken) archiver.
-            .waitForWalArchive(false);
+            .waitForWalArchive(false)
+            // pg_tblspc links travel as symlinks, which restore re-points when remapping; a
+            // tablespace_map file would disagree with PostgreSQL's manifest once rewritten
+            .tablespaceMap(false);
     request.maxRateKbPerSecond().ifPresent(b::maxRateKbPerSecond);
     try (BaseBackupStream stream = control.baseBackup(b.build())) {
       BackupPosition start = stream.start();

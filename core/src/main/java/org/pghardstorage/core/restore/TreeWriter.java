@@ -48,7 +48,18 @@ final class TreeWriter {
       for (FileEntry e : entries) {
         Path p = a.root().resolve(e.path());
         switch (e.type()) {
-          case DIR -> fs.createDirectories(p);
+          case DIR -> {
+            // Depending on version and options, PostgreSQL sends a tablespace's pg_tblspc entry
+            // as a directory; what belongs there is the link to the tablespace.
+            Optional<TablespaceTarget> ts =
+                a.isBase() ? tablespaceLink(e.path()) : Optional.empty();
+            if (ts.isPresent()) {
+              linked.add(ts.get().oid());
+              symlink(p, ts.get().location());
+            } else {
+              fs.createDirectories(p);
+            }
+          }
           case SYMLINK -> {
             Optional<TablespaceTarget> ts =
                 a.isBase() ? tablespaceLink(e.path()) : Optional.empty();
@@ -90,7 +101,11 @@ final class TreeWriter {
             setTimes(p, e, LinkOption.NOFOLLOW_LINKS);
           }
           case SYMLINK -> linkTimes(p, e);
-          case DIR -> dirs.add(new Dir(p, e));
+          case DIR -> {
+            if (!Files.isSymbolicLink(p)) {
+              dirs.add(new Dir(p, e));
+            }
+          }
         }
       }
     }

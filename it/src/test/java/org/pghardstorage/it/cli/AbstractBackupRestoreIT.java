@@ -50,6 +50,14 @@ abstract class AbstractBackupRestoreIT {
         "CREATE TABLE static_data AS SELECT g AS id, md5(g::text) AS payload,"
             + " repeat(chr(65 + g % 26), g % 300) AS filler FROM generate_series(1, 50000) g",
         "CREATE INDEX ON static_data (payload)");
+    // a tablespace outside the data directory: its archive is backed up and restored elsewhere
+    Path ts = Locations.ensurePublicDir(work.resolve("ts1"));
+    source.owner().own(ts);
+    source.execute(DB, "CREATE TABLESPACE ts1 LOCATION '" + ts + "'");
+    source.execute(
+        DB,
+        "CREATE TABLE in_tablespace TABLESPACE ts1 AS SELECT g AS id, md5(g::text) AS v"
+            + " FROM generate_series(1, 20000) g");
     conninfo =
         "host=127.0.0.1 port="
             + source.port()
@@ -106,6 +114,7 @@ abstract class AbstractBackupRestoreIT {
     assertThat(verify.exitCode()).as(verify.toString()).isZero();
 
     Path target = work.resolve("restored");
+    Path movedTablespace = work.resolve("ts1-restored");
     Cli.Result restore =
         Cli.run(
             "restore",
@@ -114,17 +123,27 @@ abstract class AbstractBackupRestoreIT {
             "--repo",
             repo,
             "--target",
-            target.toString());
+            target.toString(),
+            "--tablespace-map",
+            work.resolve("ts1") + "=" + movedTablespace);
     assertThat(restore.exitCode()).as(restore.toString()).isZero();
     assertThat(Files.getPosixFilePermissions(target))
         .containsExactlyInAnyOrderElementsOf(
             java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     checkWithPgVerifybackup(target);
 
+    source.owner().own(movedTablespace); // as an operator would chown what root restored
     PgCluster restored = PgCluster.startExisting(major(), target, source.password(), Map.of());
     try {
       restored.awaitPromotion(Duration.ofMinutes(3));
       assertThat(checksum(restored, "static_data")).isEqualTo(checksum(source, "static_data"));
+      assertThat(checksum(restored, "in_tablespace")).isEqualTo(checksum(source, "in_tablespace"));
+      assertThat(
+              restored.queryValue(
+                  DB,
+                  "SELECT pg_tablespace_location(oid) FROM pg_tablespace"
+                      + " WHERE spcname = 'ts1'"))
+          .isEqualTo(movedTablespace.toString());
       assertThat(count(restored, "pgbench_accounts")).isEqualTo(SCALE * 100_000L);
       assertThat(count(restored, "pgbench_branches")).isEqualTo(SCALE);
       assertTpcbInvariant(restored);

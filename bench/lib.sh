@@ -1,0 +1,113 @@
+# shellcheck shell=bash
+# Shell functions shared by the benchmarks in bench/ (sourced, not run).
+#
+# Before sourcing, the caller sets:
+#   BENCH_NAME  its name, prefixed to error messages (e.g. run-backup-bench)
+#   PG_USER     the OS user that runs PostgreSQL and the tools when the script runs as root
+#   ROOT        the repository root;  DIST, DIST_GIVEN  the pg_hardstorage distribution (and
+#               whether --pghs-dist named it), for ensure_pghs_dist / pghs_build_info
+# It defines IS_ROOT and, when not root, sets PG_USER to the invoking user.
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { printf '%s: ERROR: %s\n' "${BENCH_NAME:-bench}" "$*" >&2; exit 1; }
+
+if [ "$(id -u)" -eq 0 ]; then
+  IS_ROOT=1
+  as_pg() { runuser -u "$PG_USER" -- "$@"; }
+else
+  IS_ROOT=0
+  PG_USER=$(id -un)
+  as_pg() { "$@"; }
+fi
+
+# Seconds since the epoch with nanoseconds; WALL is set by run_timed.
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", b-a}'; }
+MIB() { awk -v b="$1" 'BEGIN{printf "%.0f", b/1048576}'; }
+
+# run_timed LOG CMD...: runs CMD with its output appended to LOG, sets WALL, returns CMD's status.
+WALL=
+run_timed() {
+  local logf=$1 t0 t1 rc=0
+  shift
+  echo "+ $*" >>"$logf"
+  t0=$(now)
+  "$@" >>"$logf" 2>&1 || rc=$?
+  t1=$(now)
+  WALL=$(secs "$t0" "$t1")
+  return $rc
+}
+
+show_log_tail() {
+  echo "---- last lines of $1 ----" >&2
+  tail -n 25 "$1" >&2 || true
+  echo "----" >&2
+}
+
+dir_bytes() { du -sb "$1" 2>/dev/null | cut -f1; }
+
+CACHE_DROP=unknown
+drop_caches() {
+  sync
+  if [ "$CACHE_DROP" = no ]; then return 0; fi
+  if [ "$IS_ROOT" -eq 1 ] && (echo 3 >/proc/sys/vm/drop_caches) 2>/dev/null; then
+    CACHE_DROP=yes
+  else
+    [ "$CACHE_DROP" = unknown ] && log "note: cannot drop the page cache (needs root and a writable /proc/sys/vm/drop_caches); runs are warm-cache"
+    CACHE_DROP=no
+  fi
+}
+
+# A free TCP port on 127.0.0.1 (not PORT, which may be chosen but not yet bound).
+free_port() {
+  local p
+  for _ in $(seq 1 100); do
+    p=$((20000 + RANDOM % 40000))
+    [ "$p" = "${PORT:-}" ] && continue
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "$p"
+      return 0
+    fi
+  done
+  die "no free TCP port found on 127.0.0.1"
+}
+
+APT_UPDATED=0
+apt_install() {
+  [ "$IS_ROOT" -eq 1 ] || die "missing $* and not root: install it (apt-get install $*) or run as root"
+  log "installing $* with apt-get ..."
+  if [ "$APT_UPDATED" -eq 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq >&2 || die "apt-get update failed"
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq "$@" >&2 \
+    || die "apt-get install $* failed"
+}
+
+# As root: creates PG_USER when missing (PostgreSQL refuses to run as root).
+ensure_pg_user() {
+  if [ "$IS_ROOT" -eq 1 ] && ! id "$PG_USER" >/dev/null 2>&1; then
+    log "creating OS user $PG_USER (PostgreSQL refuses to run as root)"
+    useradd --system --no-create-home --shell /bin/sh "$PG_USER" || die "useradd $PG_USER failed"
+  fi
+}
+
+# Builds the pg_hardstorage distribution when it is missing (unless --pghs-dist named it).
+ensure_pghs_dist() {
+  if [ ! -x "$DIST/bin/pg_hardstorage" ] && [ "$DIST_GIVEN" -eq 1 ]; then
+    die "no pg_hardstorage distribution at $DIST (expected $DIST/bin/pg_hardstorage)"
+  elif [ ! -x "$DIST/bin/pg_hardstorage" ]; then
+    log "pg_hardstorage distribution missing: building (./mvnw -q -DskipTests package) ..."
+    (cd "$ROOT" && ./mvnw -q -B -DskipTests package) >&2 || die "build failed: cd $ROOT && ./mvnw -DskipTests package"
+    [ -x "$DIST/bin/pg_hardstorage" ] || die "build did not produce $DIST/bin/pg_hardstorage"
+  fi
+}
+
+# Which pg_hardstorage this is: sets GIT_COMMIT and GIT_DIRTY (the tree's HEAD now) and DIST_BUILT
+# (when the distribution was built; it may have been built from another state of the tree).
+# Read-only git commands.
+pghs_build_info() {
+  GIT_COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  GIT_DIRTY=$([ -n "$(git -C "$ROOT" --no-optional-locks status --porcelain --untracked-files=no 2>/dev/null)" ] && echo true || echo false)
+  DIST_BUILT=$(TZ=UTC find "$DIST/lib" -name 'pg-hardstorage-*.jar' -printf '%TY-%Tm-%TdT%TH:%TM:%.2TSZ\n' 2>/dev/null | sort | tail -1)
+}
