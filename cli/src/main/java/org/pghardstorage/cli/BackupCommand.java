@@ -57,12 +57,12 @@ final class BackupCommand extends BaseCommand {
     BackupRequest request =
         new BackupRequest(
             d,
-            pg.connInfo(),
+            pg.connInfo(deployment),
             label != null ? label : "pg_hardstorage " + deployment,
             !"spread".equalsIgnoreCase(checkpoint),
             maxRate == null ? OptionalLong.empty() : OptionalLong.of(maxRate),
             Duration.ofMinutes(5));
-    try (RepoOptions.Opened o = repoOptions.open()) {
+    try (RepoOptions.Opened o = repoOptions.forDeployment(deployment).open()) {
       BackupResult r =
           new BackupRunner(o.repository(), Clock.systemUTC()).run(request, progress(printer));
       BackupManifest m = r.manifest();

@@ -26,6 +26,7 @@ public abstract class BaseCommand implements Callable<Integer> {
   public final Integer call() {
     Printer printer = printer();
     try {
+      org.pghardstorage.cli.config.ConfigHolder.load(global.configFile());
       return exitStatus(run(printer));
     } catch (HardstorageException e) {
       printer.error(e, global.debug());

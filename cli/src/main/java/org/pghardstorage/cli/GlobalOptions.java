@@ -15,6 +15,15 @@ public final class GlobalOptions {
   OutputFormat output;
 
   @Option(
+      names = "--config",
+      scope = ScopeType.INHERIT,
+      paramLabel = "FILE",
+      description =
+          "Configuration file (default: $PGHS_CONFIG, ~/.config/pg_hardstorage/pg_hardstorage.yml,"
+              + " /etc/pg_hardstorage/pg_hardstorage.yml).")
+  java.nio.file.Path config;
+
+  @Option(
       names = "--debug",
       scope = ScopeType.INHERIT,
       description = "Print stack traces and protocol details on errors.")
@@ -23,6 +32,11 @@ public final class GlobalOptions {
   /** The chosen format, or the default for where output goes. */
   public OutputFormat format() {
     return output != null ? output : OutputFormat.defaultFor(System.console() != null);
+  }
+
+  /** The explicitly named configuration file, if any. */
+  public java.util.Optional<java.nio.file.Path> configFile() {
+    return java.util.Optional.ofNullable(config);
   }
 
   /** Whether --debug is on. */

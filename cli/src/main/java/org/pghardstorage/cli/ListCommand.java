@@ -30,7 +30,7 @@ final class ListCommand extends BaseCommand {
 
   @Override
   protected ExitCode run(Printer printer) {
-    try (RepoOptions.Opened o = repoOptions.open()) {
+    try (RepoOptions.Opened o = repoOptions.forDeployment(deployment).open()) {
       Repository repo = o.repository();
       if (deployment == null) {
         List<Map<String, Object>> rows = new ArrayList<>();

@@ -1,5 +1,7 @@
 package org.pghardstorage.cli;
 
+import org.pghardstorage.cli.config.ConfigHolder;
+import org.pghardstorage.cli.config.DeploymentConfig;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.pg.ConnInfo;
@@ -16,9 +18,36 @@ public final class PgOptions {
               + " from PGPASSWORD or ~/.pgpass.")
   String connection;
 
-  /** The parsed connection settings. */
+  /** The parsed connection settings, with no deployment configuration to fall back on. */
   public ConnInfo connInfo() {
+    return connInfo(null);
+  }
+
+  /**
+   * The parsed connection settings: the option, else {@code PGHS_PG_CONNECTION}, else the
+   * deployment's entry in the configuration file (with its password from the named file or
+   * environment variable).
+   */
+  public ConnInfo connInfo(String deployment) {
     String c = connection != null ? connection : System.getenv("PGHS_PG_CONNECTION");
+    if ((c == null || c.isBlank()) && deployment != null) {
+      var config = ConfigHolder.current();
+      var configured = config.deployment(deployment);
+      if (configured.isPresent() && configured.get().connection() != null) {
+        c = configured.get().connection() + password(configured.get());
+      } else if (configured.isEmpty() && !config.deployments().isEmpty()) {
+        throw new HardstorageException(
+            "deployment.unknown",
+            ExitCode.NOT_FOUND,
+            "deployment '"
+                + deployment
+                + "' is not in "
+                + config.source().map(Object::toString).orElse("the configuration"),
+            "known deployments: "
+                + config.deployments().keySet()
+                + "; or pass --pg-connection and --repo");
+      }
+    }
     if (c == null || c.isBlank()) {
       throw new HardstorageException(
           "usage.no_connection",
@@ -27,5 +56,40 @@ public final class PgOptions {
           "pass --pg-connection \"host=... user=... dbname=...\" or set PGHS_PG_CONNECTION");
     }
     return ConnInfo.parse(c);
+  }
+
+  private static String password(DeploymentConfig d) {
+    String secret = null;
+    if (d.passwordFile() != null) {
+      try {
+        secret =
+            java.nio.file.Files.readAllLines(java.nio.file.Path.of(d.passwordFile())).stream()
+                .findFirst()
+                .orElse("");
+      } catch (java.io.IOException e) {
+        throw new HardstorageException(
+            "config.password_unreadable",
+            ExitCode.USAGE,
+            "cannot read password_file " + d.passwordFile() + ": " + e.getMessage(),
+            "check the path and that this OS user may read it");
+      }
+    } else if (d.passwordEnv() != null) {
+      secret = System.getenv(d.passwordEnv());
+      if (secret == null) {
+        throw new HardstorageException(
+            "config.password_env_unset",
+            ExitCode.USAGE,
+            "environment variable " + d.passwordEnv() + " (password_env) is not set",
+            "export it, or use password_file");
+      }
+    }
+    if (secret == null) {
+      return "";
+    }
+    return d.connection().contains("://")
+        ? (d.connection().contains("?") ? "&" : "?")
+            + "password="
+            + java.net.URLEncoder.encode(secret, java.nio.charset.StandardCharsets.UTF_8)
+        : " password='" + secret.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 }

@@ -6,6 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.pghardstorage.cli.config.CliConfig;
+import org.pghardstorage.cli.config.ConfigHolder;
+import org.pghardstorage.cli.config.DeploymentConfig;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.repo.OpenOptions;
@@ -30,15 +33,42 @@ public final class RepoOptions {
               + " the passphrase itself in PGHS_PASSPHRASE).")
   Path passphraseFile;
 
-  /** The repository URL, from the option or the environment. */
+  private String deployment;
+
+  /** Sets the deployment whose configured repository and key apply when flags omit them. */
+  public RepoOptions forDeployment(String name) {
+    this.deployment = name;
+    return this;
+  }
+
+  /** The repository URL: the option, else {@code PGHS_REPO}, else the configuration file. */
   public String url() {
     String url = repo != null ? repo : System.getenv("PGHS_REPO");
+    CliConfig config = ConfigHolder.current();
+    if ((url == null || url.isBlank()) && deployment != null) {
+      url = config.repositoryFor(deployment).orElse(null);
+      if (url == null
+          && !config.deployments().isEmpty()
+          && config.deployment(deployment).isEmpty()) {
+        throw new HardstorageException(
+            "deployment.unknown",
+            ExitCode.NOT_FOUND,
+            "deployment '"
+                + deployment
+                + "' is not in "
+                + config.source().map(Path::toString).orElse("the configuration"),
+            "known deployments: "
+                + config.deployments().keySet()
+                + "; or pass --repo and --pg-connection");
+      }
+    }
     if (url == null || url.isBlank()) {
       throw new HardstorageException(
           "usage.no_repo",
           ExitCode.USAGE,
           "no repository given",
-          "pass --repo file:///path/to/repository or set PGHS_REPO");
+          "pass --repo file:///path/to/repository, set PGHS_REPO, or configure the deployment in"
+              + " pg_hardstorage.yml");
     }
     return url;
   }
@@ -48,6 +78,15 @@ public final class RepoOptions {
     Path file = passphraseFile;
     if (file == null && System.getenv("PGHS_PASSPHRASE_FILE") != null) {
       file = Path.of(System.getenv("PGHS_PASSPHRASE_FILE"));
+    }
+    if (file == null && deployment != null) {
+      file =
+          ConfigHolder.current()
+              .deployment(deployment)
+              .map(DeploymentConfig::kek)
+              .filter(k -> k.startsWith("passphrase-file:"))
+              .map(k -> Path.of(k.substring("passphrase-file:".length())))
+              .orElse(null);
     }
     if (file != null) {
       try {

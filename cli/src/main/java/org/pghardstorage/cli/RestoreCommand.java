@@ -128,7 +128,7 @@ final class RestoreCommand extends BaseCommand {
       b.parallelism(parallel);
     }
     RestoreRequest request = b.build();
-    try (RepoOptions.Opened o = repoOptions.open()) {
+    try (RepoOptions.Opened o = repoOptions.forDeployment(deployment).open()) {
       Restorer restorer = new Restorer(o.repository());
       if (preview) {
         RestorePreview p = restorer.preview(request);

@@ -35,7 +35,7 @@ final class VerifyCommand extends BaseCommand {
   protected ExitCode run(Printer printer) {
     VerifyRequest request =
         VerifyRequest.of(Deployments.parse(deployment), BackupSelector.parse(backup));
-    try (ObjectStore store = repoOptions.store()) {
+    try (ObjectStore store = repoOptions.forDeployment(deployment).store()) {
       VerifyReport report =
           Verifier.verify(store, repoOptions.openOptions(), request, progress(printer));
       printer.result(

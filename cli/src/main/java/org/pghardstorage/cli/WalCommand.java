@@ -90,7 +90,7 @@ final class WalCommand {
             out -> out.println("fetched " + walFile + " (prefetched)"));
         return ExitCode.OK;
       }
-      try (RepoOptions.Opened o = repoOptions.openForWal()) {
+      try (RepoOptions.Opened o = repoOptions.forDeployment(deployment).openForWal()) {
         WalArchive wal = o.repository().wal(d);
         byte[] content;
         boolean partial = false;

@@ -64,12 +64,12 @@ final class WalStreamCommand extends BaseCommand {
     WalStreamer.Config config =
         new WalStreamer.Config(
             d,
-            pg.connInfo(),
+            pg.connInfo(deployment),
             slot != null ? slot : WalStreamer.Config.defaultSlot(d),
             Duration.ofMillis((long) (flushSeconds * 1000)),
             allowStandby,
             Duration.ofSeconds(30));
-    try (RepoOptions.Opened o = repoOptions.open()) {
+    try (RepoOptions.Opened o = repoOptions.forDeployment(deployment).open()) {
       WalStreamer streamer = new WalStreamer(o.repository(), config, Clock.systemUTC());
       CountDownLatch finished = new CountDownLatch(1);
       Thread hook =
@@ -158,7 +158,7 @@ final class WalStreamCommand extends BaseCommand {
       String s = slot != null ? slot : WalStreamer.Config.defaultSlot(d);
       try (ReplicationConnection c =
           ReplicationConnection.open(
-              pg.connInfo(),
+              pg.connInfo(deployment),
               ConnectOptions.replication()
                   .withFallbackApplicationName("pg_hardstorage preflight"))) {
         PreflightReport report = new WalPreflight(allowStandby).run(c.connection(), s);
@@ -191,7 +191,7 @@ final class WalStreamCommand extends BaseCommand {
 
     @Override
     protected ExitCode run(Printer printer) {
-      try (RepoOptions.Opened o = repoOptions.open()) {
+      try (RepoOptions.Opened o = repoOptions.forDeployment(deployment).open()) {
         Deployment d = Deployments.known(o.repository(), deployment);
         WalAudit.Report report = WalAudit.run(o.repository(), d);
         printer.result(

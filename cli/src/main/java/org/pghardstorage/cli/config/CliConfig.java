@@ -1,0 +1,135 @@
+package org.pghardstorage.cli.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.pghardstorage.core.error.ExitCode;
+import org.pghardstorage.core.error.HardstorageException;
+import org.pghardstorage.core.repo.Deployment;
+
+/**
+ * {@code pg_hardstorage.yml}: the deployments this host works with, so that flags can be omitted.
+ *
+ * <p>Where it is read from, first found wins: {@code --config FILE}; {@code $PGHS_CONFIG}; {@code
+ * $XDG_CONFIG_HOME/pg_hardstorage/pg_hardstorage.yml} (default {@code
+ * ~/.config/pg_hardstorage/pg_hardstorage.yml}); {@code /etc/pg_hardstorage/pg_hardstorage.yml}. No
+ * file is fine unless one was named explicitly.
+ *
+ * @param repository the default repository URL
+ * @param deployments deployments by name
+ * @param source the file it was read from, if any
+ */
+public record CliConfig(
+    String repository, Map<String, DeploymentConfig> deployments, Optional<Path> source) {
+  /** Sorted, never null. */
+  public CliConfig {
+    deployments = deployments == null ? Map.of() : new TreeMap<>(deployments);
+    source = source == null ? Optional.empty() : source;
+  }
+
+  /** No configuration file. */
+  public static CliConfig empty() {
+    return new CliConfig(null, Map.of(), Optional.empty());
+  }
+
+  /** The file YAML shape (without {@code source}). */
+  record FileShape(String repository, Map<String, DeploymentConfig> deployments) {}
+
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /** The candidate locations in order, for a given explicit file and environment. */
+  public static List<Path> searchPath(Map<String, String> env) {
+    List<Path> out = new ArrayList<>();
+    if (env.get("PGHS_CONFIG") != null && !env.get("PGHS_CONFIG").isBlank()) {
+      out.add(Path.of(env.get("PGHS_CONFIG")));
+    }
+    String xdg = env.get("XDG_CONFIG_HOME");
+    String home = env.get("HOME");
+    if (xdg != null && !xdg.isBlank()) {
+      out.add(Path.of(xdg, "pg_hardstorage", "pg_hardstorage.yml"));
+    } else if (home != null && !home.isBlank()) {
+      out.add(Path.of(home, ".config", "pg_hardstorage", "pg_hardstorage.yml"));
+    }
+    out.add(Path.of("/etc/pg_hardstorage/pg_hardstorage.yml"));
+    return out;
+  }
+
+  /**
+   * Loads the configuration: {@code explicit} must exist; otherwise the first existing file on the
+   * search path, or none.
+   */
+  public static CliConfig load(Optional<Path> explicit, Map<String, String> env) {
+    if (explicit.isPresent()) {
+      Path p = explicit.get();
+      if (!Files.isRegularFile(p)) {
+        throw new HardstorageException(
+            "config.not_found",
+            ExitCode.USAGE,
+            "configuration file " + p + " does not exist",
+            "check the --config path");
+      }
+      return read(p);
+    }
+    for (Path p : searchPath(env)) {
+      if (Files.isRegularFile(p) && Files.isReadable(p)) {
+        return read(p);
+      }
+    }
+    return empty();
+  }
+
+  /** Reads and validates one file. */
+  public static CliConfig read(Path file) {
+    try {
+      FileShape shape = YAML.readValue(file.toFile(), FileShape.class);
+      if (shape == null) {
+        return new CliConfig(null, Map.of(), Optional.of(file));
+      }
+      CliConfig c = new CliConfig(shape.repository(), shape.deployments(), Optional.of(file));
+      for (String name : c.deployments().keySet()) {
+        if (!Deployment.isValid(name)) {
+          throw invalid(file, "deployment name '" + name + "' is not valid", null);
+        }
+      }
+      return c;
+    } catch (UnrecognizedPropertyException e) {
+      throw invalid(
+          file,
+          "unknown setting '" + e.getPropertyName() + "' at line " + e.getLocation().getLineNr(),
+          e);
+    } catch (IOException e) {
+      throw invalid(file, e.getMessage(), e);
+    }
+  }
+
+  /** The configuration of {@code name}, if the file has it. */
+  public Optional<DeploymentConfig> deployment(String name) {
+    return Optional.ofNullable(deployments.get(name));
+  }
+
+  /** The repository of a deployment: its own, else the file's default. */
+  public Optional<String> repositoryFor(String name) {
+    return deployment(name)
+        .map(DeploymentConfig::repository)
+        .or(() -> Optional.ofNullable(repository));
+  }
+
+  private static HardstorageException invalid(Path file, String why, Throwable cause) {
+    return new HardstorageException(
+        "config.invalid",
+        ExitCode.USAGE,
+        "configuration file " + file + ": " + why,
+        "see docs/reference/configuration.md for the settings",
+        cause);
+  }
+}
