@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.VersionProvider.class,
     description = "PostgreSQL backup and point-in-time recovery over the replication protocol.",
     subcommands = {
+      StatusCommand.class,
       RepoCommand.class,
       BackupCommand.class,
       ListCommand.class,

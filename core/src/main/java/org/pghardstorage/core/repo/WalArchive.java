@@ -94,7 +94,7 @@ public final class WalArchive {
       boolean partial = name.endsWith(PARTIAL);
       String segment = partial ? name.substring(0, name.length() - PARTIAL.length()) : name;
       if (SEGMENT.matcher(segment).matches()) {
-        out.add(new WalEntry(segment, partial, info.size()));
+        out.add(new WalEntry(segment, partial, info.size(), info.lastModified()));
       }
     }
     out.sort(

@@ -1,0 +1,188 @@
+package org.pghardstorage.cli;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.pghardstorage.cli.config.CliConfig;
+import org.pghardstorage.cli.config.ConfigHolder;
+import org.pghardstorage.cli.output.Printer;
+import org.pghardstorage.core.error.ExitCode;
+import org.pghardstorage.core.error.HardstorageException;
+import org.pghardstorage.core.pg.ConnectOptions;
+import org.pghardstorage.core.pg.ReplicationConnection;
+import org.pghardstorage.core.pg.Row;
+import org.pghardstorage.core.repo.Deployment;
+import org.pghardstorage.core.status.DeploymentSummary;
+import org.pghardstorage.core.status.Summarizer;
+import org.pghardstorage.core.wal.WalStreamer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code pg_hardstorage status [deployment]}: for every configured deployment (or the ones in
+ * {@code --repo}), is the stream healthy, what is the newest recoverable moment, how old is the
+ * last backup.
+ */
+@Command(
+    name = "status",
+    description =
+        "Streamer state, lag, last backup and its age, RPO and WAL coverage of every configured"
+            + " deployment, or of DEPLOYMENT.")
+final class StatusCommand extends BaseCommand {
+  @Parameters(index = "0", arity = "0..1", paramLabel = "DEPLOYMENT")
+  String deployment;
+
+  @Mixin RepoOptions repoOptions;
+  @Mixin PgOptions pg;
+
+  @Override
+  protected ExitCode run(Printer printer) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (String name : names()) {
+      rows.add(status(name));
+    }
+    printer.result(
+        Map.of("deployments", rows),
+        out -> {
+          if (rows.isEmpty()) {
+            out.println("No deployments: configure them in pg_hardstorage.yml or pass --repo.");
+          }
+          for (Map<String, Object> r : rows) {
+            out.printf("%s%n", r.get("deployment"));
+            out.printf("  streamer     %s%n", r.getOrDefault("streamer", "unknown"));
+            out.printf("  WAL          %s%n", r.getOrDefault("wal", "none"));
+            out.printf("  RPO          %s%n", r.getOrDefault("rpo", "unknown"));
+            out.printf("  last backup  %s%n", r.getOrDefault("last_backup", "none"));
+            if (r.get("error") != null) {
+              out.printf("  problem      %s%n", r.get("error"));
+            }
+          }
+        });
+    return ExitCode.OK;
+  }
+
+  private List<String> names() {
+    if (deployment != null) {
+      return List.of(deployment);
+    }
+    CliConfig config = ConfigHolder.current();
+    TreeSet<String> names = new TreeSet<>(config.deployments().keySet());
+    if (repoOptions.repo != null || System.getenv("PGHS_REPO") != null) {
+      try (RepoOptions.Opened o = repoOptions.open()) {
+        o.repository().listDeployments().forEach(d -> names.add(d.name()));
+      }
+    }
+    return new ArrayList<>(names);
+  }
+
+  private Map<String, Object> status(String name) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("deployment", name);
+    Deployment d = Deployments.parse(name);
+    DeploymentSummary s;
+    try (RepoOptions.Opened o = repoOptions.forDeployment(name).openForWal()) {
+      s = new Summarizer(o.repository(), Clock.systemUTC()).summarize(d);
+      r.put("repository", o.repository().describe());
+    } catch (HardstorageException e) {
+      r.put("error", e.getMessage());
+      return r;
+    }
+    r.put("summary", s);
+    if (s.lastBackupId() != null) {
+      r.put(
+          "last_backup",
+          s.lastBackupId()
+              + " ending "
+              + s.lastBackupEndLsn()
+              + ", "
+              + Durations.ago(s.lastBackupAgeSeconds()));
+    }
+    if (s.walNewestSegment() != null) {
+      r.put(
+          "wal",
+          "timeline "
+              + s.walTimeline()
+              + " up to "
+              + s.walNewestSegment()
+              + (s.walNewestPartial() ? " (partial)" : "")
+              + ", last written "
+              + Durations.ago(s.walAgeSeconds())
+              + (s.walGaps().isEmpty() ? ", no gaps" : ", GAPS: " + s.walGaps()));
+    }
+    server(name, s).ifPresent(x -> r.putAll(x));
+    return r;
+  }
+
+  /** What the server says about the slot, when a connection is configured. */
+  private Optional<Map<String, Object>> server(String name, DeploymentSummary s) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    String slot = ConfigHolder.current().deployment(name).map(c -> c.slot()).orElse(null);
+    if (slot == null) {
+      slot = WalStreamer.Config.defaultSlot(Deployment.of(name));
+    }
+    try (ReplicationConnection c =
+        ReplicationConnection.open(
+            pg.connInfo(name),
+            ConnectOptions.replication().withFallbackApplicationName("pg_hardstorage status"))) {
+      Row now =
+          c.connection()
+              .querySingle(
+                  "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_receive_lsn()"
+                      + " ELSE pg_current_wal_lsn() END::text")
+              .singleRow();
+      var slots =
+          c.connection()
+              .querySingle(
+                  "SELECT s.active, s.active_pid, s.restart_lsn::text,"
+                      + " pg_wal_lsn_diff(CASE WHEN pg_is_in_recovery() THEN"
+                      + " pg_last_wal_receive_lsn() ELSE pg_current_wal_lsn() END,"
+                      + " s.restart_lsn)::bigint, extract(epoch FROM r.flush_lag)"
+                      + " FROM pg_replication_slots s LEFT JOIN pg_stat_replication r"
+                      + " ON r.pid = s.active_pid WHERE s.slot_name = '"
+                      + slot.replace("'", "''")
+                      + "'")
+              .rows();
+      r.put("server_lsn", now.getString(0));
+      if (slots.isEmpty()) {
+        r.put("streamer", "NO SLOT " + slot + " (never started?)");
+        return Optional.of(r);
+      }
+      Row row = slots.get(0);
+      boolean active = row.getBoolean(0);
+      long lagBytes = row.isNull(3) ? -1 : row.getLong(3);
+      r.put(
+          "streamer",
+          (active ? "streaming (pid " + row.getString(1) + ")" : "DOWN")
+              + ", slot "
+              + slot
+              + " confirmed "
+              + row.getOptionalString(2).orElse("-")
+              + ", lag "
+              + (lagBytes < 0 ? "?" : Bytes.human(lagBytes)));
+      r.put("streamer_up", active);
+      r.put("lag_bytes", lagBytes);
+      String rpo;
+      if (lagBytes == 0) {
+        rpo = "0 s (everything the server wrote is in the repository)";
+      } else if (!row.isNull(4)) {
+        rpo = "~" + row.getString(4) + " s (flush lag)";
+      } else if (s.walAgeSeconds() != null) {
+        rpo = "~" + s.walAgeSeconds() + " s (since the last WAL reached the repository)";
+      } else {
+        rpo = "unknown";
+      }
+      r.put("rpo", rpo);
+    } catch (HardstorageException e) {
+      if (e.code().startsWith("usage.") || e.code().equals("deployment.unknown")) {
+        return Optional.empty(); // no connection configured: repository view only
+      }
+      r.put("streamer", "unknown: server unreachable (" + e.getMessage() + ")");
+    }
+    return Optional.of(r);
+  }
+}
