@@ -20,6 +20,7 @@ final class BackupCatalog {
   static final String PREFIX = "backups/";
   static final String MANIFEST = "manifest";
   static final String POSTGRES_MANIFEST = "backup_manifest";
+  static final String VERIFICATION = "verification";
 
   private final RepoContext ctx;
 
@@ -29,6 +30,10 @@ final class BackupCatalog {
 
   static ObjectKey manifestKey(Deployment d, BackupId id) {
     return ObjectKey.of(PREFIX + d.name() + "/" + id.value() + "/" + MANIFEST);
+  }
+
+  static ObjectKey verificationKey(Deployment d, BackupId id) {
+    return ObjectKey.of(PREFIX + d.name() + "/" + id.value() + "/" + VERIFICATION);
   }
 
   static ObjectKey postgresManifestKey(Deployment d, BackupId id) {
@@ -120,6 +125,17 @@ final class BackupCatalog {
     }
   }
 
+  /** Replaces the record of the backup's latest verification. */
+  void writeVerification(Deployment d, BackupId id, byte[] json) {
+    ObjectKey key = verificationKey(d, id);
+    ctx.store().put(key, ctx.objects().encode(ObjectType.VERIFICATION, key.value(), json));
+  }
+
+  /** The record of the backup's latest verification, if any. */
+  Optional<byte[]> readVerification(Deployment d, BackupId id) {
+    return readSealed(verificationKey(d, id), ObjectType.VERIFICATION);
+  }
+
   boolean exists(Deployment d, BackupId id) {
     return ctx.store().stat(manifestKey(d, id)).isPresent();
   }
@@ -129,6 +145,7 @@ final class BackupCatalog {
     boolean existed = exists(d, id);
     ctx.store().delete(manifestKey(d, id));
     ctx.store().delete(postgresManifestKey(d, id));
+    ctx.store().delete(verificationKey(d, id));
     return existed;
   }
 

@@ -7,7 +7,8 @@ enum ObjectType {
   WAL_SEGMENT(3),
   WAL_PARTIAL(4),
   TIMELINE_HISTORY(5),
-  POSTGRES_BACKUP_MANIFEST(6);
+  POSTGRES_BACKUP_MANIFEST(6),
+  VERIFICATION(7);
 
   private final int code;
 

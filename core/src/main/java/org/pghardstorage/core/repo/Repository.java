@@ -215,6 +215,21 @@ public final class Repository implements AutoCloseable {
     return catalog.read(deployment, backupId);
   }
 
+  /**
+   * Records the outcome of the backup's latest verification (JSON, sealed like every object), so
+   * the repository itself answers "when was this backup last proven restorable?".
+   */
+  public void recordVerification(Deployment deployment, BackupId backupId, byte[] json) {
+    requireOpen();
+    catalog.writeVerification(deployment, backupId, json);
+  }
+
+  /** The backup's latest verification record, if it was ever verified. */
+  public Optional<byte[]> readVerification(Deployment deployment, BackupId backupId) {
+    requireOpen();
+    return catalog.readVerification(deployment, backupId);
+  }
+
   /** PostgreSQL's own backup_manifest of a backup, or empty if not stored. */
   public Optional<byte[]> readPostgresBackupManifest(Deployment deployment, BackupId backupId) {
     requireOpen();

@@ -85,7 +85,10 @@ public final class Verifier {
     String purpose = "verify " + request.deployment() + " " + id;
     try (RepositoryLock lock = repo.lock(LockKind.SHARED, purpose);
         WorkerPool pool = new WorkerPool("pghs-verify-" + id, request.parallelism())) {
-      return new Verification(repo, request.deployment(), id, pool, listener).run(started);
+      VerifyReport report =
+          new Verification(repo, request.deployment(), id, pool, listener).run(started);
+      VerificationRecord.of(report, java.time.Instant.now()).store(repo, request.deployment());
+      return report;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new HardstorageException(
