@@ -44,6 +44,8 @@ public record VerificationRecord(
 
   private static final ObjectMapper JSON =
       new ObjectMapper()
+          .setPropertyNamingStrategy(
+              com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
           .registerModule(new JavaTimeModule())
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
