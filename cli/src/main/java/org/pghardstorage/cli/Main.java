@@ -21,12 +21,14 @@ import picocli.CommandLine.Command;
     description = "PostgreSQL backup and point-in-time recovery over the replication protocol.",
     subcommands = {
       StatusCommand.class,
+      DoctorCommand.class,
       RepoCommand.class,
       BackupCommand.class,
       ListCommand.class,
       VerifyCommand.class,
       RestoreCommand.class,
       WalCommand.class,
+      CompletionCommand.class,
       VersionCommand.class
     })
 public final class Main implements Callable<Integer> {
