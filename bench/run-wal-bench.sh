@@ -95,8 +95,9 @@ for v in LOAD_SECONDS SCALE CLIENTS THREADS CATCHUP_TIMEOUT; do
 done
 [[ $BACKLOG_MB =~ ^[0-9]+$ ]] || { echo "run-wal-bench: --backlog-mb must be an integer >= 0" >&2; exit 2; }
 for v in SAMPLE_INTERVAL FLUSH_INTERVAL; do
-  [[ ${!v} =~ ^[0-9]*\.?[0-9]+$ ]] && awk -v x="${!v}" 'BEGIN{exit !(x >= 0.05)}' \
-    || { echo "run-wal-bench: ${v} must be a number of seconds >= 0.05" >&2; exit 2; }
+  if ! [[ ${!v} =~ ^[0-9]*\.?[0-9]+$ ]] || ! awk -v x="${!v}" 'BEGIN{exit !(x >= 0.05)}'; then
+    echo "run-wal-bench: ${v} must be a number of seconds >= 0.05" >&2; exit 2
+  fi
 done
 IFS=, read -ra RUN_LIST <<<"$RUNS"
 for r in "${RUN_LIST[@]}"; do
@@ -108,7 +109,7 @@ done
 # Helpers: bench/lib.sh (log, die, as_pg, now, secs, MIB, dir_bytes, free_port, apt_install,
 # ensure_pg_user, ensure_pghs_dist, pghs_build_info)
 # ---------------------------------------------------------------------------------------------
-BENCH_NAME=run-wal-bench
+BENCH_NAME="run-wal-bench"
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$BENCH_DIR/lib.sh"
 
@@ -116,7 +117,7 @@ BENCH_NAME=run-wal-bench
 # it as a child, so that `as_pg_exec CMD &` leaves the receiver itself in $! (its CPU time is read
 # from /proc/$!/stat). setpriv keeps the environment (PGPASSWORD); HOME points into the run.
 if [ "$IS_ROOT" -eq 1 ]; then
-  as_pg_exec() { exec setpriv --reuid="$PG_USER" --regid="$(id -g "$PG_USER")" --init-groups -- env HOME="$RUN" "$@"; }
+  as_pg_exec() { exec setpriv --reuid="$PG_USER" --regid="$PG_GID" --init-groups -- env HOME="$RUN" "$@"; }
   as_pg_quick() { setpriv --reuid="$PG_USER" --regid="$PG_GID" --init-groups -- "$@"; }
 else
   as_pg_exec() { exec "$@"; }
@@ -294,10 +295,10 @@ start_receiver() {
   echo "$name $!" >>"$RUN/pids"
 }
 
-# stop_receiver NAME TAG: SIGTERM (pg_hardstorage) or SIGINT (pg_receivewal), waits up to 60 s.
-# Prints "EXIT_CODE STOP_SECONDS".
+# stop_receiver NAME: SIGTERM (pg_hardstorage) or SIGINT (pg_receivewal), waits up to 60 s.
+# Sets STOP_RC (its exit status) and STOP_S (seconds it took to exit). Not in a subshell: it waits.
 stop_receiver() {
-  local name=$1 pid=${RCV_PID[$1]} t0 rc=0 sig=TERM
+  local name=$1 pid=${RCV_PID[$1]} t0 rc=0 sig=TERM p keep=()
   [ "$name" = pghs ] || sig=INT
   t0=$(now)
   kill -"$sig" "$pid" 2>/dev/null || true
@@ -307,7 +308,10 @@ stop_receiver() {
     kill -KILL "$pid" 2>/dev/null || true
   fi
   wait "$pid" 2>/dev/null || rc=$?
-  echo "$rc $(secs "$t0" "$(now)")"
+  STOP_RC=$rc
+  STOP_S=$(secs "$t0" "$(now)")
+  for p in "${BG_PIDS[@]}"; do [ "$p" = "$pid" ] || keep+=("$p"); done
+  BG_PIDS=("${keep[@]}")
 }
 
 # CPU time (clock ticks, user + system) of a process; empty when it is gone.
@@ -339,12 +343,15 @@ SAMPLE_SQL="SELECT json_build_object('t', extract(epoch FROM clock_timestamp()),
       'write_lag', extract(epoch FROM r.write_lag), 'flush_lag', extract(epoch FROM r.flush_lag)))
     FROM pg_replication_slots s LEFT JOIN pg_stat_replication r ON r.pid = s.active_pid), '{}'::json))"
 SENDERS_SQL="SELECT coalesce(string_agg(slot_name || ':' || active_pid, ' '), '') FROM pg_replication_slots WHERE active"
-sampler() { # OUT: runs until killed; 0.1 s ticks while $RUN/fast exists
-  local out=$1 t0 db rest dirs cpu s name pid c interval left
-  while :; do
+SAMPLE_MS=$(awk -v s="$SAMPLE_INTERVAL" 'BEGIN{printf "%d", s * 1000}')
+sampler() { # OUT: runs until killed (or the script is gone); 0.1 s ticks while $RUN/fast exists
+  local out=$1 t0 db rest dirs cpu s name pid c interval left parent=$$
+  set +e
+  trap 'exit 0' TERM
+  while kill -0 "$parent" 2>/dev/null; do
     t0=$(date +%s%N)
     if { read -r db; read -r rest; } < <(as_pg_quick "${PSQL[@]}" -d postgres -c "$SAMPLE_SQL" -c "$SENDERS_SQL" 2>/dev/null); then
-      dirs= cpu=
+      dirs='' cpu=''
       for name in rw rws; do
         [ -n "${RCV_DIR[$name]:-}" ] && [ -d "${RCV_DIR[$name]}" ] && dirs+="${dirs:+,}\"$name\":$(newest_complete_end "${RCV_DIR[$name]}")"
       done
@@ -360,10 +367,11 @@ sampler() { # OUT: runs until killed; 0.1 s ticks while $RUN/fast exists
       done
       printf '{"db":%s,"dirs":{%s},"cpu":{%s}}\n' "$db" "$dirs" "$cpu" >>"$out"
     fi
-    interval=$SAMPLE_INTERVAL
-    [ -e "$RUN/fast" ] && interval=0.1
-    left=$(awk -v i="$interval" -v a="$t0" -v b="$(date +%s%N)" 'BEGIN{d = i - (b - a) / 1e9; printf "%.3f", d > 0.01 ? d : 0.01}')
-    sleep "$left"
+    interval=$SAMPLE_MS
+    [ -e "$RUN/fast" ] && interval=100
+    left=$(( interval - ($(date +%s%N) - t0) / 1000000 ))
+    [ "$left" -ge 10 ] || left=10
+    sleep "$(printf '%d.%03d' $((left / 1000)) $((left % 1000)))"
   done
 }
 start_sampler() { rm -f "$RUN/fast"; : >"$1"; sampler "$1" & SAMPLER_PID=$!; }
@@ -382,7 +390,7 @@ wait_streaming() { # NAMES...: each receiver's slot active, else fail with its l
   for _ in $(seq 1 900); do
     ok=1
     for n in "$@"; do
-      kill -0 "${RCV_PID[$n]}" 2>/dev/null || { show_log_tail "$(ls -t "$LOGS"/*-"$n".log | head -1)"; die "$(label "$n") exited before streaming"; }
+      kill -0 "${RCV_PID[$n]}" 2>/dev/null || { show_log_tail "$LOGS/$CUR_TAG-$n.log"; die "$(label "$n") exited before streaming"; }
       [ "$(sql postgres "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '${RCV_SLOT[$n]}' AND active")" = 1 ] || ok=0
     done
     [ "$ok" -eq 1 ] && return 0
@@ -431,12 +439,12 @@ def mib: if . == null then null else . / 1048576 end;
         | {t: $p.t, lag: ([$p.server - $d, 0] | max),
            lag_s: (if $d >= $p.server then 0 else (reached($d; $i)) as $rt | if $rt == null then null else $p.t - $rt end end),
            flush_lag: $p.s.db.slots[$slot].flush_lag, d: $d,
-           cpu: $p.s.cpu[$n], ws: ($p.s.db.slots[$slot].walsender // null) as $w | (if $w == null then null else $p.s.cpu["ws:" + $slot] end)} ] as $L
+           cpu: $p.s.cpu[$n], ws: $p.s.cpu["ws:" + $slot]} ] as $L
     | [ range(0; $N) | select($S[.].t > $t1) | $S[.] as $p | ($p.s | durable($n; $slot)) as $d
         | select($d != null and $d >= $ev.load_end_lsn) | $p.t - $t1 ] as $C
     | ($S | map(select(.s.cpu[$n] != null)) | last) as $last
     | ($S | map(select(.s.cpu["ws:" + $slot] != null)) | last) as $lastws
-    | ($S | last) as $end
+    | ($S | last) as $fin
     | {name: $n, tool: $x.label, slot: $slot,
        lag_bytes_avg: ($L | map(.lag) | avg | r(0)), lag_bytes_p95: ($L | map(.lag) | pct(0.95)),
        lag_bytes_max: ($L | map(.lag) | max),
@@ -448,7 +456,7 @@ def mib: if . == null then null else . / 1048576 end;
        durable_mb_per_s_in_load: (if ($L | length) < 2 then null else (($L | last.d) - ($L | first.d)) / 1048576 / (($L | last.t) - ($L | first.t)) | r(2) end),
        catchup_s: ($C | first // null | r(2)),
        catchup_timeout_s: $ev.catchup_timeout,
-       unflushed_bytes_at_end: (($end.s | durable($n; $slot)) as $d | if $d == null then null else [$end.server - $d, 0] | max end),
+       unflushed_bytes_at_end: (($fin.s | durable($n; $slot)) as $d | if $d == null then null else [$fin.server - $d, 0] | max end),
        cpu_s_in_load: (if ($L | length) < 2 or ($L | first.cpu) == null then null else ((($L | last.cpu) - ($L | first.cpu)) / $ev.clk_tck) | r(2) end),
        cpu_s_load_to_stop: (if ($L | length) == 0 or ($L | first.cpu) == null or $last == null then null else (($last.s.cpu[$n] - ($L | first.cpu)) / $ev.clk_tck) | r(2) end),
        cpu_s_total_before_stop: (if $last == null then null else $last.s.cpu[$n] / $ev.clk_tck | r(2) end),
@@ -458,16 +466,17 @@ def mib: if . == null then null else . / 1048576 end;
 
 # run_load NAME RECEIVER...: one measured run.
 run_load() {
-  local run=$1 tag n tps lat start_pt end_pt samples sl ev rcv st out extra
+  local run=$1 tag n tps lat start_pt end_pt samples ev rcv out extra
   shift
   tag=run-$run
+  CUR_TAG=$tag
   samples=$LOGS/$tag.samples.ndjson
   log "run '$run': receivers: ${*:-none}"
   sql postgres "CHECKPOINT"
   RCV_PID=() RCV_DIR=() RCV_SLOT=() RCV_T0=()
   for n in "$@"; do create_slot "bench_${run//-/_}_$n"; done
-  start_sampler "$samples"
   for n in "$@"; do start_receiver "$n" "bench_${run//-/_}_$n" "$RUN/receivers/$tag-$n" "$tag"; done
+  start_sampler "$samples"   # after the receivers: it reads their pids and directories
   [ $# -eq 0 ] || wait_streaming "$@"
   sleep 2
   start_pt=$(server_point)
@@ -495,27 +504,27 @@ run_load() {
   sleep 1   # a few more samples: the state at the end
   rcv='[]'
   for n in "$@"; do
-    st=$(stop_receiver "$n")
+    stop_receiver "$n"
     rcv=$(jq -c --arg n "$n" --arg l "$(label "$n")" --arg slot "${RCV_SLOT[$n]}" --arg cfg "$(config_of "$n")" \
-      --argjson rc "${st% *}" --argjson stop "${st#* }" --argjson stored "$(dir_bytes "${RCV_DIR[$n]}")" \
+      --argjson rc "$STOP_RC" --argjson stop "$STOP_S" --argjson stored "$(dir_bytes "${RCV_DIR[$n]}")" \
       '. + [{name: $n, label: $l, slot: $slot, config: $cfg, exit_code: $rc, stop_s: $stop, stored_bytes: $stored}]' <<<"$rcv")
-    [ "${st% *}" = 0 ] || WARNINGS+=("run $run: $(label "$n") exited with status ${st% *} when stopped")
+    [ "$STOP_RC" = 0 ] || WARNINGS+=("run $run: $(label "$n") exited with status $STOP_RC when stopped")
   done
   stop_sampler
   ev=$(jq -nc --argjson a "${start_pt% *}" --argjson al "${start_pt#* }" --argjson b "${end_pt% *}" --argjson bl "${end_pt#* }" \
     --argjson ct "$CATCHUP_TIMEOUT" --argjson tck "$CLK_TCK" \
     '{load_start_t: $a, load_start_lsn: $al, load_end_t: $b, load_end_lsn: $bl, catchup_timeout: $ct, clk_tck: $tck}')
-  out=$(jq -s -c --argjson ev "$ev" --argjson rcv "$(jq -c 'map({name, label, slot})' <<<"$rcv")" "$ANALYSIS" "$samples") \
+  out=$(jq -s -c --argjson ev "$ev" --argjson rcv "$(jq -c 'map({name: .name, label: .label, slot: .slot})' <<<"$rcv")" "$ANALYSIS" "$samples") \
     || die "analysis of run '$run' failed (samples in $samples)"
   extra='{}'
   if [ -n "${RCV_PID[pghs]:-}" ]; then extra=$(pghs_extra "$tag" "$ev"); fi
   # merge what was measured outside the samples (exit codes, stored bytes, the configuration)
   jq -c --arg run "$run" --argjson rcv "$rcv" --arg tps "$tps" --arg lat "$lat" --argjson extra "$extra" \
-    --arg pgbench "pgbench -n -c $CLIENTS -j $THREADS -T $LOAD_SECONDS" '
+    --argjson wal_b "$(( ${end_pt#* } - ${start_pt#* } ))" --arg pgbench "pgbench -n -c $CLIENTS -j $THREADS -T $LOAD_SECONDS" '
     {run: $run, pgbench: {command: $pgbench, tps: ($tps | tonumber? // null), latency_ms: ($lat | tonumber? // null)}} + .
     | .receivers |= map(. as $r | ($rcv[] | select(.name == $r.name)) + $r
         | . + {stored_bytes_per_wal_byte: (if .stored_bytes == null then null else .stored_bytes / $wal_b end)})
-    | .pg_hardstorage = $extra' --argjson wal_b "$(( ${end_pt#* } - ${start_pt#* } ))" <<<"$out" >>"$RESULTS" \
+    | .pg_hardstorage = $extra' <<<"$out" >>"$RESULTS" \
     || die "could not record run '$run'"
   if [ -n "${RCV_PID[pghs]:-}" ] && [ -n "${RCV_PID[rw]:-}${RCV_PID[rws]:-}" ]; then compare_wal "$tag"; fi
   for n in "$@"; do drop_slot "${RCV_SLOT[$n]}"; [ "$KEEP" -eq 1 ] || rm -rf "${RCV_DIR[$n]}"; done
@@ -602,9 +611,10 @@ if [ "$BACKLOG_MB" -gt 0 ]; then
   for n in pghs rw rws; do
     RCV_PID=() RCV_DIR=() RCV_SLOT=() RCV_T0=()
     samples=$LOGS/backlog-$n.samples.ndjson
+    CUR_TAG=backlog
+    start_receiver "$n" "bench_backlog_$n" "$RUN/receivers/backlog-$n" backlog
     start_sampler "$samples"
     touch "$RUN/fast"
-    start_receiver "$n" "bench_backlog_$n" "$RUN/receivers/backlog-$n" backlog
     T_REACH=
     for _ in $(seq 1 6000); do
       kill -0 "${RCV_PID[$n]}" 2>/dev/null || break
@@ -613,11 +623,11 @@ if [ "$BACKLOG_MB" -gt 0 ]; then
       sleep 0.1
     done
     sleep 0.3
-    st=$(stop_receiver "$n")
+    stop_receiver "$n"
     stop_sampler
     [ -n "$T_REACH" ] || WARNINGS+=("backlog: $(label "$n") did not store the backlog within 600 s (or exited)")
     jq -s -c --arg n "$n" --arg l "$(label "$n")" --arg slot "bench_backlog_$n" --argjson t0 "${RCV_T0[$n]}" \
-      --argjson b0 "$B0" --argjson target "$TARGET" --argjson rc "${st% *}" --argjson tck "$CLK_TCK" \
+      --argjson b0 "$B0" --argjson target "$TARGET" --argjson rc "$STOP_RC" --argjson tck "$CLK_TCK" \
       --argjson stored "$(dir_bytes "$RUN/receivers/backlog-$n")" '
       def durable: (.db.slots[$slot].flush // .db.slots[$slot].restart // 0) as $f
         | if $n == "rw" then ([$f, (.dirs.rw // 0)] | max) else $f end;
@@ -667,7 +677,7 @@ jq -n \
   --argjson dirty "$GIT_DIRTY" --arg java "$("$PGHS" version -o json | jq -r .result.java_version)" \
   --argjson scale "$SCALE" --argjson secs "$LOAD_SECONDS" --argjson c "$CLIENTS" --argjson j "$THREADS" \
   --argjson backlog_mb "$BACKLOG_MB" --argjson ct "$CATCHUP_TIMEOUT" --argjson si "$SAMPLE_INTERVAL" \
-  --argjson fi "$FLUSH_INTERVAL" --argjson db "$DB_BYTES" --argjson seg "$SEG_SIZE" \
+  --argjson flush "$FLUSH_INTERVAL" --argjson db "$DB_BYTES" --argjson seg "$SEG_SIZE" \
   --arg cfg_pghs "$(config_of pghs)" --arg cfg_rw "$(config_of rw)" --arg cfg_rws "$(config_of rws)" \
   --arg problems "$PGHS_PROBLEMS" --argjson warnings "$(printf '%s\n' "${WARNINGS[@]}" | jq -R 'select(. != "")' | jq -sc .)" '
   def ratio(a; b): if a == null or b == null or b == 0 then null else (a / b * 100 | round / 100) end;
@@ -692,7 +702,7 @@ jq -n \
    versions: {postgres: $pg, pg_hardstorage: $pghs, java: $java,
               git_commit_at_start: $commit, git_dirty_at_start: $dirty, pg_hardstorage_built_at: $built},
    parameters: {pgbench_scale: $scale, database_bytes: $db, load: "pgbench -n -c \($c) -j \($j) -T \($secs) (unthrottled, TPC-B-like)",
-                backlog_mb: $backlog_mb, catchup_timeout_s: $ct, sample_interval_s: $si, wal_segment_bytes: $seg,
+                backlog_mb: $backlog_mb, pghs_flush_interval_s: $flush, catchup_timeout_s: $ct, sample_interval_s: $si, wal_segment_bytes: $seg,
                 server: "PostgreSQL 15 on 127.0.0.1: wal_level=replica, synchronous_commit=on, fsync=on, shared_buffers=256MB, max_wal_size=8GB, checkpoint_timeout=30min, a CHECKPOINT before each run",
                 receivers: {pghs: $cfg_pghs, rw: $cfg_rw, rws: $cfg_rws},
                 units: "MB = MiB = 2^20 bytes; lag_s = how long ago the server had generated the WAL up to the receiver'"'"'s durable position"},

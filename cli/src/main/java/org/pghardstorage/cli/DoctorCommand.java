@@ -296,7 +296,8 @@ final class DoctorCommand extends BaseCommand {
               + " at "
               + c.connection().endpoint().display(),
           null);
-      for (PreflightCheck check : new WalPreflight(false).run(c.connection(), slot).checks()) {
+      for (PreflightCheck check :
+          new WalPreflight(false, true).run(c.connection(), slot).checks()) {
         add(
             scope,
             "preflight " + check.name(),

@@ -112,6 +112,7 @@ final class RestoreCommand extends BaseCommand {
   @Override
   protected ExitCode run(Printer printer) {
     Deployment d = Deployments.parse(deployment);
+    repoOptions.forDeployment(deployment);
     Path absolute = target.toAbsolutePath().normalize();
     RestoreRequest.Builder b =
         RestoreRequest.builder(d, absolute, restoreCommand(d))

@@ -13,10 +13,20 @@ import org.pghardstorage.core.pg.Row;
  */
 public final class WalPreflight {
   private final boolean allowStandby;
+  private final boolean slotInUseIsHealthy;
 
-  /** A preflight; {@code allowStandby} accepts a server in recovery. */
+  /** A preflight before streaming; {@code allowStandby} accepts a server in recovery. */
   public WalPreflight(boolean allowStandby) {
+    this(allowStandby, false);
+  }
+
+  /**
+   * A preflight; {@code slotInUseIsHealthy} is for diagnosing a running system, where a slot in use
+   * means the streamer is up, rather than for starting one, where it means a second streamer.
+   */
+  public WalPreflight(boolean allowStandby, boolean slotInUseIsHealthy) {
     this.allowStandby = allowStandby;
+    this.slotInUseIsHealthy = slotInUseIsHealthy;
   }
 
   /** Runs every check against {@code c} for slot {@code slot}. */
@@ -51,7 +61,7 @@ public final class WalPreflight {
                 "ALTER ROLE " + c.user() + " REPLICATION"));
     Optional<Row> slotRow = slot(c, slot, version);
     checks.add(slots(c, slotRow));
-    slotRow.ifPresent(r -> checks.add(slotState(slot, r, version)));
+    slotRow.ifPresent(r -> checks.add(slotState(slot, r, slotInUseIsHealthy)));
     boolean inRecovery = "t".equals(value(c, "SELECT pg_is_in_recovery()"));
     checks.add(
         !inRecovery
@@ -148,7 +158,7 @@ public final class WalPreflight {
     return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
   }
 
-  private static PreflightCheck slotState(String slot, Row r, int version) {
+  private static PreflightCheck slotState(String slot, Row r, boolean inUseIsHealthy) {
     String name = "slot";
     if (!"physical".equals(r.getString(0))) {
       return PreflightCheck.fail(
@@ -162,6 +172,10 @@ public final class WalPreflight {
           name,
           "slot " + slot + " is invalidated (" + invalid.orElse("wal removed") + ")",
           "WAL is missing: drop the slot, let the streamer recreate it, and take a new base backup");
+    }
+    if (r.getBoolean(1) && inUseIsHealthy) {
+      return PreflightCheck.pass(
+          name, "slot " + slot + " is in use by process " + r.getOptionalString(2).orElse("?"));
     }
     if (r.getBoolean(1)) {
       return PreflightCheck.fail(
