@@ -156,11 +156,7 @@ final class WalStreamCommand extends BaseCommand {
     protected ExitCode run(Printer printer) {
       Deployment d = Deployments.parse(deployment);
       String s = slot != null ? slot : WalStreamer.Config.defaultSlot(d);
-      try (ReplicationConnection c =
-          ReplicationConnection.open(
-              pg.connInfo(deployment),
-              ConnectOptions.replication()
-                  .withFallbackApplicationName("pg_hardstorage preflight"))) {
+      try (ReplicationConnection c = connectOrRefuse(pg, deployment)) {
         PreflightReport report = new WalPreflight(allowStandby).run(c.connection(), s);
         printer.result(
             report,
@@ -174,6 +170,31 @@ final class WalStreamCommand extends BaseCommand {
             });
         return report.ok() ? ExitCode.OK : ExitCode.PREFLIGHT_REFUSED;
       }
+    }
+  }
+
+  /**
+   * Opens the replication connection. A server that refuses it because no WAL sender is free, or
+   * because replication is off, is a preflight failure (exit 4), not an unreachable server.
+   */
+  static ReplicationConnection connectOrRefuse(PgOptions pg, String deployment) {
+    try {
+      return ReplicationConnection.open(
+          pg.connInfo(deployment),
+          ConnectOptions.replication().withFallbackApplicationName("pg_hardstorage preflight"));
+    } catch (org.pghardstorage.core.pg.PgServerException e) {
+      if ("53300".equals(e.sqlState())) {
+        throw new org.pghardstorage.core.error.HardstorageException(
+            "preflight.failed",
+            ExitCode.PREFLIGHT_REFUSED,
+            "preflight refused: max_wal_senders: the server has no free WAL sender ("
+                + e.getMessage()
+                + ")",
+            "raise max_wal_senders (needs a restart; wal_level = minimal forces it to 0, so set"
+                + " wal_level = replica too) or stop an idle replication client",
+            e);
+      }
+      throw e;
     }
   }
 
