@@ -72,8 +72,7 @@ public final class BackupRunner {
       requireSameSystem(request, system);
       WalSegmentSize segmentSize = control.walSegmentSize();
 
-      try (OwnWal wal =
-          OwnWal.start(repository, request, options, system.timeline(), segmentSize, clock)) {
+      try (WalSource wal = walSource(control, request, options, system, segmentSize, progress)) {
         BackupId id = BackupId.generate(started, ThreadLocalRandom.current());
         try (BackupWriter writer = repository.newBackup(request.deployment(), id)) {
           progress.phase("checkpoint", request.fastCheckpoint() ? "fast" : "spread");
@@ -109,6 +108,35 @@ public final class BackupRunner {
         }
       }
     }
+  }
+
+  /**
+   * The running streamer's WAL when its slot is active (so the same WAL is not written twice by two
+   * receivers), else a receiver of the backup's own on a temporary slot.
+   */
+  private WalSource walSource(
+      ReplicationConnection control,
+      BackupRequest request,
+      ConnectOptions options,
+      SystemIdentification system,
+      WalSegmentSize segmentSize,
+      BackupProgress progress) {
+    String slot = org.pghardstorage.core.wal.WalStreamer.Config.defaultSlot(request.deployment());
+    boolean streaming =
+        !control
+            .connection()
+            .querySingle(
+                "SELECT 1 FROM pg_replication_slots WHERE active AND slot_name = '"
+                    + slot.replace("'", "''")
+                    + "'")
+            .rows()
+            .isEmpty();
+    if (streaming) {
+      progress.phase("wal", "the streamer on slot " + slot + " provides the WAL");
+      return new StreamerWal(
+          repository.wal(request.deployment()), segmentSize, system.timeline(), clock);
+    }
+    return OwnWal.start(repository, request, options, system.timeline(), segmentSize, clock);
   }
 
   /** What BASE_BACKUP produced. */

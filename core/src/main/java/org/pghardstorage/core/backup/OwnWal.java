@@ -26,7 +26,7 @@ import org.pghardstorage.core.wal.WalReceiver;
  * on, and a {@link WalReceiver} on its own thread and connection. The slot disappears with the
  * connection.
  */
-final class OwnWal implements AutoCloseable {
+final class OwnWal implements WalSource {
   private final ReplicationConnection connection;
   private final RepositoryLock lock;
   private final WalReceiver receiver;
@@ -134,7 +134,8 @@ final class OwnWal implements AutoCloseable {
    *
    * @return the number of complete segments stored
    */
-  int awaitDurable(Lsn end, Duration timeout) {
+  @Override
+  public int awaitDurable(Lsn end, Duration timeout) {
     receiver.stopAt(end);
     try {
       thread.join(timeout.toMillis());

@@ -76,6 +76,12 @@ class StreamerResilienceIT {
       try {
         mark(source, 100, 100);
         awaitDurable(last, insertLsn(source));
+        // a backup while the streamer runs takes its WAL from the streamer, not a second receiver
+        Cli.Result b =
+            Cli.run("backup", "db1", "--pg-connection", conninfo(source), "--repo", repo);
+        assertThat(b.exitCode()).as(b.toString()).isZero();
+        assertThat(b.result().path("wal_segments").asInt()).isZero();
+        assertThat(Cli.run("verify", "db1", "latest", "--repo", repo).exitCode()).isZero();
         assertThat(load.running()).isTrue();
       } finally {
         assertThat(last.terminate()).as("clean stop on SIGTERM:\n%s", last.output()).isIn(0, 143);
