@@ -2,12 +2,16 @@ package org.pghardstorage.core.repo;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.zip.CRC32C;
@@ -51,6 +55,8 @@ public final class BackupWriter implements AutoCloseable {
   private final Set<ChunkId> inFlight = ConcurrentHashMap.newKeySet();
 
   private final Object packLock = new Object();
+  private final ExecutorService encoders;
+  private final int encoderWindow;
   private PackBuilder pack;
 
   private final LongAdder files = new LongAdder();
@@ -65,7 +71,13 @@ public final class BackupWriter implements AutoCloseable {
     this.deployment = Objects.requireNonNull(deployment, "deployment");
     this.backupId = Objects.requireNonNull(backupId, "backupId");
     this.catalog = new BackupCatalog(ctx);
+    int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    this.encoderWindow = 2 * threads;
     this.lock = ctx.locks().acquire(LockKind.SHARED, "backup " + deployment + " " + backupId);
+    // created after the lock, so a refused lock leaves no threads behind
+    this.encoders =
+        java.util.concurrent.Executors.newFixedThreadPool(
+            threads, new NamedThreads("pghs-encode-" + backupId, true));
     try {
       if (catalog.exists(deployment, backupId)) {
         throw RepositoryErrors.backupExists(
@@ -83,6 +95,7 @@ public final class BackupWriter implements AutoCloseable {
               "pghs-upload-" + backupId,
               p -> p.entries().forEach(e -> inFlight.remove(e.id())));
     } catch (RuntimeException e) {
+      encoders.shutdownNow();
       lock.close();
       throw e;
     }
@@ -110,20 +123,54 @@ public final class BackupWriter implements AutoCloseable {
     ChunkStream chunks = ctx.chunker().split(content);
     CRC32C crc = new CRC32C();
     List<ChunkRef> refs = new ArrayList<>();
-    for (Optional<byte[]> next = chunks.next(); next.isPresent(); next = chunks.next()) {
-      byte[] chunk = next.get();
-      crc.update(chunk);
-      ChunkId id = ctx.keys().hasher().idOf(chunk);
-      refs.add(new ChunkRef(id, chunk.length));
-      // In-flight first, then the index: an upload adds to the index before leaving in-flight.
-      if (!inFlight.contains(id) && !ctx.index().contains(id)) {
-        store(id, chunk);
+    // Chunking and the CRC are sequential and cheap; hashing, compressing and sealing each chunk
+    // run on the encoder threads. The window bounds memory to a few chunks per thread.
+    ArrayDeque<Future<ChunkRef>> window = new ArrayDeque<>();
+    try {
+      for (Optional<byte[]> next = chunks.next(); next.isPresent(); next = chunks.next()) {
+        byte[] chunk = next.get();
+        crc.update(chunk);
+        window.add(encoders.submit(() -> encode(chunk)));
+        if (window.size() >= encoderWindow) {
+          refs.add(take(window.poll()));
+        }
       }
+      while (!window.isEmpty()) {
+        refs.add(take(window.poll()));
+      }
+    } finally {
+      window.forEach(f -> f.cancel(true));
     }
     files.increment();
     bytesRead.add(chunks.position());
     chunksTotal.add(refs.size());
     return new FileRef(chunks.position(), refs, (int) crc.getValue());
+  }
+
+  private ChunkRef encode(byte[] chunk) {
+    ChunkId id = ctx.keys().hasher().idOf(chunk);
+    // In-flight first, then the index: an upload adds to the index before leaving in-flight.
+    if (!inFlight.contains(id) && !ctx.index().contains(id)) {
+      store(id, chunk);
+    }
+    return new ChunkRef(id, chunk.length);
+  }
+
+  private static ChunkRef take(Future<ChunkRef> f) throws IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while storing chunks");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(e.getCause());
+    }
   }
 
   /** Counters so far. */
@@ -187,6 +234,7 @@ public final class BackupWriter implements AutoCloseable {
       return;
     }
     try {
+      encoders.shutdownNow();
       uploader.close();
     } finally {
       lock.close();
