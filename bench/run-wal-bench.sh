@@ -49,7 +49,7 @@ Options:
                          pghs             pg_hardstorage alone
                          receivewal       pg_receivewal (default mode) alone
                          receivewal-sync  pg_receivewal --synchronous alone
-  --backlog-mb N       raw ingest speed: pgbench writes N MiB of WAL while no receiver runs (the
+  --backlog-mb N       raw ingest speed: bulk INSERTs write N MiB of WAL while no receiver runs (the
                        slots hold it), then each receiver drains it alone (default 512; 0 = skip)
   --catchup-timeout N  how long to wait after pgbench for the receivers to catch up (default 30 s)
   --sample-interval S  sampling period during the load (default 0.5 s; 0.1 s while catching up)
@@ -132,6 +132,7 @@ for b in postgres initdb pg_ctl psql pgbench pg_receivewal; do
   [ -x "$PG_BIN/$b" ] || { need+=(postgresql-15); break; }
 done
 command -v jq >/dev/null || need+=(jq)
+command -v zstd >/dev/null || need+=(zstd)
 [ ${#need[@]} -eq 0 ] || apt_install "${need[@]}"
 for b in postgres initdb pg_ctl psql pgbench pg_receivewal; do
   [ -x "$PG_BIN/$b" ] || die "$PG_BIN/$b not found (apt-get install postgresql-15)"
@@ -484,7 +485,7 @@ def mib: if . == null then null else . / 1048576 end;
 
 # run_load NAME RECEIVER...: one measured run.
 run_load() {
-  local run=$1 tag n tps lat start_pt end_pt samples ev rcv out extra
+  local run=$1 tag n tps lat start_pt end_pt samples ev rcv out extra zr
   shift
   tag=run-$run
   CUR_TAG=$tag
@@ -538,15 +539,22 @@ run_load() {
     || die "analysis of run '$run' failed (samples in $samples)"
   extra='{}'
   if [ -n "${RCV_PID[pghs]:-}" ]; then extra=$(pghs_extra "$tag" "$ev"); fi
+  zr=null
+  for n in rw rws; do [ -z "${RCV_DIR[$n]:-}" ] || { zr=$(wal_zstd_ratio "${RCV_DIR[$n]}"); break; }; done
   # merge what was measured outside the samples (exit codes, stored bytes, the configuration)
   jq -c --arg run "$run" --argjson rcv "$rcv" --arg tps "$tps" --arg lat "$lat" --argjson extra "$extra" \
-    --argjson wal_b "$(( ${end_pt#* } - ${start_pt#* } ))" --arg pgbench "pgbench -n -c $CLIENTS -j $THREADS -T $LOAD_SECONDS" '
+    --argjson wal_b "$(( ${end_pt#* } - ${start_pt#* } ))" --argjson zr "$zr" --arg pgbench "pgbench -n -c $CLIENTS -j $THREADS -T $LOAD_SECONDS" '
     {run: $run, pgbench: {command: $pgbench, tps: ($tps | tonumber? // null), latency_ms: ($lat | tonumber? // null)}} + .
+    | .wal_zstd3_ratio = $zr
     | .receivers |= map(. as $r | ($rcv[] | select(.name == $r.name)) + $r
         | . + {stored_bytes_per_wal_byte: (if .stored_bytes == null then null else .stored_bytes / $wal_b end)})
     | .pg_hardstorage = $extra' <<<"$out" >>"$RESULTS" \
     || die "could not record run '$run'"
-  if [ -n "${RCV_PID[pghs]:-}" ] && [ -n "${RCV_PID[rw]:-}${RCV_PID[rws]:-}" ]; then compare_wal "$tag"; fi
+  if [ -n "${RCV_PID[pghs]:-}" ]; then
+    for n in rws rw; do
+      if [ -n "${RCV_DIR[$n]:-}" ]; then compare_wal "$tag" "${RCV_DIR[pghs]}" "${RCV_DIR[$n]}" "$n"; break; fi
+    done
+  fi
   for n in "$@"; do drop_slot "${RCV_SLOT[$n]}"; [ "$KEEP" -eq 1 ] || rm -rf "${RCV_DIR[$n]}"; done
 }
 
@@ -578,17 +586,16 @@ pghs_extra() { # TAG EVENTS_JSON
 # ones; pg_hardstorage wal fetch decompresses them), and audit pg_hardstorage's archive.
 COMPARE=$RUN/compare.ndjson
 : >"$COMPARE"
-compare_wal() { # TAG
-  local tag=$1 other dir segs s ok=0 bad=0 audit
-  for other in rws rw; do [ -n "${RCV_DIR[$other]:-}" ] && { dir=${RCV_DIR[$other]}; break; }; done
+compare_wal() { # TAG PGHS_REPO_DIR RECEIVEWAL_DIR RECEIVEWAL_NAME
+  local tag=$1 repo=$2 dir=$3 other=$4 segs s ok=0 bad=0 audit
   mapfile -t segs < <(find "$dir" -maxdepth 1 -name '????????????????????????' -printf '%f\n' | { grep -E '^[0-9A-F]{24}$' || true; } | sort | sed -n '1p;$p' | sort -u)
   for s in "${segs[@]}"; do
-    if as_pg "$PGHS" wal fetch bench "$s" "$RUN/receivers/fetched-$s" --repo "file://${RCV_DIR[pghs]}" >>"$LOGS/$tag-compare.log" 2>&1 \
+    if as_pg "$PGHS" wal fetch bench "$s" "$RUN/receivers/fetched-$s" --repo "file://$repo" >>"$LOGS/$tag-compare.log" 2>&1 \
         && cmp -s "$RUN/receivers/fetched-$s" "$dir/$s"; then ok=$((ok + 1))
     else bad=$((bad + 1)); WARNINGS+=("$tag: segment $s differs between pg_hardstorage (wal fetch) and $(label "$other"), or could not be fetched: see $tag-compare.log"); fi
     rm -f "$RUN/receivers/fetched-$s"
   done
-  audit=$(as_pg "$PGHS" wal audit bench --repo "file://${RCV_DIR[pghs]}" -o json 2>>"$LOGS/$tag-compare.log" | jq -c '.result // .error' 2>/dev/null || echo null)
+  audit=$(as_pg "$PGHS" wal audit bench --repo "file://$repo" -o json 2>>"$LOGS/$tag-compare.log" | jq -c '.result // .error' 2>/dev/null || echo null)
   [ "$(jq -r 'if type == "object" and (.gaps | type) == "array" then (.gaps | length == 0) else false end' <<<"$audit")" = true ] \
     || WARNINGS+=("$tag: pg_hardstorage wal audit reports gaps or failed: $audit")
   jq -nc --arg tag "$tag" --arg other "$(label "$other")" --argjson ok "$ok" --argjson bad "$bad" --argjson audit "$audit" \
@@ -596,6 +603,15 @@ compare_wal() { # TAG
     '{run: $tag, compared_with: $other, segments: $segs, identical: $ok, different_or_missing: $bad, pghs_wal_audit: $audit,
       pghs_wal_audit_no_gaps: (if ($audit | type) == "object" and ($audit.gaps | type) == "array" then ($audit.gaps | length == 0) else false end)}' >>"$COMPARE"
   log "$tag: ${#segs[@]} segment(s) compared with $(label "$other"): $ok identical, $bad different/missing"
+}
+
+# How compressible the WAL is: zstd -3 over the first complete segment in a pg_receivewal
+# directory ("null" when there is none).
+wal_zstd_ratio() { # DIR
+  local f
+  f=$(find "$1" -maxdepth 1 -name '????????????????????????' -printf '%p\n' 2>/dev/null | sort | head -1)
+  [ -n "$f" ] || { echo null; return 0; }
+  awk -v r="$(stat -c %s "$f")" -v p="$(zstd -3 -q -c "$f" | wc -c)" 'BEGIN{printf "%.2f", r/p}'
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -616,18 +632,25 @@ done
 # ---------------------------------------------------------------------------------------------
 BACKLOG=$RUN/backlog.ndjson
 : >"$BACKLOG"
+BACKLOG_ZSTD=null
 if [ "$BACKLOG_MB" -gt 0 ]; then
-  log "backlog: writing $BACKLOG_MB MiB of WAL with pgbench while no receiver runs ..."
+  # pgbench on this kind of machine writes only a few MB/s of WAL (commit fsyncs): the backlog is
+  # written by bulk INSERTs of order-like rows instead (heap-insert records; its zstd ratio is
+  # reported), in statements of about 25 MiB of WAL each.
+  log "backlog: writing $BACKLOG_MB MiB of WAL with bulk INSERTs while no receiver runs ..."
+  sql bench "CREATE TABLE wal_backlog (id bigint, created_at timestamptz, amount numeric(12,2), ref text)"
   sql postgres "CHECKPOINT"
   for n in pghs rw rws; do create_slot "bench_backlog_$n"; done
   B0=$(sql postgres "SELECT restart_lsn - '0/0'::pg_lsn FROM pg_replication_slots WHERE slot_name = 'bench_backlog_pghs'")
   B0=$(( B0 / SEG_SIZE * SEG_SIZE ))   # receivers start at the first byte of that segment
+  t0=$(now)
   while :; do
     CUR=$(sql postgres "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")
     [ $(( CUR - B0 )) -lt $(( BACKLOG_MB * 1048576 + SEG_SIZE )) ] || break
-    as_pg "$PG_BIN/pgbench" -n -c "$CLIENTS" -j "$THREADS" -T 5 -h "$SOCK" -p "$PORT" bench >>"$LOGS/backlog-pgbench.log" 2>&1 \
-      || { show_log_tail "$LOGS/backlog-pgbench.log"; die "pgbench failed while writing the backlog"; }
+    sql bench "INSERT INTO wal_backlog SELECT g, now() - random() * interval '30 days', round((random() * 5000)::numeric, 2),
+        md5(random()::text) || md5(g::text) FROM generate_series(1, 180000) g" >/dev/null
   done
+  log "backlog written in $(secs "$t0" "$(now)") s"
   TARGET=$(( CUR / SEG_SIZE * SEG_SIZE ))   # end of the last complete segment
   log "backlog: $(MIB $(( TARGET - B0 ))) MiB in complete segments; draining it with each receiver alone ..."
   for n in pghs rw rws; do
@@ -666,13 +689,19 @@ if [ "$BACKLOG_MB" -gt 0 ]; then
          mb_per_s_after_first_durable: (if $done == null or $first == null or $done.t <= $first.t then null
            else ($target - $first.d) / 1048576 / ($done.t - $first.t) | r(1) end),
          cpu_s: (if $lastcpu == null then null else $lastcpu.cpu / $tck | r(2) end),
+         cpu_s_after_first_durable: (if $lastcpu == null or $first == null or $first.cpu == null then null else ($lastcpu.cpu - $first.cpu) / $tck | r(2) end),
+         bytes_after_first_durable: (if $first == null then null else $target - $first.d end),
          walsender_cpu_s: (if ($W | length) < 2 then null else (($W | last.ws) - ($W | first.ws)) / $tck | r(2) end)}
-      | . + {cpu_s_per_gib_wal: (if .cpu_s == null then null else .cpu_s / (.backlog_bytes / 1073741824) | r(2) end)}' \
+      | . + {cpu_s_per_gib_wal: (if .cpu_s == null then null else .cpu_s / (.backlog_bytes / 1073741824) | r(2) end),
+             cpu_s_per_gib_wal_after_first_durable: (if .cpu_s_after_first_durable == null or (.bytes_after_first_durable // 0) <= 0 then null
+               else .cpu_s_after_first_durable / (.bytes_after_first_durable / 1073741824) | r(2) end)}' \
       "$samples" >>"$BACKLOG" || die "analysis of the backlog run of $n failed"
     log "backlog: $(label "$n"): $(tail -n1 "$BACKLOG" | jq -r '"\(.seconds_from_start) s from start, \(.mb_per_s_from_start) MB/s (\(.mb_per_s_after_first_durable) MB/s after the first durable byte), CPU \(.cpu_s) s"')"
     drop_slot "bench_backlog_$n"
-    [ "$KEEP" -eq 1 ] || rm -rf "$RUN/receivers/backlog-$n"
   done
+  BACKLOG_ZSTD=$(wal_zstd_ratio "$RUN/receivers/backlog-rw")
+  compare_wal backlog "$RUN/receivers/backlog-pghs" "$RUN/receivers/backlog-rw" rw
+  [ "$KEEP" -eq 1 ] || rm -rf "$RUN/receivers/backlog-pghs" "$RUN/receivers/backlog-rw" "$RUN/receivers/backlog-rws"
 fi
 
 # pg_hardstorage's stderr: anything that looks like a problem, from every run
@@ -698,7 +727,7 @@ jq -n \
   --arg pghs "$("$PGHS" version -o json | jq -r .result.version)" --arg commit "$GIT_COMMIT" --arg built "${DIST_BUILT:-unknown}" \
   --argjson dirty "$GIT_DIRTY" --arg java "$("$PGHS" version -o json | jq -r .result.java_version)" \
   --argjson scale "$SCALE" --argjson secs "$LOAD_SECONDS" --argjson c "$CLIENTS" --argjson j "$THREADS" \
-  --argjson backlog_mb "$BACKLOG_MB" --argjson ct "$CATCHUP_TIMEOUT" --argjson si "$SAMPLE_INTERVAL" \
+  --argjson backlog_mb "$BACKLOG_MB" --argjson backlog_zstd "$BACKLOG_ZSTD" --argjson ct "$CATCHUP_TIMEOUT" --argjson si "$SAMPLE_INTERVAL" \
   --argjson flush "$FLUSH_INTERVAL" --argjson db "$DB_BYTES" --argjson seg "$SEG_SIZE" \
   --arg cfg_pghs "$(config_of pghs)" --arg cfg_rw "$(config_of rw)" --arg cfg_rws "$(config_of rws)" \
   --arg problems "$PGHS_PROBLEMS" --argjson warnings "$(printf '%s\n' "${WARNINGS[@]}" | jq -R 'select(. != "")' | jq -sc .)" '
@@ -724,7 +753,9 @@ jq -n \
    versions: {postgres: $pg, pg_hardstorage: $pghs, java: $java,
               git_commit_at_start: $commit, git_dirty_at_start: $dirty, pg_hardstorage_built_at: $built},
    parameters: {pgbench_scale: $scale, database_bytes: $db, load: "pgbench -n -c \($c) -j \($j) -T \($secs) (unthrottled, TPC-B-like)",
-                backlog_mb: $backlog_mb, pghs_flush_interval_s: $flush, catchup_timeout_s: $ct, sample_interval_s: $si, wal_segment_bytes: $seg,
+                backlog_mb: $backlog_mb, backlog_wal_zstd3_ratio: $backlog_zstd,
+                backlog_source: "INSERT INTO wal_backlog SELECT id, timestamp, amount, md5 hex x2 FROM generate_series(1, 180000), repeated",
+                pghs_flush_interval_s: $flush, catchup_timeout_s: $ct, sample_interval_s: $si, wal_segment_bytes: $seg,
                 server: "PostgreSQL 15 on 127.0.0.1: wal_level=replica, synchronous_commit=on, fsync=on, shared_buffers=256MB, max_wal_size=8GB, checkpoint_timeout=30min, a CHECKPOINT before each run",
                 receivers: {pghs: $cfg_pghs, rw: $cfg_rw, rws: $cfg_rws},
                 units: "MB = MiB = 2^20 bytes; lag_s = how long ago the server had generated the WAL up to the receiver'"'"'s durable position"},
