@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
 public final class WalReceiver {
   private static final Logger LOG = LoggerFactory.getLogger(WalReceiver.class);
 
+  /** The longest a partial flush is skipped while a backlog is drained. */
+  private static final Duration MAX_DEFERRAL = Duration.ofSeconds(10);
+
   /**
    * How to receive.
    *
@@ -169,11 +172,18 @@ public final class WalReceiver {
     Instant stopSeen;
     Lsn reported = Lsn.INVALID;
 
+    /** The server's end of WAL, from its last message: how far it could send. */
+    Lsn serverEnd = Lsn.INVALID;
+
+    /** When WAL last became durable, by a complete segment or a partial flush. */
+    Instant lastDurable;
+
     Session(SegmentBuffer buffer, Lsn durable, TimelineId tli) {
       this.buffer = buffer;
       this.durable = durable;
       this.tli = tli;
       this.lastFlush = clock.instant();
+      this.lastDurable = lastFlush;
       this.lastStatus = Instant.EPOCH;
     }
 
@@ -192,9 +202,11 @@ public final class WalReceiver {
           if (event.isPresent()) {
             ReplicationEvent e = event.get();
             if (e instanceof ReplicationEvent.XLogData data) {
+              serverEnd = max(serverEnd, data.walEnd());
               accept(data);
               listener.received(buffer.end(), data.walEnd(), data.sendTime());
             } else if (e instanceof ReplicationEvent.Keepalive k) {
+              serverEnd = max(serverEnd, k.walEnd());
               listener.received(buffer.end(), k.walEnd(), k.sendTime());
               if (k.replyRequested()) {
                 report(stream, true);
@@ -206,7 +218,11 @@ public final class WalReceiver {
           }
           Instant now = clock.instant();
           if (!now.isBefore(lastFlush.plus(options.flushInterval()))) {
-            flushPartial();
+            if (catchingUp(now)) {
+              lastFlush = now;
+            } else {
+              flushPartial();
+            }
           }
           if (durable.isAfter(reported)
               || !now.isBefore(lastStatus.plus(options.statusInterval()))) {
@@ -243,14 +259,27 @@ public final class WalReceiver {
           listener.durable(durable, tli);
           buffer = new SegmentBuffer(buffer.name().next());
           lastFlush = clock.instant();
+          lastDurable = lastFlush;
         }
       }
+    }
+
+    /**
+     * Whether the periodic partial flush can be skipped: the server already has the rest of this
+     * segment (a backlog is being drained), so the segment will be stored complete as soon as its
+     * bytes arrive, and writing it as a partial first would encode it twice. Durability still moves
+     * at least every {@link #MAX_DEFERRAL}, in case the rest arrives slowly.
+     */
+    private boolean catchingUp(Instant now) {
+      return !serverEnd.isBefore(buffer.name().endLsn())
+          && now.isBefore(lastDurable.plus(MAX_DEFERRAL));
     }
 
     private void flushPartial() {
       lastFlush = clock.instant();
       if (buffer.end().isAfter(durable) && buffer.filled() > 0) {
         archive.putPartial(buffer.name().toString(), buffer.content());
+        lastDurable = lastFlush;
         durable = buffer.end();
         listener.durable(durable, tli);
       }
@@ -283,5 +312,9 @@ public final class WalReceiver {
       }
       return !now.isBefore(stopSeen.plus(options.segmentCompletionGrace()));
     }
+  }
+
+  private static Lsn max(Lsn a, Lsn b) {
+    return a.isBefore(b) ? b : a;
   }
 }
