@@ -1,9 +1,9 @@
 package org.pghardstorage.core.repo;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 import org.pghardstorage.core.crypto.EncryptionMode;
 
 /**
@@ -24,22 +24,36 @@ final class SealedObjectCodec {
     this.blobs = blobs;
   }
 
-  /** The stored bytes of {@code raw} as an object of {@code type} bound to {@code binding}. */
+  /**
+   * The stored bytes of {@code raw} as an object of {@code type} bound to {@code binding}. Frames
+   * are independent, so an object of several frames (a WAL segment is 16) is sealed on the calling
+   * thread and the common fork-join pool together; the bytes are the same as sealed one by one.
+   */
   byte[] encode(ObjectType type, String binding, byte[] raw) {
     byte[] header = header(type, raw.length);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(HEADER + raw.length / 2 + 64);
-    out.writeBytes(header);
-    int index = 0;
-    int pos = 0;
-    do {
-      int n = Math.min(FRAME, raw.length - pos);
-      byte[] sealed = blobs.encode(raw, pos, n, Aad.frame(header, index, binding));
-      out.writeBytes(ByteBuffer.allocate(4).putInt(sealed.length).array());
-      out.writeBytes(sealed);
-      pos += n;
-      index++;
-    } while (pos < raw.length);
-    return out.toByteArray();
+    int frames = Math.max(1, (raw.length + FRAME - 1) / FRAME);
+    IntStream indexes = IntStream.range(0, frames);
+    if (frames > 1) {
+      indexes = indexes.parallel();
+    }
+    byte[][] sealed =
+        indexes
+            .mapToObj(
+                i -> {
+                  int pos = i * FRAME;
+                  int n = Math.min(FRAME, raw.length - pos);
+                  return blobs.encode(raw, pos, n, Aad.frame(header, i, binding));
+                })
+            .toArray(byte[][]::new);
+    int size = HEADER;
+    for (byte[] f : sealed) {
+      size += 4 + f.length;
+    }
+    ByteBuffer out = ByteBuffer.allocate(size).put(header);
+    for (byte[] f : sealed) {
+      out.putInt(f.length).put(f);
+    }
+    return out.array();
   }
 
   /**
