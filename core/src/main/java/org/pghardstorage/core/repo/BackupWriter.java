@@ -79,6 +79,8 @@ public final class BackupWriter implements AutoCloseable {
         java.util.concurrent.Executors.newFixedThreadPool(
             threads, new NamedThreads("pghs-encode-" + backupId, true));
     try {
+      // Deduplicating against a pack that a GC deleted before our lock would lose data.
+      ctx.indexes().refresh();
       if (catalog.exists(deployment, backupId)) {
         throw RepositoryErrors.backupExists(
             BackupCatalog.manifestKey(deployment, backupId).value());

@@ -79,6 +79,31 @@ final class ChunkIndex {
     }
   }
 
+  /**
+   * Replaces this index's content with {@code fresh}'s, atomically for concurrent readers. {@code
+   * fresh} must not be used afterwards: its arrays now belong to this index.
+   */
+  void replaceWith(ChunkIndex fresh) {
+    fresh.lock.readLock().lock();
+    lock.writeLock().lock();
+    try {
+      packs.clear();
+      packs.addAll(fresh.packs);
+      packNumbers.clear();
+      packNumbers.putAll(fresh.packNumbers);
+      ids = fresh.ids;
+      packNo = fresh.packNo;
+      offsets = fresh.offsets;
+      lengths = fresh.lengths;
+      rawLengths = fresh.rawLengths;
+      size = fresh.size;
+      table = fresh.table;
+    } finally {
+      lock.writeLock().unlock();
+      fresh.lock.readLock().unlock();
+    }
+  }
+
   /** Where {@code id} is stored, if indexed. */
   Optional<ChunkLocation> find(ChunkId id) {
     byte[] bytes = id.bytes();

@@ -40,7 +40,7 @@ public record LockInfo(
 
   /** A one-line description for messages. */
   public String describe() {
-    return kind.jsonName()
+    return kind.label()
         + " lock "
         + id
         + " ("

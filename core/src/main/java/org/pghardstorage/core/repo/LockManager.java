@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -80,7 +79,7 @@ final class LockManager implements AutoCloseable {
       conflicts =
           list().stream()
               .filter(other -> !other.id().equals(id) && !other.stale())
-              .filter(other -> kind == LockKind.EXCLUSIVE || other.kind() == LockKind.EXCLUSIVE)
+              .filter(other -> kind.conflictsWith(other.kind()))
               .toList();
     } catch (RuntimeException e) {
       deleteQuietlyAfter(key, e);
@@ -229,7 +228,7 @@ final class LockManager implements AutoCloseable {
       Instant heartbeatAt = Instant.parse(n.path("heartbeat_at").asText());
       return new LockInfo(
           id,
-          LockKind.valueOf(n.path("kind").asText().toUpperCase(Locale.ROOT)),
+          LockKind.parse(n.path("kind").asText(), n.path("scope").asText(null)),
           n.path("purpose").asText(),
           n.path("host").asText(),
           n.path("pid").asLong(),
@@ -263,6 +262,9 @@ final class LockManager implements AutoCloseable {
     ObjectNode n = MAPPER.createObjectNode();
     n.put("schema", SCHEMA);
     n.put("kind", lock.kind().jsonName());
+    if (lock.kind() == LockKind.WAL_APPEND) {
+      n.put("scope", LockKind.WAL_APPEND_SCOPE);
+    }
     n.put("purpose", lock.purpose());
     n.put("host", host);
     n.put("pid", pid);
@@ -293,7 +295,7 @@ final class LockManager implements AutoCloseable {
         RepositoryErrors.LOCKED,
         ExitCode.CONFLICT,
         "cannot take a "
-            + kind.jsonName()
+            + kind.label()
             + " lock for '"
             + purpose
             + "': the repository holds "

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -273,19 +274,43 @@ public final class Repository implements AutoCloseable {
   }
 
   /**
-   * Takes a lock once.
+   * Takes a lock once. Once a shared or exclusive lock is held, the loaded chunk index (if any) is
+   * brought up to date: reloaded if a garbage collection ran since it was loaded, so that nothing
+   * this process does under the lock relies on a deleted pack (format spec §14.2). WAL-append locks
+   * do not use the index.
    *
    * @throws HardstorageException {@code repo.locked} (CONFLICT) naming the conflicting holders
    */
   public RepositoryLock lock(LockKind kind, String purpose) {
     requireOpen();
-    return ctx.locks().acquire(kind, purpose);
+    return refreshed(ctx.locks().acquire(kind, purpose));
   }
 
-  /** Takes a lock, retrying with jittered back-off for up to {@code wait}. */
+  /** Takes a lock, retrying with jittered back-off for up to {@code wait}; see {@link #lock}. */
   public RepositoryLock lock(LockKind kind, String purpose, Duration wait) {
     requireOpen();
-    return ctx.locks().acquire(kind, purpose, wait);
+    return refreshed(ctx.locks().acquire(kind, purpose, wait));
+  }
+
+  private RepositoryLock refreshed(RepositoryLock lock) {
+    if (lock.kind() == LockKind.WAL_APPEND || !isIndexLoaded()) {
+      return lock;
+    }
+    try {
+      ctx.indexes().refresh();
+      return lock;
+    } catch (RuntimeException e) {
+      try {
+        lock.close();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  private synchronized boolean isIndexLoaded() {
+    return indexLoaded;
   }
 
   /** Every lock object, with staleness judged now. */
@@ -327,6 +352,38 @@ public final class Repository implements AutoCloseable {
     }
     exclusive.checkHeld();
     return new GarbageFinder(ctx, catalog).find();
+  }
+
+  /**
+   * What {@link #findGarbage} would report once {@code deleted} backups of {@code deployment} are
+   * gone, without deleting anything and without a lock: a preview. Packs of backups running right
+   * now look unreferenced too, so only a report made under the exclusive lock is exact.
+   */
+  public GarbageReport previewGarbage(Deployment deployment, Set<BackupId> deleted) {
+    requireOpen();
+    requireIndex();
+    return new GarbageFinder(ctx, catalog).find(Map.of(deployment, Set.copyOf(deleted)));
+  }
+
+  /**
+   * Collects garbage: deletes every unreferenced pack, rewriting the index files that name them
+   * first, and {@code backup_manifest} objects of backups that never committed (format spec §14.2).
+   * Safe to stop at any point: every committed backup stays restorable, and the next run finishes
+   * the job. Afterwards this instance's chunk index is reloaded.
+   *
+   * @throws IllegalArgumentException if {@code exclusive} is not an exclusive lock
+   * @throws HardstorageException {@code repo.lock_lost} if the lock was lost (checked before each
+   *     batch of deletions), {@code repo.gc_unsafe} (VERIFY_FAILED) if a referenced chunk has no
+   *     index entry, in which case nothing is deleted
+   */
+  public GarbageCollection collectGarbage(RepositoryLock exclusive) {
+    requireOpen();
+    requireIndex();
+    if (exclusive.kind() != LockKind.EXCLUSIVE) {
+      throw new IllegalArgumentException(
+          "collecting garbage needs an exclusive lock, got " + exclusive.kind());
+    }
+    return new GarbageCollector(ctx, catalog).collect(exclusive);
   }
 
   /** Releases locks still held and this instance's threads and native buffers. */

@@ -1,5 +1,7 @@
 package org.pghardstorage.core.repo;
 
+import java.util.Set;
+import org.pghardstorage.core.chunk.ChunkId;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 
@@ -40,6 +42,9 @@ public final class RepositoryErrors {
 
   /** Our own lock disappeared or could not be refreshed: do not commit. */
   public static final String LOCK_LOST = "repo.lock_lost";
+
+  /** Referenced chunks have no index entry, so garbage collection must not delete anything. */
+  public static final String GC_UNSAFE = "repo.gc_unsafe";
 
   /** A deployment name is malformed. */
   public static final String INVALID_DEPLOYMENT = "repo.invalid_deployment";
@@ -113,6 +118,20 @@ public final class RepositoryErrors {
         ExitCode.VERIFY_FAILED,
         "chunk " + chunk + " is referenced but is in no index file",
         "run pg_hardstorage verify; if packs exist that are not indexed, rebuild the index");
+  }
+
+  /** {@link #GC_UNSAFE}, naming one of the unindexed chunks. */
+  public static HardstorageException gcUnsafe(Set<ChunkId> unindexed) {
+    ChunkId example = unindexed.iterator().next();
+    return new HardstorageException(
+        GC_UNSAFE,
+        ExitCode.VERIFY_FAILED,
+        unindexed.size()
+            + " chunk(s) named by backups have no index entry (e.g. "
+            + example.hex()
+            + "); they may sit in packs that look unreferenced, so nothing was deleted",
+        "run pg_hardstorage verify on the backups to find the damage; garbage can be collected"
+            + " once every referenced chunk is indexed again");
   }
 
   static HardstorageException backupExists(String key) {

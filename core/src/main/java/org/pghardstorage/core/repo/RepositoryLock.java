@@ -63,7 +63,7 @@ public final class RepositoryLock implements AutoCloseable {
       throw new HardstorageException(
           RepositoryErrors.LOCK_LOST,
           ExitCode.CONFLICT,
-          kind.jsonName() + " lock " + id + " (" + purpose + ") is no longer held: " + reason.get(),
+          kind.label() + " lock " + id + " (" + purpose + ") is no longer held: " + reason.get(),
           "check connectivity to the repository and retry; nothing was committed");
     }
   }

@@ -138,6 +138,14 @@ public final class WalArchive {
     return read(historyKey(timeline), ObjectType.TIMELINE_HISTORY);
   }
 
+  /**
+   * Deletes a timeline's history file. Idempotent. Only WAL retention calls this, under an
+   * exclusive lock, for abandoned timelines none of whose segments it keeps (format spec §14.3).
+   */
+  public void deleteHistory(long timeline) {
+    ctx.store().delete(historyKey(timeline));
+  }
+
   /** Timelines with an archived history file, ascending. */
   public List<Long> listHistories() {
     String prefix = deploymentPrefix() + HISTORY_DIR + "/";

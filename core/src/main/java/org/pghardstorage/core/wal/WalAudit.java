@@ -97,10 +97,22 @@ public final class WalAudit {
 
   private WalAudit() {}
 
-  /** Audits {@code deployment}. */
+  /** Audits {@code deployment} from the start of its oldest backup. */
   public static Report run(Repository repository, Deployment deployment) {
+    return run(repository, deployment, oldestBackup(repository, deployment));
+  }
+
+  /**
+   * Audits {@code deployment} from the start of {@code from}, as if it were the oldest backup: what
+   * retention checks before it deletes the backups and WAL before it.
+   */
+  public static Report run(Repository repository, Deployment deployment, BackupManifest from) {
+    return run(repository, deployment, Optional.of(from));
+  }
+
+  private static Report run(
+      Repository repository, Deployment deployment, Optional<BackupManifest> oldest) {
     WalArchive archive = repository.wal(deployment);
-    Optional<BackupManifest> oldest = oldestBackup(repository, deployment);
     WalSegmentSize size =
         WalSegmentSize.ofBytes(oldest.map(m -> (long) m.wal().segmentSize()).orElse(16L << 20));
     List<Long> stored = archive.listTimelines();

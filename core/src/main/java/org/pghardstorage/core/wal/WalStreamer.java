@@ -93,8 +93,10 @@ public final class WalStreamer {
    */
   public void run() {
     Duration backoff = Duration.ofSeconds(1);
+    // Held for days: a wal-append lock lets rotation and GC run meanwhile, as they never touch
+    // the WAL this streamer writes (format spec §12).
     try (RepositoryLock lock =
-        repository.lock(LockKind.SHARED, "WAL streamer of " + config.deployment())) {
+        repository.lock(LockKind.WAL_APPEND, "WAL streamer of " + config.deployment())) {
       while (!stopping) {
         Instant began = clock.instant();
         try {

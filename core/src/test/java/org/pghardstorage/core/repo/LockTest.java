@@ -178,4 +178,69 @@ class LockTest {
       assertThat(s.isHeld()).isTrue();
     }
   }
+
+  @Test
+  void walAppendLocksCoexistWithEveryKindAndAreStoredAsSharedWithAScope() throws Exception {
+    try (RepositoryLock streamer = a.lock(LockKind.WAL_APPEND, "WAL streamer of db1")) {
+      try (RepositoryLock gc = b.lock(LockKind.EXCLUSIVE, "rotate db1")) {
+        assertThat(gc.isHeld()).isTrue();
+        // and a streamer (re)starting during a rotation is not refused either
+        try (RepositoryLock second = b.lock(LockKind.WAL_APPEND, "WAL streamer of db2")) {
+          assertThat(second.isHeld()).isTrue();
+        }
+        assertThatThrownBy(() -> a.lock(LockKind.SHARED, "backup db1"))
+            .hasFieldOrPropertyWithValue("code", "repo.locked")
+            .hasMessageContaining("rotate db1")
+            .hasMessageNotContaining("WAL streamer");
+      }
+      try (RepositoryLock backup = b.lock(LockKind.SHARED, "backup db1")) {
+        assertThat(backup.isHeld()).isTrue();
+      }
+      JsonNode node =
+          new ObjectMapper().readTree(store.get(ObjectKey.of("locks/" + streamer.id())));
+      assertThat(node.get("kind").asText()).isEqualTo("shared");
+      assertThat(node.get("scope").asText()).isEqualTo("wal-append");
+      assertThat(b.listLocks())
+          .singleElement()
+          .satisfies(
+              l -> {
+                assertThat(l.kind()).isEqualTo(LockKind.WAL_APPEND);
+                assertThat(l.describe()).startsWith("wal-append lock");
+              });
+    }
+  }
+
+  @Test
+  void sharedLocksWithoutOrWithAnUnknownScopeStillExcludeExclusiveOnes() {
+    for (String scope : new String[] {"", ", \"scope\": \"from-a-newer-release\""}) {
+      store.put(
+          ObjectKey.of("locks/older"),
+          ("{\"schema\": \"pg_hardstorage.lock.v1\", \"kind\": \"shared\""
+                  + scope
+                  + ", \"purpose\": \"WAL streamer of db1\", \"host\": \"old\", \"pid\": 7,"
+                  + " \"created_at\": \"2026-11-30T19:00:00Z\","
+                  + " \"heartbeat_at\": \"2026-11-30T19:00:00Z\"}")
+              .getBytes(StandardCharsets.UTF_8));
+      assertThat(a.listLocks())
+          .singleElement()
+          .extracting(LockInfo::kind)
+          .isEqualTo(LockKind.SHARED);
+      assertThatThrownBy(() -> a.lock(LockKind.EXCLUSIVE, "rotate db1"))
+          .as("scope '%s'", scope)
+          .hasFieldOrPropertyWithValue("code", "repo.locked");
+      store.delete(ObjectKey.of("locks/older"));
+    }
+  }
+
+  @Test
+  void conflictsAreSymmetric() {
+    for (LockKind x : LockKind.values()) {
+      for (LockKind y : LockKind.values()) {
+        assertThat(x.conflictsWith(y)).as("%s vs %s", x, y).isEqualTo(y.conflictsWith(x));
+      }
+    }
+    assertThat(LockKind.EXCLUSIVE.conflictsWith(LockKind.WAL_APPEND)).isFalse();
+    assertThat(LockKind.SHARED.conflictsWith(LockKind.SHARED)).isFalse();
+    assertThat(LockKind.EXCLUSIVE.conflictsWith(LockKind.SHARED)).isTrue();
+  }
 }
