@@ -82,6 +82,9 @@ public final class FakeCluster {
   private final Map<String, String> pgChecksumOverrides = new HashMap<>();
   private final Map<String, Integer> crcOverrides = new HashMap<>();
   private String walStart = START_LSN;
+  private String startLsn = START_LSN;
+  private String endLsn = END_LSN;
+  private long timeline = 1;
   private String tsLocation = TS_LOCATION;
   private final java.util.Set<String> pgOmitted = new java.util.HashSet<>();
   private final Map<String, byte[]> pgExtra = new LinkedHashMap<>();
@@ -210,6 +213,15 @@ public final class FakeCluster {
     return this;
   }
 
+  /** The backup's WAL runs from {@code start} to {@code end} on {@code tli}, in both manifests. */
+  public FakeCluster withWal(String start, String end, long tli) {
+    startLsn = start;
+    walStart = start;
+    endLsn = end;
+    timeline = tli;
+    return this;
+  }
+
   /** The tablespace's recorded location is {@code location} (and its link points there). */
   public FakeCluster withTablespaceLocation(String location) {
     tsLocation = location;
@@ -240,7 +252,7 @@ public final class FakeCluster {
               start,
               start.plusSeconds(42),
               new PostgresInfo(170002, "PostgreSQL 17.2", SYSTEM_ID),
-              new WalRange(START_LSN, 1, END_LSN, 1, SEGMENT_SIZE),
+              new WalRange(startLsn, timeline, endLsn, timeline, SEGMENT_SIZE),
               List.of(new Tablespace(TS_OID, tsLocation)),
               List.of(Archive.base(baseEntries), Archive.tablespace(TS_OID, tsEntries)),
               w.stats().toBackupStats(),
@@ -254,6 +266,14 @@ public final class FakeCluster {
   public static void archiveWal(Repository repo) {
     for (String name : List.of("000000010000000000000020", "000000010000000000000021")) {
       repo.wal(DB1).putSegment(name, walSegment(1, Long.parseLong(name.substring(16), 16)));
+    }
+  }
+
+  /** Archives segments {@code from} to {@code to} (inclusive) of {@code tli}. */
+  public static void archiveWal(Repository repo, long tli, long from, long to) {
+    for (long segment = from; segment <= to; segment++) {
+      repo.wal(DB1)
+          .putSegment(WalSegmentNames.name(tli, segment, SEGMENT_SIZE), walSegment(tli, segment));
     }
   }
 
@@ -379,8 +399,9 @@ public final class FakeCluster {
       sb.append(" }");
     }
     sb.append("\n],\n\"WAL-Ranges\": [\n");
-    sb.append("{ \"Timeline\": 1, \"Start-LSN\": \"").append(walStart);
-    sb.append("\", \"End-LSN\": \"").append(END_LSN).append("\" }\n],\n");
+    sb.append("{ \"Timeline\": ").append(timeline);
+    sb.append(", \"Start-LSN\": \"").append(walStart);
+    sb.append("\", \"End-LSN\": \"").append(endLsn).append("\" }\n],\n");
     String body = sb.toString();
     String sha = HexFormat.of().formatHex(digest("SHA-256", body.getBytes(StandardCharsets.UTF_8)));
     if (pgChecksumBroken) {

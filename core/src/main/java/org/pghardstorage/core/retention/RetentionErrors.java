@@ -1,0 +1,44 @@
+package org.pghardstorage.core.retention;
+
+import org.pghardstorage.core.error.ExitCode;
+import org.pghardstorage.core.error.HardstorageException;
+import org.pghardstorage.core.repo.Deployment;
+
+/** The error codes of retention; a public contract like every error code. */
+public final class RetentionErrors {
+  /** A policy's counts are negative or all zero. Exit USAGE. */
+  public static final String INVALID_POLICY = "retention.invalid_policy";
+
+  /** The deployment has no backups, so there is nothing to keep or delete. Exit NOT_FOUND. */
+  public static final String NO_BACKUPS = "retention.no_backups";
+
+  /** A backup chosen to keep vanished while planning. Exit CONFLICT: run again. */
+  public static final String BACKUP_VANISHED = "retention.backup_vanished";
+
+  private RetentionErrors() {}
+
+  static HardstorageException invalidPolicy(String why) {
+    return new HardstorageException(
+        INVALID_POLICY,
+        ExitCode.USAGE,
+        "invalid retention policy: " + why,
+        "give at least one of --keep-hourly, --keep-daily, --keep-weekly, --keep-monthly,"
+            + " --keep-yearly a count of 1 or more");
+  }
+
+  static HardstorageException noBackups(Deployment d, String where) {
+    return new HardstorageException(
+        NO_BACKUPS,
+        ExitCode.NOT_FOUND,
+        "deployment " + d + " has no backups in " + where + ", so there is nothing to rotate",
+        "take a backup first: pg_hardstorage backup " + d + " --repo ...");
+  }
+
+  static HardstorageException backupVanished(Deployment d, String backupId) {
+    return new HardstorageException(
+        BACKUP_VANISHED,
+        ExitCode.CONFLICT,
+        "backup " + d + "/" + backupId + " vanished while the retention plan was being made",
+        "another rotation or deletion ran at the same time; run the rotation again");
+  }
+}
