@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       ListCommand.class,
       VerifyCommand.class,
       RestoreCommand.class,
+      RotateCommand.class,
       WalCommand.class,
       CompletionCommand.class,
       VersionCommand.class

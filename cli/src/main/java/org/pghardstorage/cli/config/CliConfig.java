@@ -44,6 +44,10 @@ public record CliConfig(
   /** The file YAML shape (without {@code source}). */
   record FileShape(String repository, Map<String, DeploymentConfig> deployments) {}
 
+  /** The keys of a deployment's {@code retention} section: the GFS counts. */
+  private static final List<String> RETENTION_KEYS =
+      List.of("hourly", "daily", "weekly", "monthly", "yearly");
+
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -99,6 +103,20 @@ public record CliConfig(
       for (String name : c.deployments().keySet()) {
         if (!Deployment.isValid(name)) {
           throw invalid(file, "deployment name '" + name + "' is not valid", null);
+        }
+        for (String key : c.deployments().get(name).retention().keySet()) {
+          if (!RETENTION_KEYS.contains(key)) {
+            throw invalid(
+                file,
+                "unknown retention setting '"
+                    + key
+                    + "' of deployment "
+                    + name
+                    + " (known: "
+                    + String.join(", ", RETENTION_KEYS)
+                    + ")",
+                null);
+          }
         }
       }
       return c;
