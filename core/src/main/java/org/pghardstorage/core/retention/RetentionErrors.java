@@ -15,6 +15,12 @@ public final class RetentionErrors {
   /** A backup chosen to keep vanished while planning. Exit CONFLICT: run again. */
   public static final String BACKUP_VANISHED = "retention.backup_vanished";
 
+  /**
+   * Under the lock, the policy would delete more than the reviewed plan said. Exit CONFLICT: review
+   * the new dry run.
+   */
+  public static final String PLAN_CHANGED = "retention.plan_changed";
+
   private RetentionErrors() {}
 
   static HardstorageException invalidPolicy(String why) {
@@ -23,7 +29,8 @@ public final class RetentionErrors {
         ExitCode.USAGE,
         "invalid retention policy: " + why,
         "give at least one of --keep-hourly, --keep-daily, --keep-weekly, --keep-monthly,"
-            + " --keep-yearly a count of 1 or more");
+            + " --keep-yearly (or of the retention counts in pg_hardstorage.yml) a count of 1 or"
+            + " more");
   }
 
   static HardstorageException noBackups(Deployment d, String where) {
@@ -40,5 +47,22 @@ public final class RetentionErrors {
         ExitCode.CONFLICT,
         "backup " + d + "/" + backupId + " vanished while the retention plan was being made",
         "another rotation or deletion ran at the same time; run the rotation again");
+  }
+
+  static HardstorageException planChanged(
+      Deployment d, java.util.List<String> unreviewed, String cutReviewed, String cutNow) {
+    return new HardstorageException(
+        PLAN_CHANGED,
+        ExitCode.CONFLICT,
+        "the retention plan of "
+            + d
+            + " changed since it was reviewed: now it would also delete backups "
+            + unreviewed
+            + " and WAL before "
+            + cutNow
+            + " (reviewed: before "
+            + cutReviewed
+            + "); nothing was deleted",
+        "make a new dry run, review it and apply that");
   }
 }

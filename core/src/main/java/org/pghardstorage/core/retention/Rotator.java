@@ -2,9 +2,13 @@ package org.pghardstorage.core.retention;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import org.pghardstorage.core.error.HardstorageException;
+import org.pghardstorage.core.pg.Lsn;
 import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.Deployment;
 import org.pghardstorage.core.repo.GarbageCollection;
@@ -70,8 +74,39 @@ public final class Rotator {
    *     which stops the deletions safely
    */
   public RotationResult apply(Deployment deployment, GfsPolicy policy) {
+    return apply(deployment, policy, Optional.empty());
+  }
+
+  /**
+   * Applies {@code policy} as {@link #apply(Deployment, GfsPolicy)} does, but only within what a
+   * person or an earlier job step reviewed: if the plan made under the lock deletes a backup that
+   * {@code reviewed} did not list, or WAL beyond {@code reviewed}'s cut (new backups since the
+   * review pushed older ones out, or a kept backup vanished), nothing is deleted. Deleting less is
+   * fine: a backup deleted meanwhile by someone else is simply not deleted again.
+   *
+   * @throws HardstorageException {@value RetentionErrors#PLAN_CHANGED} (CONFLICT) before anything
+   *     is deleted; and every error of {@link #apply(Deployment, GfsPolicy)}
+   */
+  public RotationResult apply(Deployment deployment, GfsPolicy policy, RetentionPlan reviewed) {
+    if (!reviewed.deployment().equals(deployment.name()) || !reviewed.policy().equals(policy)) {
+      throw new IllegalArgumentException(
+          "the reviewed plan is for "
+              + reviewed.deployment()
+              + " with "
+              + reviewed.policy().describe()
+              + ", not "
+              + deployment
+              + " with "
+              + policy.describe());
+    }
+    return apply(deployment, policy, Optional.of(reviewed));
+  }
+
+  private RotationResult apply(
+      Deployment deployment, GfsPolicy policy, Optional<RetentionPlan> reviewed) {
     try (RepositoryLock lock = repository.lock(LockKind.EXCLUSIVE, "rotate " + deployment)) {
       RetentionPlanner.Planned planned = planner.plan(deployment, policy);
+      reviewed.ifPresent(r -> requireWithin(deployment, planned.plan(), r));
       if (!planned.garbage().safeToCollect()) {
         throw RepositoryErrors.gcUnsafe(planned.garbage().unindexedChunks());
       }
@@ -98,6 +133,21 @@ public final class Rotator {
           planned.wal().plan().bytes(),
           planned.wal().histories(),
           garbage);
+    }
+  }
+
+  private static void requireWithin(Deployment d, RetentionPlan now, RetentionPlan reviewed) {
+    Set<String> allowed = new HashSet<>();
+    reviewed.delete().forEach(b -> allowed.add(b.backupId()));
+    List<String> unreviewed =
+        now.delete().stream()
+            .map(RetentionPlan.DeletedBackup::backupId)
+            .filter(id -> !allowed.contains(id))
+            .toList();
+    Lsn cutNow = Lsn.parse(now.wal().keepFromLsn());
+    Lsn cutReviewed = Lsn.parse(reviewed.wal().keepFromLsn());
+    if (!unreviewed.isEmpty() || cutNow.compareTo(cutReviewed) > 0) {
+      throw RetentionErrors.planChanged(d, unreviewed, cutReviewed.toString(), cutNow.toString());
     }
   }
 

@@ -239,6 +239,33 @@ class RotatorTest {
     RotationFixture.assertVerifies(repo, b.get("b4"));
   }
 
+  @Test
+  void aReviewedPlanIsAppliedOnlyIfTheLockedPlanDeletesNothingMore() {
+    Map<String, BackupId> b = fixture.fourHourly(repo);
+    RetentionPlan reviewed = rotator().plan(DB1, TWO_HOURLY);
+    // a new backup pushes b3 out of the two newest hours after the review
+    BackupId b5 = fixture.backup(repo, 5, "2026-11-30T15:00:00Z", 0x18, 1);
+    List<ObjectInfo> before = store.list("");
+
+    assertThatThrownBy(() -> rotator().apply(DB1, TWO_HOURLY, reviewed))
+        .isInstanceOfSatisfying(
+            HardstorageException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(RetentionErrors.PLAN_CHANGED);
+              assertThat(e.exitCode()).isEqualTo(ExitCode.CONFLICT);
+              assertThat(e.getMessage()).contains(b.get("b3").value());
+            });
+    assertThat(store.list("")).isEqualTo(before);
+
+    RetentionPlan again = rotator().plan(DB1, TWO_HOURLY);
+    RotationResult r = rotator().apply(DB1, TWO_HOURLY, again);
+    assertThat(r.backupsDeleted())
+        .containsExactly(b.get("b1").value(), b.get("b2").value(), b.get("b3").value());
+    assertThat(repo.listBackups(DB1)).containsExactly(b.get("b4"), b5);
+    assertThatThrownBy(() -> rotator().apply(DB1, new GfsPolicy(3, 0, 0, 0, 0), again))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   private void history(long tli, String content) {
     repo.wal(DB1).putHistory(tli, content.getBytes(StandardCharsets.US_ASCII));
   }
