@@ -103,7 +103,7 @@ class RotateIT {
           "CREATE TABLE gen_"
               + n
               + " AS SELECT g AS id, md5(random()::text) || md5(random()::text) AS v"
-              + " FROM generate_series(1, 150000) g");
+              + " FROM generate_series(1, 500000) g");
       mark(source, 10 * n, 10 * n + 4);
       Cli.Result b = run("backup", "db1", "--pg-connection", conninfo(source));
       assertThat(b.exitCode()).as(b.toString()).isZero();
