@@ -155,11 +155,13 @@ final class RotateReport {
           dry ? " - nothing deleted" : "");
       for (Map<String, Object> row : backups(plan)) {
         boolean keep = "keep".equals(row.get("action"));
-        out.printf(
-            "  %-7s %-23s %s%n",
-            keep ? "keep" : dry ? "delete" : "deleted",
-            row.get("backup_id"),
-            keep ? row.get("kept_by") : "");
+        out.println(
+            String.format(
+                    "  %-7s %-23s %s",
+                    keep ? "keep" : dry ? "delete" : "deleted",
+                    row.get("backup_id"),
+                    keep ? row.get("kept_by") : "")
+                .stripTrailing());
       }
       printWal(plan.wal(), dry, out);
       printPacks(plan.packs(), done, out);
