@@ -268,6 +268,25 @@ public final class ConnInfo {
     return with("application_name", applicationName);
   }
 
+  /**
+   * A copy without the password (from the string or {@code PGPASSWORD}); {@link #redacted()} of it
+   * is then a complete connection string that is safe to write to a configuration file. The
+   * password file is still consulted when connecting.
+   */
+  public ConnInfo withoutPassword() {
+    Map<String, String> copy = new LinkedHashMap<>(values);
+    copy.remove("password");
+    return new ConnInfo(copy, environment);
+  }
+
+  /**
+   * A copy with {@code password} in place of any given in the string or {@code PGPASSWORD}: for a
+   * password that came from somewhere else (a prompt, a password file). No string is built from it.
+   */
+  public ConnInfo withPassword(String password) {
+    return with("password", password);
+  }
+
   private ConnInfo with(String key, String value) {
     Map<String, String> copy = new LinkedHashMap<>(values);
     copy.put(key, Objects.requireNonNull(value, key));

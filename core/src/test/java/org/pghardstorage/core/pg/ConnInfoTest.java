@@ -170,6 +170,34 @@ class ConnInfoTest {
     assertThat(ci.withApplicationName("x").applicationName()).contains("x");
   }
 
+  @Test
+  void withoutPasswordDropsItAndRedactedThenParsesBackToTheSameSettings() {
+    PgEnvironment env =
+        PgEnvironment.of(Map.of("PGPASSWORD", "from-env"), Path.of("/home/ops"), "ops");
+    ConnInfo ci =
+        ConnInfo.parse("host=h port=5433 user='backup user' password=hunter2 dbname=d", env);
+    ConnInfo safe = ci.withoutPassword();
+    assertThat(safe.hasExplicitPassword()).isFalse();
+    assertThat(safe.redacted()).doesNotContain("password").doesNotContain("hunter2");
+    ConnInfo back = parse(safe.redacted());
+    assertThat(back.endpoints()).isEqualTo(ci.endpoints());
+    assertThat(back.user()).isEqualTo("backup user");
+    assertThat(back.dbname()).isEqualTo("d");
+    assertThat(ConnInfo.parse("host=h", env).withoutPassword().hasExplicitPassword()).isFalse();
+  }
+
+  @Test
+  void withPasswordReplacesTheGivenOneAndStaysRedacted() {
+    PgEnvironment env =
+        PgEnvironment.of(Map.of("PGPASSWORD", "from-env"), Path.of("/home/ops"), "ops");
+    ConnInfo ci = ConnInfo.parse("host=h user=u dbname=d", env).withPassword("it's a secret");
+    assertThat(ci.hasExplicitPassword()).isTrue();
+    assertThat(ci.passwordFor(ci.endpoints().get(0), ReplicationMode.PHYSICAL))
+        .contains("it's a secret");
+    assertThat(ci.redacted()).doesNotContain("secret").doesNotContain("from-env");
+    assertThat(ci.withoutPassword().hasExplicitPassword()).isFalse();
+  }
+
   private static Throwable catchThrowable(Runnable r) {
     try {
       r.run();
