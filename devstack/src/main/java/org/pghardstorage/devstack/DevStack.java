@@ -149,7 +149,7 @@ public final class DevStack {
     if (failure != null) {
       throw failure;
     }
-    PgDistribution.deleteTree(dir);
+    Locations.deleteTree(dir);
     out.println("pg_hardstorage is down; removed " + dir + ".");
   }
 

@@ -2,17 +2,26 @@ package org.pghardstorage.devstack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Where things are. Server distributions come from {@code devstack/target/dist} (filled by the
- * Maven build from Maven Central), located through the system property or environment variable
- * {@code pghs.dist.dir} / {@code PGHS_DIST_DIR}, else by walking up from the working directory to
- * the project root. Extracted binaries and runtime state go under a world-traversable directory,
- * never under root's home, because PostgreSQL runs as an unprivileged user and must reach them.
+ * Where things are. For tests and {@code up}, server distributions come from {@code
+ * devstack/target/dist} (filled by the Maven build from Maven Central), located through the system
+ * property or environment variable {@code pghs.dist.dir} / {@code PGHS_DIST_DIR}, else by walking
+ * up from the working directory to the project root; an installed command line finds its own with
+ * {@link PgBinariesJar}. Extracted binaries and runtime state go under a world-traversable
+ * directory, never under root's home, because PostgreSQL runs as an unprivileged user and must
+ * reach them.
  */
 public final class Locations {
   private Locations() {}
@@ -61,15 +70,59 @@ public final class Locations {
     return ensurePublicDir(dir);
   }
 
-  /** Creates {@code dir} (and parents) if needed and makes it {@code rwxr-xr-x}. */
+  /**
+   * Creates {@code dir} (and parents) if needed and makes it {@code rwxr-xr-x}. A directory that
+   * already has that mode is left alone, so another user's shared directory is usable too.
+   */
   public static Path ensurePublicDir(Path dir) {
+    Set<PosixFilePermission> wanted = PosixFilePermissions.fromString("rwxr-xr-x");
     try {
       Files.createDirectories(dir);
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+      if (!Files.getPosixFilePermissions(dir).equals(wanted)) {
+        Files.setPosixFilePermissions(dir, wanted);
+      }
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create directory " + dir, e);
     }
+  }
+
+  /**
+   * Deletes {@code root} and everything below it, symbolic links not followed. A missing {@code
+   * root} is fine, and so is another thread or process deleting the same tree at the same time (an
+   * exit hook and its owner both cleaning up): what is already gone is skipped.
+   */
+  public static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.deleteIfExists(file);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            if (e instanceof NoSuchFileException) {
+              return FileVisitResult.CONTINUE;
+            }
+            throw e;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+            if (e != null && !(e instanceof NoSuchFileException)) {
+              throw e;
+            }
+            Files.deleteIfExists(dir);
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 
   /** A fresh world-traversable directory under {@code /tmp} for one run. */

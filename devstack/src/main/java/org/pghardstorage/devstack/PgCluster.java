@@ -62,7 +62,12 @@ public final class PgCluster implements AutoCloseable {
    */
   public static PgCluster startExisting(
       int major, Path dataDir, String superuserPassword, Map<String, String> settings) {
-    PgDistribution dist = PgDistribution.of(major);
+    return startExisting(PgDistribution.of(major), dataDir, superuserPassword, settings);
+  }
+
+  /** As {@link #startExisting(int, Path, String, Map)}, with the binaries of {@code dist}. */
+  public static PgCluster startExisting(
+      PgDistribution dist, Path dataDir, String superuserPassword, Map<String, String> settings) {
     int port = freePort();
     // socket and log go to a directory of our own: close() deletes it, never the caller's files
     Path dir = Locations.newRunDir("pghs-adopted-");
@@ -90,7 +95,14 @@ public final class PgCluster implements AutoCloseable {
     if (!Files.exists(dataDir.resolve("postmaster.pid"))) {
       return;
     }
-    PgDistribution dist = PgDistribution.of(major);
+    stopDataDir(PgDistribution.of(major), dataDir);
+  }
+
+  /** As {@link #stopDataDir(int, Path)}, with the binaries of {@code dist}. */
+  public static void stopDataDir(PgDistribution dist, Path dataDir) {
+    if (!Files.exists(dataDir.resolve("postmaster.pid"))) {
+      return;
+    }
     List<String> cmd =
         List.of(
             dist.bin("pg_ctl").toString(),
@@ -355,7 +367,7 @@ public final class PgCluster implements AutoCloseable {
   public void close() {
     stop();
     try {
-      PgDistribution.deleteTree(ownedBase != null ? ownedBase : dir);
+      Locations.deleteTree(ownedBase != null ? ownedBase : dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete " + dir, e);
     }
@@ -434,6 +446,7 @@ public final class PgCluster implements AutoCloseable {
   /** Configures and creates a cluster. */
   public static final class Builder {
     private final int major;
+    private PgDistribution distribution;
     private Path parent;
     private int port;
     private String authMethod = "scram-sha-256";
@@ -443,6 +456,18 @@ public final class PgCluster implements AutoCloseable {
 
     private Builder(int major) {
       this.major = major;
+    }
+
+    /**
+     * The server binaries to use (default: {@link PgDistribution#of(int)}, the devstack build's).
+     */
+    public Builder distribution(PgDistribution dist) {
+      if (dist.major() != major) {
+        throw new IllegalArgumentException(
+            "binaries of PostgreSQL " + dist.major() + " for a cluster of " + major);
+      }
+      this.distribution = dist;
+      return this;
     }
 
     /** Directory to create the cluster in (default: a fresh one under /tmp). */
@@ -483,7 +508,7 @@ public final class PgCluster implements AutoCloseable {
 
     /** Runs initdb, configures and starts the cluster. */
     public PgCluster start() {
-      PgDistribution dist = PgDistribution.of(major);
+      PgDistribution dist = distribution != null ? distribution : PgDistribution.of(major);
       Path base = parent != null ? Locations.ensurePublicDir(parent) : Locations.newRunDir("pghs-");
       int p = port != 0 ? port : freePort();
       Path dir = Locations.ensurePublicDir(base.resolve("pg" + major + "-" + p));

