@@ -5,9 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicLong;
 import org.pghardstorage.cli.output.Printer;
-import org.pghardstorage.core.backup.BackupProgress;
 import org.pghardstorage.core.backup.BackupRequest;
 import org.pghardstorage.core.backup.BackupResult;
 import org.pghardstorage.core.backup.BackupRunner;
@@ -64,7 +62,8 @@ final class BackupCommand extends BaseCommand {
             Duration.ofMinutes(5));
     try (RepoOptions.Opened o = repoOptions.forDeployment(deployment).open()) {
       BackupResult r =
-          new BackupRunner(o.repository(), Clock.systemUTC()).run(request, progress(printer));
+          new BackupRunner(o.repository(), Clock.systemUTC())
+              .run(request, Progress.backup(printer, ""));
       BackupManifest m = r.manifest();
       Map<String, Object> result = summary(r);
       printer.result(
@@ -114,30 +113,5 @@ final class BackupCommand extends BaseCommand {
     result.put("wal_segments", r.walSegments());
     result.put("duration_seconds", r.duration().toMillis() / 1000.0);
     return result;
-  }
-
-  private static BackupProgress progress(Printer printer) {
-    AtomicLong lastReport = new AtomicLong();
-    return new BackupProgress() {
-      @Override
-      public void phase(String phase, String detail) {
-        printer.progress(phase, Map.of("detail", detail), phase + ": " + detail);
-      }
-
-      @Override
-      public void copied(long bytes, long estimatedTotal) {
-        long now = System.nanoTime();
-        long last = lastReport.get();
-        if (now - last < 1_000_000_000L || !lastReport.compareAndSet(last, now)) {
-          return;
-        }
-        String pct =
-            estimatedTotal > 0 ? String.format(" (%.0f%%)", 100.0 * bytes / estimatedTotal) : "";
-        printer.progress(
-            "copy",
-            Map.of("bytes", bytes, "estimated_total", estimatedTotal),
-            "copy: " + Bytes.human(bytes) + " of ~" + Bytes.human(estimatedTotal) + pct);
-      }
-    };
   }
 }

@@ -26,7 +26,9 @@ public abstract class BaseCommand implements Callable<Integer> {
   public final Integer call() {
     Printer printer = printer();
     try {
-      org.pghardstorage.cli.config.ConfigHolder.load(global.configFile());
+      if (readsConfiguration()) {
+        org.pghardstorage.cli.config.ConfigHolder.load(global.configFile());
+      }
       return exitStatus(run(printer));
     } catch (HardstorageException e) {
       printer.error(e, global.debug());
@@ -41,6 +43,14 @@ public abstract class BaseCommand implements Callable<Integer> {
       printer.error(Errors.unexpected(e), global.debug());
       return exitStatus(ExitCode.ERROR);
     }
+  }
+
+  /**
+   * Whether {@code pg_hardstorage.yml} is loaded before {@link #run(Printer)}. Commands that write
+   * it or stand apart from it say no: {@code --config} then names a file that need not exist yet.
+   */
+  protected boolean readsConfiguration() {
+    return true;
   }
 
   /** The process exit status for an outcome; commands with special contracts override it. */

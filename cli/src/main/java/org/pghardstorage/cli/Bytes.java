@@ -3,10 +3,11 @@ package org.pghardstorage.cli;
 import java.util.Locale;
 
 /** Byte counts for people. */
-final class Bytes {
+public final class Bytes {
   private Bytes() {}
 
-  static String human(long bytes) {
+  /** {@code bytes} in binary units with one decimal, e.g. {@code 36.0 MiB}. */
+  public static String human(long bytes) {
     if (bytes < 1024) {
       return bytes + " B";
     }

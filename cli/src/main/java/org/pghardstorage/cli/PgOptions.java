@@ -1,5 +1,6 @@
 package org.pghardstorage.cli;
 
+import java.util.Optional;
 import org.pghardstorage.cli.config.ConfigHolder;
 import org.pghardstorage.cli.config.DeploymentConfig;
 import org.pghardstorage.core.error.ExitCode;
@@ -34,7 +35,9 @@ public final class PgOptions {
       var config = ConfigHolder.current();
       var configured = config.deployment(deployment);
       if (configured.isPresent() && configured.get().connection() != null) {
-        c = configured.get().connection() + password(configured.get());
+        ConnInfo ci = ConnInfo.parse(configured.get().connection());
+        Optional<String> secret = password(configured.get());
+        return secret.isPresent() ? ci.withPassword(secret.get()) : ci;
       } else if (configured.isEmpty() && !config.deployments().isEmpty()) {
         throw new HardstorageException(
             "deployment.unknown",
@@ -58,14 +61,13 @@ public final class PgOptions {
     return ConnInfo.parse(c);
   }
 
-  private static String password(DeploymentConfig d) {
-    String secret = null;
+  private static Optional<String> password(DeploymentConfig d) {
     if (d.passwordFile() != null) {
       try {
-        secret =
+        return Optional.of(
             java.nio.file.Files.readAllLines(java.nio.file.Path.of(d.passwordFile())).stream()
                 .findFirst()
-                .orElse("");
+                .orElse(""));
       } catch (java.io.IOException e) {
         throw new HardstorageException(
             "config.password_unreadable",
@@ -73,8 +75,9 @@ public final class PgOptions {
             "cannot read password_file " + d.passwordFile() + ": " + e.getMessage(),
             "check the path and that this OS user may read it");
       }
-    } else if (d.passwordEnv() != null) {
-      secret = System.getenv(d.passwordEnv());
+    }
+    if (d.passwordEnv() != null) {
+      String secret = System.getenv(d.passwordEnv());
       if (secret == null) {
         throw new HardstorageException(
             "config.password_env_unset",
@@ -82,14 +85,8 @@ public final class PgOptions {
             "environment variable " + d.passwordEnv() + " (password_env) is not set",
             "export it, or use password_file");
       }
+      return Optional.of(secret);
     }
-    if (secret == null) {
-      return "";
-    }
-    return d.connection().contains("://")
-        ? (d.connection().contains("?") ? "&" : "?")
-            + "password="
-            + java.net.URLEncoder.encode(secret, java.nio.charset.StandardCharsets.UTF_8)
-        : " password='" + secret.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    return Optional.empty();
   }
 }

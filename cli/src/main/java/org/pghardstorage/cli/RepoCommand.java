@@ -67,7 +67,7 @@ final class RepoCommand {
                 "unknown encryption mode '" + mode + "'",
                 "use none or aes-256-gcm");
       }
-      createFileRoot(url);
+      RepositoryRoots.create(url, false);
       try (ObjectStore store = keys.store();
           Repository repo = Repository.init(store, options, keys.openOptions())) {
         Map<String, Object> result = describe(repo, keys.url());
@@ -113,36 +113,6 @@ final class RepoCommand {
             });
       }
       return ExitCode.OK;
-    }
-  }
-
-  /**
-   * {@code init} is the one command that may create a filesystem repository's root directory (its
-   * parent must exist): everywhere else a missing root means an unmounted volume.
-   */
-  static void createFileRoot(String url) {
-    java.nio.file.Path root;
-    if (url.startsWith("/")) {
-      root = java.nio.file.Path.of(url);
-    } else if (url.startsWith("file:")) {
-      try {
-        root = java.nio.file.Path.of(java.net.URI.create(url));
-      } catch (IllegalArgumentException e) {
-        return; // the store's own URL parsing reports what is wrong
-      }
-    } else {
-      return;
-    }
-    if (!java.nio.file.Files.exists(root) && java.nio.file.Files.isDirectory(root.getParent())) {
-      try {
-        java.nio.file.Files.createDirectory(root);
-      } catch (java.io.IOException e) {
-        throw new HardstorageException(
-            "repo.create_failed",
-            ExitCode.UNREACHABLE,
-            "cannot create repository directory " + root + ": " + e.getMessage(),
-            "check that the parent directory is writable by this user");
-      }
     }
   }
 

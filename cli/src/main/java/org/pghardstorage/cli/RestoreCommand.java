@@ -136,7 +136,7 @@ final class RestoreCommand extends BaseCommand {
         printer.result(p, out -> printPreview(p, out));
         return p.problems().isEmpty() ? ExitCode.OK : ExitCode.CONFLICT;
       }
-      RestoreResult r = restorer.restore(request, VerifyCommand.progress(printer));
+      RestoreResult r = restorer.restore(request, Progress.task(printer, ""));
       printer.result(
           r,
           out -> {
@@ -186,23 +186,9 @@ final class RestoreCommand extends BaseCommand {
     return new org.pghardstorage.core.restore.RecoveryTarget.Immediate();
   }
 
-  /**
-   * The restore_command PostgreSQL will run, as its own OS user: this installation's launcher by
-   * absolute path, so nothing depends on that user's PATH or home.
-   */
+  /** The restore_command PostgreSQL will run, as its own OS user. */
   private String restoreCommand(Deployment d) {
-    String home = System.getProperty("pghs.home");
-    String launcher = home != null ? home + "/bin/pg_hardstorage" : "pg_hardstorage";
-    // PostgreSQL expands %f and %p and reads %% as a literal percent sign
-    return percent(Shell.quote(launcher))
-        + " wal fetch "
-        + percent(Shell.quote(d.name()))
-        + " %f %p --restore-command --prefetch 8 --output text --repo "
-        + percent(Shell.quote(repoOptions.url()));
-  }
-
-  private static String percent(String s) {
-    return s.replace("%", "%%");
+    return Launcher.restoreCommand(Launcher.path(), d, repoOptions.url());
   }
 
   private static void printPreview(RestorePreview p, java.io.PrintWriter out) {

@@ -1,13 +1,9 @@
 package org.pghardstorage.cli;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.pghardstorage.cli.output.Printer;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.restore.BackupSelector;
 import org.pghardstorage.core.storage.ObjectStore;
-import org.pghardstorage.core.task.ProgressListener;
 import org.pghardstorage.core.verify.Verifier;
 import org.pghardstorage.core.verify.VerifyProblem;
 import org.pghardstorage.core.verify.VerifyReport;
@@ -37,7 +33,7 @@ final class VerifyCommand extends BaseCommand {
         VerifyRequest.of(Deployments.parse(deployment), BackupSelector.parse(backup));
     try (ObjectStore store = repoOptions.forDeployment(deployment).store()) {
       VerifyReport report =
-          Verifier.verify(store, repoOptions.openOptions(), request, progress(printer));
+          Verifier.verify(store, repoOptions.openOptions(), request, Progress.task(printer, ""));
       printer.result(
           report,
           out -> {
@@ -58,32 +54,5 @@ final class VerifyCommand extends BaseCommand {
           });
       return report.ok() ? ExitCode.OK : ExitCode.VERIFY_FAILED;
     }
-  }
-
-  static ProgressListener progress(Printer printer) {
-    AtomicLong last = new AtomicLong();
-    return p -> {
-      long now = System.nanoTime();
-      if (now - last.get() < 1_000_000_000L && p.itemsDone() < p.itemsTotal()) {
-        return;
-      }
-      last.set(now);
-      Map<String, Object> f = new LinkedHashMap<>();
-      f.put("items_done", p.itemsDone());
-      f.put("items_total", p.itemsTotal());
-      f.put("bytes_done", p.bytesDone());
-      f.put("bytes_total", p.bytesTotal());
-      printer.progress(
-          p.phase(),
-          f,
-          String.format(
-              "%s: %d/%d, %s of %s (%.0f%%)",
-              p.phase(),
-              p.itemsDone(),
-              p.itemsTotal(),
-              Bytes.human(p.bytesDone()),
-              Bytes.human(p.bytesTotal()),
-              p.fraction() * 100));
-    };
   }
 }

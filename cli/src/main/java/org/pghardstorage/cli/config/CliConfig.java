@@ -51,21 +51,34 @@ public record CliConfig(
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+  /** The host-wide file, read last. */
+  public static final Path SYSTEM_PATH = Path.of("/etc/pg_hardstorage/pg_hardstorage.yml");
+
   /** The candidate locations in order, for a given explicit file and environment. */
   public static List<Path> searchPath(Map<String, String> env) {
     List<Path> out = new ArrayList<>();
     if (env.get("PGHS_CONFIG") != null && !env.get("PGHS_CONFIG").isBlank()) {
       out.add(Path.of(env.get("PGHS_CONFIG")));
     }
+    userPath(env).ifPresent(out::add);
+    out.add(SYSTEM_PATH);
+    return out;
+  }
+
+  /**
+   * The user's file: {@code $XDG_CONFIG_HOME/pg_hardstorage/pg_hardstorage.yml}, else {@code
+   * ~/.config/pg_hardstorage/pg_hardstorage.yml}; empty when neither variable is set.
+   */
+  public static Optional<Path> userPath(Map<String, String> env) {
     String xdg = env.get("XDG_CONFIG_HOME");
     String home = env.get("HOME");
     if (xdg != null && !xdg.isBlank()) {
-      out.add(Path.of(xdg, "pg_hardstorage", "pg_hardstorage.yml"));
-    } else if (home != null && !home.isBlank()) {
-      out.add(Path.of(home, ".config", "pg_hardstorage", "pg_hardstorage.yml"));
+      return Optional.of(Path.of(xdg, "pg_hardstorage", "pg_hardstorage.yml"));
     }
-    out.add(Path.of("/etc/pg_hardstorage/pg_hardstorage.yml"));
-    return out;
+    if (home != null && !home.isBlank()) {
+      return Optional.of(Path.of(home, ".config", "pg_hardstorage", "pg_hardstorage.yml"));
+    }
+    return Optional.empty();
   }
 
   /**

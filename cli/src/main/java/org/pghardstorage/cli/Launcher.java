@@ -1,0 +1,47 @@
+package org.pghardstorage.cli;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.pghardstorage.core.repo.Deployment;
+
+/**
+ * This installation's launcher, and the command lines other programs run through it. PostgreSQL
+ * runs {@code restore_command} as its own OS user, so the launcher is named by absolute path and
+ * nothing depends on that user's {@code PATH} or home.
+ */
+public final class Launcher {
+  /** The launcher's name when the installation is unknown (run from an IDE or a test). */
+  public static final String NAME = "pg_hardstorage";
+
+  private Launcher() {}
+
+  /** The installation root ({@code bin/}, {@code lib/}), set by {@code bin/pg_hardstorage}. */
+  public static Optional<Path> home() {
+    String home = System.getProperty("pghs.home");
+    return home == null || home.isBlank() ? Optional.empty() : Optional.of(Path.of(home));
+  }
+
+  /** The launcher to name in commands: absolute when the installation is known. */
+  public static String path() {
+    return home().map(h -> h.resolve("bin").resolve(NAME).toString()).orElse(NAME);
+  }
+
+  /**
+   * The {@code restore_command} that fetches WAL of {@code deployment} from {@code repositoryUrl}
+   * through {@code launcher}. It exits 1 only when a segment is truly absent and 255 on any other
+   * failure, so PostgreSQL aborts recovery instead of silently stopping early.
+   */
+  public static String restoreCommand(
+      String launcher, Deployment deployment, String repositoryUrl) {
+    // PostgreSQL expands %f and %p and reads %% as a literal percent sign
+    return percent(Shell.quote(launcher))
+        + " wal fetch "
+        + percent(Shell.quote(deployment.name()))
+        + " %f %p --restore-command --prefetch 8 --output text --repo "
+        + percent(Shell.quote(repositoryUrl));
+  }
+
+  private static String percent(String s) {
+    return s.replace("%", "%%");
+  }
+}
