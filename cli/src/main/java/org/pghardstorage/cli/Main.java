@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       RestoreCommand.class,
       RotateCommand.class,
       WalCommand.class,
+      InitCommand.class,
       DemoCommand.class,
       CompletionCommand.class,
       VersionCommand.class

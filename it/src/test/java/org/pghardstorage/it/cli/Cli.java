@@ -100,6 +100,11 @@ public final class Cli {
 
   /** Runs with extra environment variables. */
   public static Result run(Map<String, String> env, String... args) {
+    return runWithInput(env, "", args);
+  }
+
+  /** Runs with extra environment variables and {@code stdin} as standard input. */
+  public static Result runWithInput(Map<String, String> env, String stdin, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(launcher().toString());
     cmd.addAll(List.of(args));
@@ -116,7 +121,9 @@ public final class Cli {
     pb.environment().putAll(environment);
     try {
       Process p = pb.start();
-      p.getOutputStream().close();
+      try (var in = p.getOutputStream()) {
+        in.write(stdin.getBytes(StandardCharsets.UTF_8));
+      }
       CompletableFuture<String> out = drain(p.getInputStream());
       CompletableFuture<String> err = drain(p.getErrorStream());
       if (!p.waitFor(15, TimeUnit.MINUTES)) {
