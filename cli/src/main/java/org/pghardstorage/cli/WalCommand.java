@@ -58,7 +58,7 @@ final class WalCommand {
     @Parameters(
         index = "2",
         paramLabel = "PATH",
-        description = "Where to write it (PostgreSQL's %p).")
+        description = "Where to write it (PostgreSQL's %%p).")
     Path target;
 
     @Mixin RepoOptions repoOptions;
