@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.pghardstorage.cli.output.BackupTable;
 import org.pghardstorage.cli.output.Printer;
+import org.pghardstorage.cli.server.ServerOptions;
+import org.pghardstorage.cli.server.ServerViews;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.Deployment;
@@ -27,9 +30,14 @@ final class ListCommand extends BaseCommand {
   String deployment;
 
   @Mixin RepoOptions repoOptions;
+  @Mixin ServerOptions server;
 
   @Override
   protected ExitCode run(Printer printer) {
+    if (server.given()) {
+      ServerViews.list(server.client(), deployment, printer);
+      return ExitCode.OK;
+    }
     try (RepoOptions.Opened o = repoOptions.forDeployment(deployment).open()) {
       Repository repo = o.repository();
       if (deployment == null) {
@@ -63,18 +71,15 @@ final class ListCommand extends BaseCommand {
               out.println("No backups of " + d + " yet.");
               return;
             }
-            out.printf(
-                "%-26s %-20s %-14s %-14s %4s %10s%n",
-                "BACKUP", "FINISHED", "START LSN", "END LSN", "TLI", "SIZE");
+            BackupTable table = new BackupTable(out);
             for (Map<String, Object> r : rows) {
-              out.printf(
-                  "%-26s %-20s %-14s %-14s %4s %10s%n",
-                  r.get("backup_id"),
-                  r.get("finished_at").toString().substring(0, 19).replace('T', ' '),
-                  r.get("start_lsn"),
-                  r.get("end_lsn"),
-                  r.get("timeline"),
-                  Bytes.human((Long) r.get("bytes_read")));
+              table.row(
+                  r.get("backup_id").toString(),
+                  r.get("finished_at").toString(),
+                  r.get("start_lsn").toString(),
+                  r.get("end_lsn").toString(),
+                  ((Number) r.get("timeline")).longValue(),
+                  (Long) r.get("bytes_read"));
             }
           });
     }

@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       RestoreCommand.class,
       RotateCommand.class,
+      JobsCommand.class,
       WalCommand.class,
       InitCommand.class,
       DemoCommand.class,

@@ -10,6 +10,8 @@ import java.util.TreeSet;
 import org.pghardstorage.cli.config.CliConfig;
 import org.pghardstorage.cli.config.ConfigHolder;
 import org.pghardstorage.cli.output.Printer;
+import org.pghardstorage.cli.server.ServerOptions;
+import org.pghardstorage.cli.server.ServerViews;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.pg.ConnectOptions;
@@ -39,12 +41,17 @@ final class StatusCommand extends BaseCommand {
 
   @Mixin RepoOptions repoOptions;
   @Mixin PgOptions pg;
+  @Mixin ServerOptions server;
 
   @Override
   protected ExitCode run(Printer printer) {
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (String name : names()) {
-      rows.add(status(name));
+    if (server.given()) {
+      rows.addAll(ServerViews.status(server.client(), deployment));
+    } else {
+      for (String name : names()) {
+        rows.add(status(name));
+      }
     }
     printer.result(
         Map.of("deployments", rows),
