@@ -3,6 +3,7 @@ package org.pghardstorage.cli;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.pghardstorage.core.repo.Deployment;
+import org.pghardstorage.core.restore.RestoreCommands;
 
 /**
  * This installation's launcher, and the command lines other programs run through it. PostgreSQL
@@ -28,20 +29,11 @@ public final class Launcher {
 
   /**
    * The {@code restore_command} that fetches WAL of {@code deployment} from {@code repositoryUrl}
-   * through {@code launcher}. It exits 1 only when a segment is truly absent and 255 on any other
+   * through {@code launcher} (the server's restore plans write the same command). It exits 1 only when a segment is truly absent and 255 on any other
    * failure, so PostgreSQL aborts recovery instead of silently stopping early.
    */
   public static String restoreCommand(
       String launcher, Deployment deployment, String repositoryUrl) {
-    // PostgreSQL expands %f and %p and reads %% as a literal percent sign
-    return percent(Shell.quote(launcher))
-        + " wal fetch "
-        + percent(Shell.quote(deployment.name()))
-        + " %f %p --restore-command --prefetch 8 --output text --repo "
-        + percent(Shell.quote(repositoryUrl));
-  }
-
-  private static String percent(String s) {
-    return s.replace("%", "%%");
+    return RestoreCommands.walFetch(launcher, deployment, repositoryUrl);
   }
 }

@@ -6,9 +6,6 @@ final class Shell {
 
   /** {@code s} as one shell word: bare if it is plainly safe, else single-quoted. */
   static String quote(String s) {
-    if (s.matches("[A-Za-z0-9_./:=@+-]+")) {
-      return s;
-    }
-    return "'" + s.replace("'", "'\"'\"'") + "'";
+    return org.pghardstorage.core.restore.RestoreCommands.quote(s);
   }
 }

@@ -3,12 +3,10 @@ package org.pghardstorage.cli.output;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -20,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.pghardstorage.core.error.HardstorageException;
+import org.pghardstorage.core.json.ResultJson;
 
 /**
  * Prints results, errors and progress in the chosen {@link OutputFormat}. Structured documents
@@ -31,32 +30,13 @@ public final class Printer {
   /** The envelope's schema name; bump only with an incompatible change. */
   public static final String SCHEMA = "pg_hardstorage.v1";
 
-  /** Domain value types print as their canonical text (an LSN as {@code 0/3000028}). */
-  private static final com.fasterxml.jackson.databind.module.SimpleModule DOMAIN =
-      new com.fasterxml.jackson.databind.module.SimpleModule("pghs-domain")
-          .addSerializer(
-              org.pghardstorage.core.pg.Lsn.class,
-              com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance)
-          .addSerializer(
-              org.pghardstorage.core.repo.BackupId.class,
-              com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance)
-          .addSerializer(
-              org.pghardstorage.core.repo.Deployment.class,
-              com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance);
-
-  private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .registerModule(DOMAIN)
-          .registerModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+  private static final ObjectMapper JSON = ResultJson.mapper();
   private static final ObjectMapper YAML =
-      new ObjectMapper(
+      ResultJson.configure(
+          new ObjectMapper(
               new YAMLFactory()
                   .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                  .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
-          .registerModule(DOMAIN)
-          .registerModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+                  .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)));
 
   private final OutputFormat format;
   private final PrintWriter out;

@@ -52,6 +52,13 @@ final class PackChecks {
     return checks;
   }
 
+  /** The problems of one pack's verification, as {@link #run} would report them. */
+  static PackChecks of(ChunkUsage usage, PackVerification v) {
+    PackChecks checks = new PackChecks(usage);
+    checks.add(v);
+    return checks;
+  }
+
   List<VerifyProblem> problems() {
     return problems;
   }

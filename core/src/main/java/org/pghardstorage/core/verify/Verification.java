@@ -3,7 +3,6 @@ package org.pghardstorage.core.verify;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -13,10 +12,7 @@ import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.ChunkReader;
 import org.pghardstorage.core.repo.Deployment;
 import org.pghardstorage.core.repo.Repository;
-import org.pghardstorage.core.repo.RepositoryCorruptException;
 import org.pghardstorage.core.repo.manifest.BackupManifest;
-import org.pghardstorage.core.restore.BackupChooser;
-import org.pghardstorage.core.restore.BackupSelector;
 import org.pghardstorage.core.task.Progress;
 import org.pghardstorage.core.task.ProgressListener;
 import org.pghardstorage.core.task.WorkerPool;
@@ -61,22 +57,20 @@ final class Verification {
   }
 
   VerifyReport run(long startedNanos) throws InterruptedException {
-    Optional<BackupManifest> manifest = readManifest();
-    Optional<PostgresManifest> postgres =
-        PostgresManifestChecks.read(repo, deployment, backupId, manifest, problems);
-    if (manifest.isPresent()) {
-      BackupManifest m = manifest.get();
-      ChunkUsage usage = new ChunkUsage(m, repo.openChunkReader());
-      reportUnindexed(usage);
+    VerificationPlan plan = VerificationPlan.prepare(repo, deployment, backupId);
+    problems.addAll(plan.leadingProblems());
+    if (plan.manifest().isPresent()) {
+      BackupManifest m = plan.manifest().get();
+      ChunkUsage usage = plan.usage();
       PackChecks packChecks = PackChecks.run(repo, usage, pool, listener);
       problems.addAll(packChecks.problems());
       packs = packChecks.packs();
       chunks = packChecks.chunks();
       Set<ChunkId> unusable = new HashSet<>(packChecks.damagedChunks());
       unusable.addAll(usage.unindexed().keySet());
-      checkFiles(usage, postgres, unusable);
-      postgres.ifPresent(p -> compareFileSets(usage, p));
-      checkWal(m, postgres);
+      checkFiles(usage, plan.postgres(), unusable);
+      problems.addAll(plan.middleProblems());
+      checkWal(m, plan.walRanges());
     }
     return new VerifyReport(
         deployment.name(),
@@ -88,33 +82,6 @@ final class Verification {
         bytes,
         segments,
         (System.nanoTime() - startedNanos) / 1_000_000);
-  }
-
-  private Optional<BackupManifest> readManifest() {
-    try {
-      return Optional.of(new BackupChooser(repo).choose(deployment, BackupSelector.of(backupId)));
-    } catch (RepositoryCorruptException e) {
-      problems.add(
-          VerifyProblem.error(
-              VerifyProblem.Kind.MANIFEST_DAMAGED,
-              e.object(),
-              List.of(),
-              e.getMessage() + "; the backup's files cannot be checked"));
-      return Optional.empty();
-    }
-  }
-
-  private void reportUnindexed(ChunkUsage usage) {
-    for (Map.Entry<ChunkId, Set<String>> e : usage.unindexed().entrySet()) {
-      problems.add(
-          new VerifyProblem(
-              VerifyProblem.Severity.ERROR,
-              VerifyProblem.Kind.CHUNK_MISSING,
-              "index/",
-              List.copyOf(e.getValue()),
-              List.of(e.getKey().hex()),
-              "the chunk is referenced by the backup but named by no index file"));
-    }
   }
 
   private void checkFiles(
@@ -143,49 +110,8 @@ final class Verification {
         });
   }
 
-  /** PostgreSQL lists regular files only (not backup_manifest itself); ours must match it. */
-  private void compareFileSets(ChunkUsage usage, PostgresManifest postgres) {
-    Set<String> ours = new HashSet<>();
-    for (ChunkUsage.BackupFile f : usage.files()) {
-      ours.add(f.label());
-      if (!postgres.files().containsKey(f.label())) {
-        problems.add(
-            VerifyProblem.error(
-                VerifyProblem.Kind.FILE_NOT_IN_POSTGRES_MANIFEST,
-                postgresKey,
-                List.of(f.label()),
-                "the backup holds this file but PostgreSQL's backup_manifest does not list it"));
-      }
-    }
-    for (String path : postgres.files().keySet()) {
-      if (!ours.contains(path)) {
-        problems.add(
-            VerifyProblem.error(
-                VerifyProblem.Kind.FILE_NOT_IN_BACKUP,
-                manifestKey,
-                List.of(path),
-                "PostgreSQL's backup_manifest lists this file but the backup does not hold it"));
-      }
-    }
-  }
-
-  private void checkWal(BackupManifest m, Optional<PostgresManifest> postgres)
+  private void checkWal(BackupManifest m, List<PostgresManifest.WalRangeEntry> ranges)
       throws InterruptedException {
-    // Our manifest names only the timelines at both ends; across a switch, recovery reads the
-    // switch segment and later ones from the newer timeline, so that is the better guess.
-    List<PostgresManifest.WalRangeEntry> ranges =
-        List.of(
-            new PostgresManifest.WalRangeEntry(
-                m.wal().endTimeline(), m.wal().start(), m.wal().end()));
-    if (postgres.isPresent()) {
-      List<VerifyProblem> mismatch =
-          WalChecks.compareRanges(m.wal(), postgres.get().walRanges(), postgresKey);
-      problems.addAll(mismatch);
-      if (mismatch.isEmpty()) {
-        // PostgreSQL's ranges name the timeline of every part, ours only the ends.
-        ranges = postgres.get().walRanges();
-      }
-    }
     WalChecks wal =
         WalChecks.run(
             repo.wal(deployment), ranges, m.wal().segmentSize(), m.wal().end(), pool, listener);

@@ -23,7 +23,8 @@ public record VerifyProblem(
     String object,
     List<String> files,
     List<String> chunks,
-    String detail) {
+    String detail)
+    implements java.io.Serializable {
   /** Validates the fields. */
   public VerifyProblem {
     Objects.requireNonNull(severity, "severity");

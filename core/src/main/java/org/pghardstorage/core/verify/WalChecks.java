@@ -35,9 +35,11 @@ final class WalChecks {
   private long segments;
   private long bytes;
 
-  private record Needed(long segment, long timeline, String name, boolean last) {}
+  /** One segment the backup needs, named on its timeline; {@code last} is the backup's end. */
+  record Needed(long segment, long timeline, String name, boolean last) {}
 
-  private record Outcome(long bytes, Optional<VerifyProblem> problem) {}
+  /** What reading one segment found. */
+  record Outcome(long bytes, Optional<VerifyProblem> problem) {}
 
   List<VerifyProblem> problems() {
     return problems;
@@ -133,7 +135,7 @@ final class WalChecks {
    * Each segment number once, named on the newest timeline whose range reaches it: after a timeline
    * switch recovery reads the switch segment from the new timeline.
    */
-  private static List<Needed> needed(List<PostgresManifest.WalRangeEntry> ranges, int size) {
+  static List<Needed> needed(List<PostgresManifest.WalRangeEntry> ranges, int size) {
     Map<Long, Long> timelineOf = new TreeMap<>();
     long lastSegment = -1;
     long maxEnd = 0;
@@ -160,7 +162,7 @@ final class WalChecks {
     return out;
   }
 
-  private static Outcome check(WalArchive wal, Needed n, int size, long end) {
+  static Outcome check(WalArchive wal, Needed n, int size, long end) {
     String key = wal.objectKey(n.name(), false).value();
     Optional<WalSegment> segment;
     try {

@@ -1,0 +1,44 @@
+package org.pghardstorage.core.restore;
+
+import java.util.Objects;
+import org.pghardstorage.core.repo.Deployment;
+
+/**
+ * The {@code restore_command} a restored cluster runs to fetch WAL: the command line's {@code wal
+ * fetch}, by the launcher's path, from the deployment's repository. The command line and the
+ * server's restore plans write the same command for the same launcher and repository.
+ */
+public final class RestoreCommands {
+  private RestoreCommands() {}
+
+  /**
+   * The command.
+   *
+   * @param launcher the {@code pg_hardstorage} launcher as the restored server's OS user can run it
+   *     (an absolute path, so nothing depends on that user's PATH)
+   * @param deployment the deployment
+   * @param repositoryUrl the repository URL
+   */
+  public static String walFetch(String launcher, Deployment deployment, String repositoryUrl) {
+    Objects.requireNonNull(launcher, "launcher");
+    Objects.requireNonNull(repositoryUrl, "repositoryUrl");
+    // PostgreSQL expands %f and %p and reads %% as a literal percent sign
+    return percent(quote(launcher))
+        + " wal fetch "
+        + percent(quote(deployment.name()))
+        + " %f %p --restore-command --prefetch 8 --output text --repo "
+        + percent(quote(repositoryUrl));
+  }
+
+  /** {@code s} as one POSIX shell word: bare if it is plainly safe, else single-quoted. */
+  public static String quote(String s) {
+    if (s.matches("[A-Za-z0-9_./:=@+-]+")) {
+      return s;
+    }
+    return "'" + s.replace("'", "'\"'\"'") + "'";
+  }
+
+  private static String percent(String s) {
+    return s.replace("%", "%%");
+  }
+}
