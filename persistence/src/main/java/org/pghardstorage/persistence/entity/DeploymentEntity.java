@@ -5,6 +5,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
+import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.OffsetDateTime;
@@ -15,7 +16,17 @@ import java.time.OffsetDateTime;
  */
 @Entity
 @Table(name = "deployment")
+@NamedQuery(name = DeploymentEntity.ALL, query = "SELECT d FROM DeploymentEntity d ORDER BY d.name")
+@NamedQuery(
+    name = DeploymentEntity.BY_NAME,
+    query = "SELECT d FROM DeploymentEntity d WHERE d.name = :name")
 public class DeploymentEntity {
+  /** Every deployment by name. */
+  public static final String ALL = "DeploymentEntity.all";
+
+  /** One deployment; parameter {@code name}. */
+  public static final String BY_NAME = "DeploymentEntity.byName";
+
   @Id
   @GeneratedValue(strategy = GenerationType.IDENTITY)
   private Long id;
@@ -37,6 +48,30 @@ public class DeploymentEntity {
 
   @Column(name = "kek_ref")
   private String kekRef;
+
+  @Column(name = "backup_schedule")
+  private String backupSchedule;
+
+  @Column(name = "verify_schedule")
+  private String verifySchedule;
+
+  @Column(name = "rotate_schedule")
+  private String rotateSchedule;
+
+  @Column(name = "keep_hourly", nullable = false)
+  private int keepHourly;
+
+  @Column(name = "keep_daily", nullable = false)
+  private int keepDaily = 7;
+
+  @Column(name = "keep_weekly", nullable = false)
+  private int keepWeekly = 4;
+
+  @Column(name = "keep_monthly", nullable = false)
+  private int keepMonthly = 6;
+
+  @Column(name = "keep_yearly", nullable = false)
+  private int keepYearly;
 
   @Column(name = "streaming", nullable = false)
   private boolean streaming = true;
@@ -92,6 +127,11 @@ public class DeploymentEntity {
     return repositoryUrl;
   }
 
+  public void setRepositoryUrl(String repositoryUrl) {
+    this.repositoryUrl = repositoryUrl;
+    touch();
+  }
+
   public String getSlotName() {
     return slotName;
   }
@@ -100,8 +140,57 @@ public class DeploymentEntity {
     return kekRef;
   }
 
+  public void setKekRef(String kekRef) {
+    this.kekRef = kekRef;
+    touch();
+  }
+
   public boolean isStreaming() {
     return streaming;
+  }
+
+  public void setStreaming(boolean streaming) {
+    this.streaming = streaming;
+    touch();
+  }
+
+  public String getBackupSchedule() {
+    return backupSchedule;
+  }
+
+  public String getVerifySchedule() {
+    return verifySchedule;
+  }
+
+  public String getRotateSchedule() {
+    return rotateSchedule;
+  }
+
+  /** Sets the backup, verify and rotate schedules (cron-like; null for none). */
+  public void setSchedules(String backup, String verify, String rotate) {
+    this.backupSchedule = backup;
+    this.verifySchedule = verify;
+    this.rotateSchedule = rotate;
+    touch();
+  }
+
+  /** The retention policy: how many hourly, daily, weekly, monthly and yearly backups to keep. */
+  public int[] getKeep() {
+    return new int[] {keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly};
+  }
+
+  /** Sets the retention policy (hourly, daily, weekly, monthly, yearly). */
+  public void setKeep(int hourly, int daily, int weekly, int monthly, int yearly) {
+    this.keepHourly = hourly;
+    this.keepDaily = daily;
+    this.keepWeekly = weekly;
+    this.keepMonthly = monthly;
+    this.keepYearly = yearly;
+    touch();
+  }
+
+  public long getVersion() {
+    return version;
   }
 
   public OffsetDateTime getCreatedAt() {

@@ -15,9 +15,23 @@ import java.time.OffsetDateTime;
 @NamedQuery(
     name = EventEntity.RECENT,
     query = "SELECT e FROM EventEntity e ORDER BY e.occurredAt DESC, e.id DESC")
+@NamedQuery(
+    name = EventEntity.PAGE,
+    query =
+        "SELECT e FROM EventEntity e WHERE e.deployment = :deployment AND e.id < :before"
+            + " ORDER BY e.id DESC")
+@NamedQuery(
+    name = EventEntity.PAGE_ALL,
+    query = "SELECT e FROM EventEntity e WHERE e.id < :before ORDER BY e.id DESC")
 public class EventEntity {
   /** Newest first. */
   public static final String RECENT = "EventEntity.recent";
+
+  /** Events of {@code deployment} with an id below {@code before}, newest first. */
+  public static final String PAGE = "EventEntity.page";
+
+  /** Events with an id below {@code before}, newest first. */
+  public static final String PAGE_ALL = "EventEntity.pageAll";
 
   @Id
   @GeneratedValue(strategy = GenerationType.IDENTITY)

@@ -33,17 +33,17 @@ class CatalogueMigrationsIT {
     String first = CatalogueMigrations.migrate(ds, getClass().getClassLoader());
     String second = CatalogueMigrations.migrate(ds, getClass().getClassLoader());
 
-    assertThat(first).isEqualTo("1");
+    assertThat(first).isEqualTo("2");
     assertThat(second).isEqualTo(first);
     assertThat(
             pg.queryValue(
                 "catalogue",
                 "SELECT count(*) FROM information_schema.tables WHERE table_name IN"
-                    + " ('deployment', 'event')"))
-        .isEqualTo("2");
+                    + " ('deployment', 'event', 'backup', 'job_run', 'streamer_lease', 'api_token')"))
+        .isEqualTo("6");
     assertThat(
             pg.queryValue(
                 "catalogue", "SELECT count(*) FROM catalogue_schema_history WHERE success"))
-        .isEqualTo("1");
+        .isEqualTo("2");
   }
 }
