@@ -1,0 +1,97 @@
+package org.pghardstorage.ejb.deployment;
+
+import java.time.Duration;
+import org.pghardstorage.core.pg.ConnInfo;
+import org.pghardstorage.core.repo.Deployment;
+import org.pghardstorage.core.repo.OpenOptions;
+import org.pghardstorage.core.repo.Repository;
+import org.pghardstorage.core.storage.ObjectStore;
+import org.pghardstorage.core.storage.ObjectStores;
+import org.pghardstorage.core.storage.retry.RetryListener;
+import org.pghardstorage.core.storage.retry.RetryPolicy;
+import org.pghardstorage.core.storage.retry.RetryingObjectStore;
+import org.pghardstorage.core.wal.WalStreamer;
+import org.pghardstorage.persistence.entity.DeploymentEntity;
+
+/**
+ * A catalogued deployment made usable by the engine: its connection with the password resolved from
+ * its reference, and its repository opened. Detached from JPA: safe to hand to a managed thread or
+ * a batch step.
+ *
+ * @param deployment the deployment
+ * @param conninfo the conninfo as stored (no password)
+ * @param passwordRef where the password lives, or null (then {@code .pgpass} or trust applies)
+ * @param repositoryUrl the repository URL
+ * @param kekRef where the repository passphrase lives, or null for an unencrypted repository
+ * @param slot the physical replication slot of its streamer
+ */
+public record Protected(
+    Deployment deployment,
+    String conninfo,
+    String passwordRef,
+    String repositoryUrl,
+    String kekRef,
+    String slot) {
+
+  /** A detached copy of {@code e}. */
+  public static Protected of(DeploymentEntity e) {
+    return new Protected(
+        Deployment.of(e.getName()),
+        e.getConninfo(),
+        e.getPasswordRef(),
+        e.getRepositoryUrl(),
+        e.getKekRef(),
+        e.getSlotName());
+  }
+
+  /** The connection, with the password resolved now (so a rotated secret takes effect). */
+  public ConnInfo connInfo() {
+    ConnInfo c = ConnInfo.parse(conninfo);
+    return passwordRef == null ? c : c.withPassword(Secrets.resolve(passwordRef));
+  }
+
+  /** The streamer configuration for this deployment. */
+  public WalStreamer.Config streamerConfig() {
+    return new WalStreamer.Config(
+        deployment, connInfo(), slot, Duration.ofSeconds(1), false, Duration.ofMinutes(1));
+  }
+
+  /** Opens the repository (its chunk index too); close the result. */
+  public Opened open(RetryListener retries) {
+    return open(retries, false);
+  }
+
+  /** Opens the repository for WAL work only (no chunk index); close the result. */
+  public Opened openForWal(RetryListener retries) {
+    return open(retries, true);
+  }
+
+  private Opened open(RetryListener retries, boolean walOnly) {
+    ObjectStore store =
+        new RetryingObjectStore(ObjectStores.open(repositoryUrl), RetryPolicy.DEFAULT, retries);
+    try {
+      OpenOptions options = OpenOptions.defaults();
+      if (kekRef != null) {
+        options = options.withPassphrase(Secrets.resolve(kekRef).toCharArray());
+      }
+      Repository r =
+          walOnly ? Repository.openForWal(store, options) : Repository.open(store, options);
+      return new Opened(store, r);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  /** An open store and repository, closed together. */
+  public record Opened(ObjectStore store, Repository repository) implements AutoCloseable {
+    @Override
+    public void close() {
+      try {
+        repository.close();
+      } finally {
+        store.close();
+      }
+    }
+  }
+}

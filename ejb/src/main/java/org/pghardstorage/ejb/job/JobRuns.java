@@ -1,0 +1,145 @@
+package org.pghardstorage.ejb.job;
+
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.util.List;
+import java.util.Optional;
+import org.pghardstorage.core.error.ExitCode;
+import org.pghardstorage.core.error.HardstorageException;
+import org.pghardstorage.ejb.catalogue.Page;
+import org.pghardstorage.ejb.event.EventLog;
+import org.pghardstorage.persistence.entity.JobRunEntity;
+
+/**
+ * The catalogue's record of job runs. Each change commits on its own ({@code REQUIRES_NEW}): the
+ * batch runtime calls in from its own threads and a run's progress must be visible while it runs.
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+public class JobRuns {
+  @PersistenceContext(unitName = "catalogue")
+  private EntityManager em;
+
+  @EJB private EventLog events;
+
+  @jakarta.inject.Inject
+  @org.eclipse.microprofile.metrics.annotation.RegistryScope(
+      scope = org.eclipse.microprofile.metrics.MetricRegistry.APPLICATION_SCOPE)
+  private org.eclipse.microprofile.metrics.MetricRegistry registry;
+
+  /**
+   * Records the start of a run.
+   *
+   * @throws HardstorageException {@code job.already_running} (CONFLICT) if a run of {@code job} for
+   *     {@code deployment} is running
+   */
+  public long begin(String job, String deployment, String actor, String trigger) {
+    Optional<JobRunEntity> running = running(job, deployment);
+    if (running.isPresent()) {
+      throw new HardstorageException(
+          "job.already_running",
+          ExitCode.CONFLICT,
+          job + " of " + deployment + " is already running (job run " + running.get().getId() + ")",
+          "wait for it: GET /api/v1/jobs/" + running.get().getId());
+    }
+    JobRunEntity j = new JobRunEntity(job, deployment, actor, trigger);
+    em.persist(j);
+    em.flush();
+    events.record(
+        deployment, "job.started", "info", actor, job + " started (job run " + j.getId() + ")");
+    return j.getId();
+  }
+
+  /** The running run of {@code job} for {@code deployment}, if any. */
+  public Optional<JobRunEntity> running(String job, String deployment) {
+    return em.createNamedQuery(JobRunEntity.RUNNING, JobRunEntity.class)
+        .getResultStream()
+        .filter(j -> j.getJob().equals(job) && j.getDeployment().equals(deployment))
+        .findFirst();
+  }
+
+  /** Every running run. */
+  public List<JobRunView> running() {
+    return em.createNamedQuery(JobRunEntity.RUNNING, JobRunEntity.class)
+        .getResultStream()
+        .map(JobRunView::of)
+        .toList();
+  }
+
+  /** Ties a run to the batch execution that runs it (again, after a restart). */
+  public void attach(long run, long executionId) {
+    JobRunEntity j = require(run);
+    if (j.getExecutionId() == null) {
+      j.setExecutionId(executionId);
+    } else if (j.getExecutionId() != executionId) {
+      j.restarted(executionId);
+    }
+  }
+
+  /** Records progress. */
+  public void progress(long run, long done, long total) {
+    require(run).progress(done, total);
+  }
+
+  /** Records a result while the run goes on (for example the id of the backup just committed). */
+  public void result(long run, String result) {
+    JobRunEntity j = require(run);
+    j.ended(j.getState(), result, j.getError());
+  }
+
+  /** Records the end of a run and an event. */
+  public void end(long run, String state, String error) {
+    JobRunEntity j = require(run);
+    j.ended(state, j.getResult(), error);
+    if (state.equals("failed")) {
+      registry
+          .counter(
+              "pg_hardstorage_job_failures",
+              new org.eclipse.microprofile.metrics.Tag("deployment", j.getDeployment()),
+              new org.eclipse.microprofile.metrics.Tag("job", j.getJob()))
+          .inc();
+    }
+    String what = j.getJob() + " " + state + " (job run " + run + ")";
+    events.record(
+        j.getDeployment(),
+        "job." + state,
+        state.equals("completed") ? "info" : "error",
+        j.getActor(),
+        error == null ? what : what + ": " + error);
+  }
+
+  /** One run. */
+  public Optional<JobRunView> find(long run) {
+    return Optional.ofNullable(em.find(JobRunEntity.class, run)).map(JobRunView::of);
+  }
+
+  /** One page of runs (of one deployment, or all), newest first. */
+  public Page<JobRunView> page(String deployment, Integer limit, String cursor) {
+    int n = Page.limit(limit);
+    var q =
+        deployment == null
+            ? em.createNamedQuery(JobRunEntity.PAGE_ALL, JobRunEntity.class)
+            : em.createNamedQuery(JobRunEntity.PAGE, JobRunEntity.class)
+                .setParameter("deployment", deployment);
+    List<JobRunView> rows =
+        q.setParameter("before", Page.before(cursor))
+            .setMaxResults(n + 1)
+            .getResultStream()
+            .map(JobRunView::of)
+            .toList();
+    return Page.of(rows, n, JobRunView::id);
+  }
+
+  private JobRunEntity require(long run) {
+    JobRunEntity j = em.find(JobRunEntity.class, run);
+    if (j == null) {
+      throw new HardstorageException(
+          "job.not_found", ExitCode.NOT_FOUND, "no job run " + run, "list them: GET /api/v1/jobs");
+    }
+    return j;
+  }
+}

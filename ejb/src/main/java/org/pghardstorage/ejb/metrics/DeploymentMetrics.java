@@ -1,0 +1,151 @@
+package org.pghardstorage.ejb.metrics;
+
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Schedule;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+import org.eclipse.microprofile.metrics.MetricID;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.annotation.RegistryScope;
+import org.pghardstorage.core.wal.StreamerStatus;
+import org.pghardstorage.ejb.deployment.DeploymentService;
+import org.pghardstorage.ejb.deployment.DeploymentView;
+import org.pghardstorage.ejb.streamer.StreamerSupervisor;
+import org.pghardstorage.persistence.entity.BackupEntity;
+
+/**
+ * Per-deployment gauges, tagged {@code deployment}: backup age, duration, size and dedup ratio, WAL
+ * lag, RPO, whether the streamer is up, and repository bytes. A timer refreshes a snapshot from the
+ * catalogue and the streamers; a scrape only reads the snapshot.
+ */
+@Singleton
+@Startup
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class DeploymentMetrics {
+  private static final Map<String, ToDoubleFunction<Snapshot>> GAUGES =
+      Map.of(
+          "pg_hardstorage_last_backup_age_seconds", Snapshot::lastBackupAgeSeconds,
+          "pg_hardstorage_backup_duration_seconds", Snapshot::backupDurationSeconds,
+          "pg_hardstorage_backup_bytes", Snapshot::backupBytes,
+          "pg_hardstorage_dedup_ratio", Snapshot::dedupRatio,
+          "pg_hardstorage_wal_lag_bytes", Snapshot::walLagBytes,
+          "pg_hardstorage_wal_lag_seconds", Snapshot::walLagSeconds,
+          "pg_hardstorage_rpo_seconds", Snapshot::rpoSeconds,
+          "pg_hardstorage_streamer_up", Snapshot::streamerUp,
+          "pg_hardstorage_repository_bytes", Snapshot::repositoryBytes);
+
+  @Inject
+  @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
+  private MetricRegistry registry;
+
+  @PersistenceContext(unitName = "catalogue")
+  private EntityManager em;
+
+  @EJB private DeploymentService deployments;
+  @EJB private StreamerSupervisor streamers;
+
+  private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
+
+  /**
+   * One deployment's figures at the last refresh. NaN where there is nothing to measure (no backup
+   * yet), which Prometheus shows as NaN rather than a misleading zero.
+   */
+  record Snapshot(
+      double lastBackupAgeSeconds,
+      double backupDurationSeconds,
+      double backupBytes,
+      double dedupRatio,
+      double walLagBytes,
+      double walLagSeconds,
+      double rpoSeconds,
+      double streamerUp,
+      double repositoryBytes) {}
+
+  /** Refreshes every deployment's snapshot and (un)registers gauges for new (deleted) ones. */
+  @Schedule(second = "*/10", minute = "*", hour = "*", persistent = false)
+  public void refresh() {
+    Set<String> seen = new HashSet<>();
+    for (DeploymentView d : deployments.list()) {
+      seen.add(d.name());
+      snapshots.put(d.name(), measure(d));
+      for (var g : GAUGES.entrySet()) {
+        String name = d.name();
+        registry.gauge(
+            g.getKey(),
+            () -> g.getValue().applyAsDouble(snapshots.getOrDefault(name, EMPTY)),
+            new Tag("deployment", name));
+      }
+    }
+    for (String gone : Set.copyOf(snapshots.keySet())) {
+      if (!seen.contains(gone)) {
+        snapshots.remove(gone);
+        GAUGES.keySet().forEach(g -> registry.remove(new MetricID(g, new Tag("deployment", gone))));
+      }
+    }
+  }
+
+  private static final Snapshot EMPTY =
+      new Snapshot(
+          Double.NaN,
+          Double.NaN,
+          Double.NaN,
+          Double.NaN,
+          Double.NaN,
+          Double.NaN,
+          Double.NaN,
+          0,
+          Double.NaN);
+
+  private Snapshot measure(DeploymentView d) {
+    List<BackupEntity> rows =
+        em.createNamedQuery(BackupEntity.PAGE, BackupEntity.class)
+            .setParameter("deployment", d.name())
+            .setParameter("before", Long.MAX_VALUE)
+            .getResultList();
+    Optional<BackupEntity> last = rows.stream().findFirst();
+    OffsetDateTime now = OffsetDateTime.now();
+    double age = last.map(b -> seconds(b.getFinishedAt(), now)).orElse(Double.NaN);
+    Optional<StreamerStatus> s = streamers.status(d.name());
+    boolean up = s.map(x -> x.state() == StreamerStatus.State.STREAMING).orElse(false);
+    double lagBytes = s.map(x -> (double) x.lagBytes()).orElse(Double.NaN);
+    double lagSeconds = s.map(StreamerStatus::lagSeconds).orElse(Double.NaN);
+    // what a disaster now would lose: the WAL not yet durable, or, with no streamer, all since the
+    // last moment anything was made durable
+    double rpo =
+        up
+            ? lagSeconds
+            : s.map(StreamerStatus::lastMessageAt)
+                .filter(java.util.Objects::nonNull)
+                .map(t -> Duration.between(t, now.toInstant()).toMillis() / 1000.0)
+                .orElse(age);
+    return new Snapshot(
+        age,
+        last.map(b -> seconds(b.getStartedAt(), b.getFinishedAt())).orElse(Double.NaN),
+        last.map(b -> (double) b.getBytesRead()).orElse(Double.NaN),
+        last.map(BackupEntity::getDedupRatio).orElse(Double.NaN),
+        lagBytes,
+        lagSeconds,
+        rpo,
+        up ? 1 : 0,
+        rows.stream().mapToDouble(BackupEntity::getBytesStored).sum());
+  }
+
+  private static double seconds(OffsetDateTime from, OffsetDateTime to) {
+    return Duration.between(from, to).toMillis() / 1000.0;
+  }
+}
