@@ -1,0 +1,86 @@
+package org.pghardstorage.batch;
+
+import jakarta.batch.runtime.BatchStatus;
+import jakarta.batch.runtime.JobExecution;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import org.pghardstorage.core.error.ExitCode;
+import org.pghardstorage.core.error.HardstorageException;
+import org.pghardstorage.ejb.deployment.DeploymentService;
+import org.pghardstorage.ejb.job.JobRunView;
+import org.pghardstorage.ejb.job.JobRuns;
+import org.pghardstorage.persistence.entity.JobRunEntity;
+
+/**
+ * Starts the product's jobs for a deployment, whoever asks (the API, the console, a schedule): one
+ * run of a kind per deployment at a time, each recorded in the catalogue with who started it.
+ */
+@Stateless
+// the batch runtime manages its own transactions; a caller's JTA transaction must not swallow them
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class JobService {
+  /** The jobs a client may start, by the name the API uses. */
+  public static final Set<String> JOBS = Set.of("base-backup", "verify", "rotate");
+
+  private static final Set<BatchStatus> ACTIVE =
+      Set.of(BatchStatus.STARTING, BatchStatus.STARTED, BatchStatus.STOPPING);
+
+  @EJB private JobLauncher launcher;
+  @EJB private JobRuns runs;
+  @EJB private DeploymentService deployments;
+
+  /**
+   * Starts {@code job} for {@code deployment}.
+   *
+   * @param parameters job parameters beyond the deployment (for example {@code backup} for verify)
+   * @throws HardstorageException {@code job.unknown} (USAGE), {@code deployment.not_found}
+   *     (NOT_FOUND), {@code job.already_running} (CONFLICT)
+   */
+  public JobRunView start(
+      String job, String deployment, String actor, String trigger, Map<String, String> parameters) {
+    if (!JOBS.contains(job)) {
+      throw new HardstorageException(
+          "job.unknown", ExitCode.USAGE, "no job '" + job + "'", "start one of " + JOBS);
+    }
+    deployments.require(deployment);
+    settleStale(job, deployment);
+    long run = runs.begin(job, deployment, actor, trigger);
+    Properties p = new Properties();
+    parameters.forEach(p::setProperty);
+    p.setProperty("deployment", deployment);
+    p.setProperty("run", Long.toString(run));
+    p.setProperty("actor", actor);
+    try {
+      runs.attach(run, launcher.start(job, p));
+    } catch (RuntimeException e) {
+      runs.end(run, "failed", "the batch runtime refused to start it: " + e.getMessage());
+      throw e;
+    }
+    return runs.find(run).orElseThrow();
+  }
+
+  /**
+   * A run left "running" by an execution the batch runtime no longer runs (the server died under
+   * it) must not block new runs forever: record how it really ended.
+   */
+  private void settleStale(String job, String deployment) {
+    Optional<JobRunEntity> r = runs.running(job, deployment);
+    if (r.isEmpty() || r.get().getExecutionId() == null) {
+      return;
+    }
+    Optional<JobExecution> e = launcher.execution(r.get().getExecutionId());
+    if (e.isEmpty() || !ACTIVE.contains(e.get().getBatchStatus())) {
+      runs.end(
+          r.get().getId(),
+          e.map(x -> x.getBatchStatus() == BatchStatus.COMPLETED ? "completed" : "failed")
+              .orElse("failed"),
+          "its batch execution is no longer running");
+    }
+  }
+}
