@@ -1,0 +1,199 @@
+package org.pghardstorage.rest.deployment;
+
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import org.pghardstorage.batch.basebackup.PreflightBatchlet;
+import org.pghardstorage.batch.schedule.ScheduleService;
+import org.pghardstorage.core.error.ExitCode;
+import org.pghardstorage.core.error.HardstorageException;
+import org.pghardstorage.core.repo.BackupId;
+import org.pghardstorage.core.storage.retry.RetryListener;
+import org.pghardstorage.core.verify.VerificationRecord;
+import org.pghardstorage.core.wal.WalAudit;
+import org.pghardstorage.ejb.catalogue.BackupView;
+import org.pghardstorage.ejb.catalogue.CatalogueService;
+import org.pghardstorage.ejb.deployment.DeploymentService;
+import org.pghardstorage.ejb.deployment.DeploymentSpec;
+import org.pghardstorage.ejb.deployment.DeploymentView;
+import org.pghardstorage.ejb.deployment.Protected;
+import org.pghardstorage.ejb.streamer.StreamerSupervisor;
+import org.pghardstorage.rest.EngineJson;
+import org.pghardstorage.rest.Pages;
+import org.pghardstorage.rest.security.Requires;
+import org.pghardstorage.rest.security.Role;
+
+/**
+ * {@code /api/v1/deployments}: the protected databases (admin changes them, viewers read them),
+ * their connection test, streamer, backups, WAL coverage and verification results.
+ */
+@RequestScoped
+@Path("deployments")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class DeploymentsResource {
+  @EJB private DeploymentService deployments;
+  @EJB private CatalogueService catalogue;
+  @EJB private StreamerSupervisor streamers;
+  @EJB private ScheduleService schedules;
+
+  @Context private SecurityContext security;
+  @Context private UriInfo uri;
+
+  @GET
+  @Requires(Role.VIEWER)
+  public List<DeploymentView> list() {
+    return deployments.list();
+  }
+
+  @POST
+  @Requires(Role.ADMIN)
+  public Response create(DeploymentSpec spec) {
+    DeploymentView d = deployments.create(spec, actor());
+    changed();
+    return Response.created(uri.getAbsolutePathBuilder().path(d.name()).build()).entity(d).build();
+  }
+
+  @GET
+  @Path("{d}")
+  @Requires(Role.VIEWER)
+  public DeploymentView get(@PathParam("d") String name) {
+    return deployments.find(name).orElseThrow(() -> notFound(name));
+  }
+
+  @PUT
+  @Path("{d}")
+  @Requires(Role.ADMIN)
+  public DeploymentView update(@PathParam("d") String name, DeploymentSpec spec) {
+    DeploymentView d = deployments.update(name, spec, actor());
+    changed();
+    return d;
+  }
+
+  @DELETE
+  @Path("{d}")
+  @Requires(Role.ADMIN)
+  public Response delete(@PathParam("d") String name) {
+    deployments.delete(name, actor());
+    changed();
+    return Response.noContent().build();
+  }
+
+  /** Runs the WAL preflight with the stored connection: reachability, credentials, settings. */
+  @POST
+  @Path("{d}/connection-test")
+  @Requires(Role.OPERATOR)
+  public Response connectionTest(@PathParam("d") String name) {
+    return EngineJson.ok(PreflightBatchlet.run(deployments.require(name)));
+  }
+
+  /** The streamer's state on this server, and which instance holds its lease. */
+  @GET
+  @Path("{d}/streamer")
+  @Requires(Role.VIEWER)
+  public Response streamer(@PathParam("d") String name) {
+    deployments.require(name);
+    java.util.Map<String, Object> view = new java.util.LinkedHashMap<>();
+    view.put("deployment", name);
+    view.put("lease_holder", streamers.leaseHolder(name).orElse(null));
+    view.put("this_instance", streamers.owner());
+    view.put("status", streamers.status(name).orElse(null));
+    return EngineJson.ok(view);
+  }
+
+  @POST
+  @Path("{d}/streamer/start")
+  @Requires(Role.OPERATOR)
+  public Response startStreamer(@PathParam("d") String name) {
+    deployments.setStreaming(name, true, actor());
+    streamers.reconcile();
+    return streamer(name);
+  }
+
+  @POST
+  @Path("{d}/streamer/stop")
+  @Requires(Role.OPERATOR)
+  public Response stopStreamer(@PathParam("d") String name) {
+    deployments.setStreaming(name, false, actor());
+    streamers.reconcile();
+    return streamer(name);
+  }
+
+  @GET
+  @Path("{d}/backups")
+  @Requires(Role.VIEWER)
+  public Pages<BackupView> backups(
+      @PathParam("d") String name,
+      @QueryParam("limit") Integer limit,
+      @QueryParam("cursor") String cursor) {
+    return Pages.of(catalogue.backups(name, limit, cursor), uri);
+  }
+
+  @GET
+  @Path("{d}/backups/{id}")
+  @Requires(Role.VIEWER)
+  public BackupView backup(@PathParam("d") String name, @PathParam("id") String id) {
+    return catalogue.backup(name, id);
+  }
+
+  /** The backup's latest verification as recorded in the repository. */
+  @GET
+  @Path("{d}/backups/{id}/verification")
+  @Requires(Role.VIEWER)
+  public Response verification(@PathParam("d") String name, @PathParam("id") String id) {
+    Protected p = deployments.require(name);
+    try (Protected.Opened o = p.openForWal(RetryListener.NONE)) {
+      return EngineJson.ok(
+          VerificationRecord.read(o.repository(), p.deployment(), BackupId.parse(id))
+              .orElseThrow(
+                  () ->
+                      new HardstorageException(
+                          "verify.not_found",
+                          ExitCode.NOT_FOUND,
+                          "backup " + id + " of " + name + " has never been verified",
+                          "start a verify job: POST /api/v1/jobs")));
+    }
+  }
+
+  /** WAL timelines and coverage from the repository, as {@code wal audit} reports them. */
+  @GET
+  @Path("{d}/wal")
+  @Requires(Role.VIEWER)
+  public Response wal(@PathParam("d") String name) {
+    Protected p = deployments.require(name);
+    try (Protected.Opened o = p.openForWal(RetryListener.NONE)) {
+      return EngineJson.ok(WalAudit.run(o.repository(), p.deployment()));
+    }
+  }
+
+  private void changed() {
+    streamers.reconcile();
+    schedules.sync();
+  }
+
+  private String actor() {
+    return security.getUserPrincipal().getName();
+  }
+
+  private static HardstorageException notFound(String name) {
+    return new HardstorageException(
+        "deployment.not_found",
+        ExitCode.NOT_FOUND,
+        "no deployment '" + name + "' in the catalogue",
+        "list them with GET /api/v1/deployments");
+  }
+}

@@ -1,0 +1,13 @@
+package org.pghardstorage.rest.job;
+
+import java.util.Map;
+
+/**
+ * A request to start a job.
+ *
+ * @param job base-backup, verify or rotate
+ * @param deployment the deployment
+ * @param parameters job parameters: for verify {@code backup} (default latest), {@code
+ *     checkpointEvery} and {@code unitPauseMillis}; for rotate {@code apply=true}
+ */
+public record JobStart(String job, String deployment, Map<String, String> parameters) {}
