@@ -1,0 +1,406 @@
+package org.pghardstorage.it.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.pghardstorage.devstack.Cmd;
+import org.pghardstorage.devstack.Locations;
+import org.pghardstorage.devstack.PgCluster;
+import org.pghardstorage.devstack.ServerStack;
+import org.pghardstorage.it.cli.Cli;
+
+/**
+ * The server operating a real protected PostgreSQL over its REST API: a deployment created with a
+ * password alias, its streamer supervised on the managed executor, base-backup and verify batch
+ * jobs, the catalogue, a restore plan equal to the command line's preview, roles and API tokens.
+ * The steps build on each other, in order.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OperationsIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final Pattern LAG =
+      Pattern.compile("(?m)^pg_hardstorage_wal_lag_bytes\\{deployment=\"db1\"[^}]*\\} \\d");
+  private static final Pattern STREAMER_UP =
+      Pattern.compile("(?m)^pg_hardstorage_streamer_up\\{deployment=\"db1\"[^}]*\\} 1(\\.0)?$");
+
+  private ServerStack server;
+  private Path work;
+  private PgCluster pg;
+  private String repo;
+  private String backupId;
+
+  @BeforeAll
+  void setUp() {
+    server = TestServer.get();
+    work = Locations.newRunDir("pghs-it-ops-");
+    pg = PgCluster.builder(18).in(work.resolve("db1")).start();
+    pg.createRole("backup", "backup-secret", true);
+    pg.execute(
+        "postgres", "CREATE TABLE markers (id int PRIMARY KEY, at timestamptz DEFAULT now())");
+    repo = "file://" + work.resolve("repo");
+    Cli.Result init = Cli.run("repo", "init", repo);
+    assertThat(init.exitCode()).as(init.toString()).isZero();
+    // the password lives in a Payara password alias; the catalogue holds only its name
+    server
+        .domain()
+        .asadminWithPasswords(
+            Map.of("AS_ADMIN_ALIASPASSWORD", "backup-secret"),
+            "create-password-alias",
+            "db1-password");
+  }
+
+  @AfterAll
+  void tearDown() {
+    if (pg != null) {
+      pg.close();
+    }
+    if (!Boolean.getBoolean("pghs.it.keep")) {
+      Cmd.run(List.of("rm", "-rf", work.toString()), null, Map.of(), Duration.ofMinutes(2));
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aDeploymentCreatedOverRestStreamsAndReportsItsLag() throws Exception {
+    ObjectNode spec = JSON.createObjectNode();
+    spec.put("name", "db1");
+    spec.put("conninfo", "host=127.0.0.1 port=" + pg.port() + " user=backup dbname=postgres");
+    spec.put("passwordRef", "alias:db1-password");
+    spec.put("repositoryUrl", repo);
+
+    HttpResponse<String> withPassword =
+        TestServer.send(
+            "POST",
+            "/api/v1/deployments",
+            server.admin(),
+            spec.deepCopy()
+                .put("conninfo", spec.get("conninfo").asText() + " password=x")
+                .toString());
+    HttpResponse<String> byOperator =
+        TestServer.send("POST", "/api/v1/deployments", server.operator(), spec.toString());
+    HttpResponse<String> created =
+        TestServer.send("POST", "/api/v1/deployments", server.admin(), spec.toString());
+
+    assertThat(withPassword.statusCode()).as(withPassword.body()).isEqualTo(400);
+    assertThat(json(withPassword).path("code").asText())
+        .isEqualTo("deployment.password_in_conninfo");
+    assertThat(byOperator.statusCode()).isEqualTo(403);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(json(created).path("slot").asText()).isEqualTo("pg_hardstorage_db1");
+    assertThat(created.body()).doesNotContain("backup-secret");
+
+    JsonNode streamer =
+        await(
+            "the streamer streams",
+            () ->
+                json(
+                    TestServer.send(
+                        "GET", "/api/v1/deployments/db1/streamer", server.viewer(), null)),
+            s -> s.path("status").path("state").asText().equals("STREAMING"));
+    assertThat(streamer.path("lease_holder").asText())
+        .isEqualTo(streamer.path("this_instance").asText());
+    await(
+        "lag metrics are exported",
+        () -> metrics(),
+        m -> LAG.matcher(m).find() && STREAMER_UP.matcher(m).find());
+  }
+
+  @Test
+  @Order(2)
+  void authenticationAndRolesGuardJobs() {
+    String body = "{\"job\":\"base-backup\",\"deployment\":\"db1\"}";
+
+    assertThat(TestServer.send("POST", "/api/v1/jobs", null, body).statusCode()).isEqualTo(401);
+    assertThat(TestServer.send("GET", "/api/v1/deployments", null, null).statusCode())
+        .isEqualTo(401);
+    HttpResponse<String> viewer = TestServer.send("POST", "/api/v1/jobs", server.viewer(), body);
+    assertThat(viewer.statusCode()).isEqualTo(403);
+    assertThat(json(viewer).path("code").asText()).isEqualTo("auth.forbidden");
+  }
+
+  @Test
+  @Order(3)
+  void aBackupJobStartedByAnOperatorCompletesAndIsCataloguedWithItsLsns() {
+    for (int i = 1; i <= 50; i++) {
+      pg.execute("postgres", "INSERT INTO markers (id) VALUES (" + i + ")");
+    }
+    String body = "{\"job\":\"base-backup\",\"deployment\":\"db1\"}";
+    HttpResponse<String> started = TestServer.send("POST", "/api/v1/jobs", server.operator(), body);
+    HttpResponse<String> second = TestServer.send("POST", "/api/v1/jobs", server.operator(), body);
+
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+    assertThat(second.statusCode()).as(second.body()).isEqualTo(409);
+    assertThat(json(second).path("code").asText()).isEqualTo("job.already_running");
+    long run = json(started).path("id").asLong();
+    JsonNode done = awaitJob(run);
+    assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("completed");
+    assertThat(done.path("actor").asText()).isEqualTo("operator");
+    backupId = done.path("result").asText();
+
+    JsonNode page =
+        json(
+            TestServer.send(
+                "GET", "/api/v1/deployments/db1/backups?limit=10", server.viewer(), null));
+    assertThat(page.path("items")).hasSize(1);
+    JsonNode b = page.path("items").get(0);
+    assertThat(b.path("backupId").asText()).isEqualTo(backupId);
+    assertThat(b.path("startLsn").asText()).matches("[0-9A-F]+/[0-9A-F]+");
+    assertThat(b.path("stopLsn").asText()).matches("[0-9A-F]+/[0-9A-F]+");
+    assertThat(page.has("next") && !page.path("next").isNull()).isFalse();
+  }
+
+  @Test
+  @Order(4)
+  void aVerifyJobPassesAndItsVerdictIsRecorded() {
+    HttpResponse<String> started =
+        TestServer.send(
+            "POST",
+            "/api/v1/jobs",
+            server.operator(),
+            "{\"job\":\"verify\",\"deployment\":\"db1\",\"parameters\":{\"checkpointEvery\":\"8\"}}");
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+
+    JsonNode done = awaitJob(json(started).path("id").asLong());
+
+    assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("completed");
+    assertThat(done.path("result").asText()).startsWith("passed: backup " + backupId);
+    assertThat(done.path("progressDone").asLong())
+        .isEqualTo(done.path("progressTotal").asLong())
+        .isPositive();
+    JsonNode b =
+        json(
+            TestServer.send(
+                "GET", "/api/v1/deployments/db1/backups/" + backupId, server.viewer(), null));
+    assertThat(b.path("verifyOk").asBoolean()).isTrue();
+    JsonNode record =
+        json(
+            TestServer.send(
+                "GET",
+                "/api/v1/deployments/db1/backups/" + backupId + "/verification",
+                server.viewer(),
+                null));
+    assertThat(record.toString()).contains(backupId);
+  }
+
+  @Test
+  @Order(5)
+  void aRestorePlanForATimeTargetIsExactlyTheCommandLinesPreview() throws Exception {
+    pg.execute("postgres", "INSERT INTO markers (id) VALUES (1000)");
+    String time =
+        pg.queryValue(
+            "postgres",
+            "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC',"
+                + " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
+    pg.execute("postgres", "SELECT pg_switch_wal()");
+    Thread.sleep(3000); // let the streamer make the switch durable, so both see the same WAL
+    String target = work.resolve("restored").toString();
+    String launcher = Cli.launcher().toString();
+
+    Cli.Result cli =
+        Cli.run(
+            "restore",
+            "db1",
+            "latest",
+            "--to",
+            time,
+            "--target",
+            target,
+            "--preview",
+            "--repo",
+            repo);
+    ObjectNode body = JSON.createObjectNode();
+    body.put("backup", "latest");
+    body.put("target", target);
+    body.put("time", time);
+    body.put("launcher", launcher);
+    HttpResponse<String> rest =
+        TestServer.send(
+            "POST", "/api/v1/deployments/db1/restore-plans", server.viewer(), body.toString());
+
+    assertThat(rest.statusCode()).as(rest.body()).isEqualTo(200);
+    assertThat(cli.json().path("result").isMissingNode()).as(cli.toString()).isFalse();
+    assertThat(json(rest)).isEqualTo(cli.result());
+    assertThat(json(rest).path("backupId").asText()).isEqualTo(backupId);
+  }
+
+  @Test
+  @Order(6)
+  void anItsmSystemAuthenticatesWithAnApiTokenThatCarriesItsRole() {
+    HttpResponse<String> byOperator =
+        TestServer.send(
+            "POST",
+            "/api/v1/tokens",
+            server.operator(),
+            "{\"name\":\"itsm\",\"role\":\"operator\"}");
+    HttpResponse<String> created =
+        TestServer.send(
+            "POST", "/api/v1/tokens", server.admin(), "{\"name\":\"itsm\",\"role\":\"operator\"}");
+    assertThat(byOperator.statusCode()).isEqualTo(403);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String token = json(created).path("token").asText();
+
+    assertThat(bearer("GET", "/api/v1/jobs?deployment=db1", token, null).statusCode())
+        .isEqualTo(200);
+    assertThat(bearer("POST", "/api/v1/catalogue/rebuild", token, null).statusCode())
+        .as("an operator token cannot rebuild the catalogue")
+        .isEqualTo(403);
+    assertThat(bearer("GET", "/api/v1/jobs", "pghs_not-a-token", null).statusCode()).isEqualTo(401);
+    assertThat(TestServer.send("GET", "/api/v1/tokens", server.admin(), null).body())
+        .contains("itsm")
+        .doesNotContain(token);
+
+    assertThat(TestServer.send("DELETE", "/api/v1/tokens/itsm", server.admin(), null).statusCode())
+        .isEqualTo(204);
+    assertThat(bearer("GET", "/api/v1/jobs", token, null).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  @Order(7)
+  void theCatalogueRebuildsFromTheRepository() {
+    server.catalogue().execute("pghs_catalogue", "DELETE FROM backup");
+    HttpResponse<String> rebuilt =
+        TestServer.send("POST", "/api/v1/catalogue/rebuild", server.admin(), null);
+
+    assertThat(rebuilt.statusCode()).as(rebuilt.body()).isEqualTo(200);
+    assertThat(json(rebuilt).path("backups").asInt()).isEqualTo(1);
+    assertThat(
+            json(TestServer.send("GET", "/api/v1/deployments/db1/backups", server.viewer(), null))
+                .path("items")
+                .get(0)
+                .path("backupId")
+                .asText())
+        .isEqualTo(backupId);
+  }
+
+  @Test
+  @Order(8)
+  void theOpenApiDocumentDescribesTheApi() {
+    HttpResponse<String> r = TestServer.send("GET", "/openapi", null, null, "application/json");
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(r.body()).contains("/v1/jobs").contains("/v1/deployments/{d}/restore-plans");
+  }
+
+  @Test
+  @Order(9)
+  void aVerifyJobInterruptedByAServerKillResumesFromItsCheckpoint() {
+    HttpResponse<String> started =
+        TestServer.send(
+            "POST",
+            "/api/v1/jobs",
+            server.operator(),
+            "{\"job\":\"verify\",\"deployment\":\"db1\",\"parameters\":"
+                + "{\"checkpointEvery\":\"10\",\"unitPauseMillis\":\"30\"}}");
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+    long run = json(started).path("id").asLong();
+    JsonNode before =
+        await(
+            "the verify job checkpoints a few times",
+            () -> json(TestServer.send("GET", "/api/v1/jobs/" + run, server.viewer(), null)),
+            j -> j.path("progressDone").asLong() >= 50);
+    assertThat(before.path("progressDone").asLong())
+        .isLessThan(before.path("progressTotal").asLong());
+
+    server.domain().kill();
+    server.domain().start();
+    server.domain().awaitHttp("/api/v1/health", 200, Duration.ofMinutes(6));
+
+    JsonNode done = awaitJob(run);
+    assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("completed");
+    assertThat(done.path("result").asText()).startsWith("passed");
+    assertThat(done.path("executionId").asLong())
+        .as("a new execution of the same job instance")
+        .isNotEqualTo(before.path("executionId").asLong());
+    JsonNode events =
+        json(
+            TestServer.send(
+                "GET", "/api/v1/events?deployment=db1&limit=100", server.viewer(), null));
+    String resumed =
+        events.path("items").findValuesAsText("message").stream()
+            .filter(m -> m.contains("resumed from its checkpoint"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no job.resumed event in " + events));
+    long at = Long.parseLong(resumed.replaceAll(".* at unit (\\d+) of .*", "$1"));
+    assertThat(at)
+        .as("resumed past the start, before the end")
+        .isPositive()
+        .isLessThan(before.path("progressTotal").asLong());
+  }
+
+  private HttpResponse<String> bearer(String method, String path, String token, String body) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+            .timeout(Duration.ofMinutes(1))
+            .header("Authorization", "Bearer " + token)
+            .header("Accept", "application/json")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    try {
+      return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (Exception e) {
+      throw new AssertionError(method + " " + path, e);
+    }
+  }
+
+  private JsonNode awaitJob(long run) {
+    return await(
+        "job run " + run + " ends",
+        () -> json(TestServer.send("GET", "/api/v1/jobs/" + run, server.viewer(), null)),
+        j -> !j.path("state").asText().equals("running"));
+  }
+
+  private static String metrics() {
+    return TestServer.send("GET", "/metrics?scope=application", null, null, "text/plain").body();
+  }
+
+  static JsonNode json(HttpResponse<String> r) {
+    try {
+      return JSON.readTree(r.body());
+    } catch (Exception e) {
+      throw new AssertionError("not JSON (" + r.statusCode() + "): " + r.body(), e);
+    }
+  }
+
+  static <T> T await(String what, java.util.function.Supplier<T> probe, Predicate<T> done) {
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+    T last = null;
+    while (Instant.now().isBefore(deadline)) {
+      last = probe.get();
+      if (done.test(last)) {
+        return last;
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError("timed out waiting until " + what + "; last: " + last);
+  }
+}
