@@ -5,7 +5,6 @@ import jakarta.annotation.Resource;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
-import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
@@ -38,7 +37,6 @@ import org.pghardstorage.ejb.job.JobRuns;
  */
 @Singleton
 @Startup
-@DependsOn("CatalogueStartup")
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class JobRecovery {
   private static final Logger LOG = Logger.getLogger(JobRecovery.class.getName());

@@ -4,7 +4,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
-import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
@@ -39,7 +38,6 @@ import org.pghardstorage.ejb.event.EventLog;
  */
 @Singleton
 @Startup
-@DependsOn("CatalogueStartup")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class ScheduleService {
@@ -61,7 +59,12 @@ public class ScheduleService {
 
   @PostConstruct
   void start() {
-    sync();
+    try {
+      sync();
+    } catch (RuntimeException e) {
+      // the minute timer tries again; a bad timer store must not stop the application
+      LOG.log(Level.WARNING, "cannot set the schedules at start-up: " + e.getMessage(), e);
+    }
   }
 
   /** Makes the timers match the catalogue's schedules. */

@@ -31,9 +31,9 @@ import org.pghardstorage.it.cli.Cli;
 
 /**
  * The server operating a real protected PostgreSQL over its REST API: a deployment created with a
- * password alias, its streamer supervised on the managed executor, base-backup and verify batch
- * jobs, the catalogue, a restore plan equal to the command line's preview, roles and API tokens.
- * The steps build on each other, in order.
+ * password file reference, its streamer supervised on the managed executor, base-backup and verify
+ * batch jobs, the catalogue, a restore plan equal to the command line's preview, roles and API
+ * tokens. The steps build on each other, in order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -50,6 +50,7 @@ class OperationsIT {
   private PgCluster pg;
   private String repo;
   private String backupId;
+  private Path passwordFile;
 
   @BeforeAll
   void setUp() {
@@ -62,13 +63,15 @@ class OperationsIT {
     repo = "file://" + work.resolve("repo");
     Cli.Result init = Cli.run("repo", "init", repo);
     assertThat(init.exitCode()).as(init.toString()).isZero();
-    // the password lives in a Payara password alias; the catalogue holds only its name
-    server
-        .domain()
-        .asadminWithPasswords(
-            Map.of("AS_ADMIN_ALIASPASSWORD", "backup-secret"),
-            "create-password-alias",
-            "db1-password");
+    // the password lives in a file only the server's OS user reads; the catalogue holds its path
+    passwordFile = work.resolve("db1.password");
+    try {
+      java.nio.file.Files.writeString(passwordFile, "backup-secret\n");
+      java.nio.file.Files.setPosixFilePermissions(
+          passwordFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @AfterAll
@@ -87,7 +90,7 @@ class OperationsIT {
     ObjectNode spec = JSON.createObjectNode();
     spec.put("name", "db1");
     spec.put("conninfo", "host=127.0.0.1 port=" + pg.port() + " user=backup dbname=postgres");
-    spec.put("passwordRef", "alias:db1-password");
+    spec.put("passwordRef", "file:" + passwordFile);
     spec.put("repositoryUrl", repo);
 
     HttpResponse<String> withPassword =
@@ -347,6 +350,32 @@ class OperationsIT {
         .as("resumed past the start, before the end")
         .isPositive()
         .isLessThan(before.path("progressTotal").asLong());
+  }
+
+  @Test
+  @Order(10)
+  void aBackupScheduleStartsTheJobByItself() {
+    JsonNode d = json(TestServer.send("GET", "/api/v1/deployments/db1", server.viewer(), null));
+    ObjectNode spec = (ObjectNode) d.deepCopy();
+    spec.put("backupSchedule", "* * * * *");
+    HttpResponse<String> put =
+        TestServer.send("PUT", "/api/v1/deployments/db1", server.admin(), spec.toString());
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+    try {
+      JsonNode scheduled =
+          await(
+              "a scheduled backup starts",
+              () ->
+                  json(
+                      TestServer.send("GET", "/api/v1/jobs?deployment=db1", server.viewer(), null)),
+              p -> p.path("items").findValuesAsText("trigger").contains("schedule"));
+      JsonNode run = scheduled.path("items").get(0);
+      assertThat(run.path("actor").asText()).isEqualTo("scheduler");
+      assertThat(awaitJob(run.path("id").asLong()).path("state").asText()).isEqualTo("completed");
+    } finally {
+      spec.putNull("backupSchedule");
+      TestServer.send("PUT", "/api/v1/deployments/db1", server.admin(), spec.toString());
+    }
   }
 
   private HttpResponse<String> bearer(String method, String path, String token, String body) {
