@@ -205,6 +205,9 @@ class OperationsIT {
                 server.viewer(),
                 null));
     assertThat(record.toString()).contains(backupId);
+    HttpResponse<String> console =
+        TestServer.send("GET", "/console/", server.viewer(), null, "text/html");
+    assertThat(console.body()).contains("db1").contains("STREAMING").contains("passed");
   }
 
   @Test
