@@ -25,6 +25,15 @@ public class JobLauncher {
     return operator().start(job, parameters);
   }
 
+  /**
+   * Restarts a failed or stopped execution from its last checkpoint and returns the new execution
+   * id. Restart here, where jobs are started: the batch runtime lets only the component that
+   * started a job operate on it.
+   */
+  public long restart(long executionId, Properties parameters) {
+    return operator().restart(executionId, parameters);
+  }
+
   /** One execution, if it exists. */
   public Optional<JobExecution> execution(long executionId) {
     try {
