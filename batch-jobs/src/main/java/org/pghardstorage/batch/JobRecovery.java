@@ -70,8 +70,7 @@ public class JobRecovery {
       try {
         markFailed(run.executionId());
         if (run.job().equals("verify")) {
-          long next =
-              BatchRuntime.getJobOperator().restart(run.executionId(), e.get().getJobParameters());
+          long next = launcher.restart(run.executionId(), e.get().getJobParameters());
           runs.attach(run.id(), next);
           LOG.log(
               Level.INFO,
