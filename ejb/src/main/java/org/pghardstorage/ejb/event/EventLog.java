@@ -13,7 +13,12 @@ public class EventLog {
   @PersistenceContext(unitName = "catalogue")
   private EntityManager em;
 
-  /** Records an event and returns its id. */
+  /**
+   * Records an event and returns its id. In a transaction of its own: an audit entry stands even
+   * when its caller's work rolls back, and a batch step's transaction (on the batch runtime's own
+   * non-XA pool) cannot take a second resource.
+   */
+  @jakarta.ejb.TransactionAttribute(jakarta.ejb.TransactionAttributeType.REQUIRES_NEW)
   public long record(
       String deployment, String kind, String severity, String actor, String message) {
     EventEntity e =

@@ -5,9 +5,9 @@ import java.util.Map;
 /**
  * A request to start a job.
  *
- * @param job base-backup, verify or rotate
+ * @param job base-backup or verify
  * @param deployment the deployment
  * @param parameters job parameters: for verify {@code backup} (default latest), {@code
- *     checkpointEvery} and {@code unitPauseMillis}; for rotate {@code apply=true}
+ *     checkpointEvery} and {@code unitPauseMillis}
  */
 public record JobStart(String job, String deployment, Map<String, String> parameters) {}

@@ -25,8 +25,8 @@ import org.pghardstorage.rest.security.Requires;
 import org.pghardstorage.rest.security.Role;
 
 /**
- * {@code /api/v1/jobs}: operators start base-backup, verify and rotate jobs; viewers follow their
- * progress and history. A second run of a kind for one deployment is refused with 409.
+ * {@code /api/v1/jobs}: operators start base-backup and verify jobs; viewers follow their progress
+ * and history. A second run of a kind for one deployment is refused with 409.
  */
 @RequestScoped
 @Path("jobs")
