@@ -263,14 +263,6 @@ public final class ConnInfo {
     return with("dbname", dbname);
   }
 
-  /**
-   * A copy with {@code password} set, for callers that keep the conninfo and the secret apart (the
-   * server's catalogue stores a reference to the password, never the password).
-   */
-  public ConnInfo withPassword(String password) {
-    return with("password", password);
-  }
-
   /** A copy with another application name. */
   public ConnInfo withApplicationName(String applicationName) {
     return with("application_name", applicationName);

@@ -32,17 +32,6 @@ class ConnInfoTest {
   }
 
   @Test
-  void aPasswordKeptApartIsAddedWithoutEverBeingShown() {
-    ConnInfo ci = parse("host=db1 user=backup").withPassword("s3cret 'x'");
-
-    assertThat(ci.hasExplicitPassword()).isTrue();
-    assertThat(ci.passwordFor(ci.endpoints().get(0), ReplicationMode.PHYSICAL))
-        .contains("s3cret 'x'");
-    assertThat(ci.redacted()).doesNotContain("s3cret");
-    assertThat(ci.toString()).doesNotContain("s3cret");
-  }
-
-  @Test
   void defaultsLikeLibpq() {
     ConnInfo ci = parse("");
     assertThat(ci.endpoints()).containsExactly(new Endpoint("localhost", Optional.empty(), 5432));
