@@ -12,6 +12,23 @@ import org.pghardstorage.core.json.ResultJson;
 public final class EngineJson {
   private EngineJson() {}
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper SNAKE =
+      ResultJson.configure(new com.fasterxml.jackson.databind.ObjectMapper())
+          .setPropertyNamingStrategy(
+              com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
+
+  /**
+   * A 200 response with an engine value that is part of the API's own vocabulary (a streamer's
+   * status), in the API's snake_case names.
+   */
+  public static Response snakeCase(Object value) {
+    try {
+      return Response.ok(SNAKE.writeValueAsString(value), MediaType.APPLICATION_JSON_TYPE).build();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** A 200 response with {@code result} as the command line would print it. */
   public static Response ok(Object result) {
     return Response.ok(ResultJson.write(result), MediaType.APPLICATION_JSON_TYPE).build();

@@ -141,14 +141,14 @@ public class DeploymentService {
     require(s.conninfo() != null && !s.conninfo().isBlank(), "conninfo", s.conninfo());
     require(
         s.repositoryUrl() != null && !s.repositoryUrl().isBlank(),
-        "repositoryUrl",
+        "repository_url",
         s.repositoryUrl());
     if (ConnInfo.parse(s.conninfo()).hasExplicitPassword()) {
       throw new HardstorageException(
           "deployment.password_in_conninfo",
           ExitCode.USAGE,
           "the conninfo of '" + s.name() + "' carries a password; the catalogue never stores one",
-          "remove it and set passwordRef to alias:NAME, env:VARIABLE or file:/path");
+          "remove it and set password_ref to alias:NAME, env:VARIABLE or file:/path");
     }
     for (String ref : new String[] {s.passwordRef(), s.kekRef()}) {
       if (ref != null && !Secrets.isReference(ref)) {
@@ -176,7 +176,7 @@ public class DeploymentService {
           "deployment.invalid",
           ExitCode.USAGE,
           "field " + field + " is missing or invalid: " + value,
-          "a name is 1-63 lower-case letters, digits, - or _; conninfo and repositoryUrl are"
+          "a name is 1-63 lower-case letters, digits, - or _; conninfo and repository_url are"
               + " required");
     }
   }

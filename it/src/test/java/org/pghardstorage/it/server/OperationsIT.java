@@ -90,8 +90,8 @@ class OperationsIT {
     ObjectNode spec = JSON.createObjectNode();
     spec.put("name", "db1");
     spec.put("conninfo", "host=127.0.0.1 port=" + pg.port() + " user=backup dbname=postgres");
-    spec.put("passwordRef", "file:" + passwordFile);
-    spec.put("repositoryUrl", repo);
+    spec.put("password_ref", "file:" + passwordFile);
+    spec.put("repository_url", repo);
 
     HttpResponse<String> withPassword =
         TestServer.send(
@@ -168,9 +168,9 @@ class OperationsIT {
                 "GET", "/api/v1/deployments/db1/backups?limit=10", server.viewer(), null));
     assertThat(page.path("items")).hasSize(1);
     JsonNode b = page.path("items").get(0);
-    assertThat(b.path("backupId").asText()).isEqualTo(backupId);
-    assertThat(b.path("startLsn").asText()).matches("[0-9A-F]+/[0-9A-F]+");
-    assertThat(b.path("stopLsn").asText()).matches("[0-9A-F]+/[0-9A-F]+");
+    assertThat(b.path("backup_id").asText()).isEqualTo(backupId);
+    assertThat(b.path("start_lsn").asText()).matches("[0-9A-F]+/[0-9A-F]+");
+    assertThat(b.path("stop_lsn").asText()).matches("[0-9A-F]+/[0-9A-F]+");
     assertThat(page.has("next") && !page.path("next").isNull()).isFalse();
   }
 
@@ -189,14 +189,14 @@ class OperationsIT {
 
     assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("completed");
     assertThat(done.path("result").asText()).startsWith("passed: backup " + backupId);
-    assertThat(done.path("progressDone").asLong())
-        .isEqualTo(done.path("progressTotal").asLong())
+    assertThat(done.path("progress_done").asLong())
+        .isEqualTo(done.path("progress_total").asLong())
         .isPositive();
     JsonNode b =
         json(
             TestServer.send(
                 "GET", "/api/v1/deployments/db1/backups/" + backupId, server.viewer(), null));
-    assertThat(b.path("verifyOk").asBoolean()).isTrue();
+    assertThat(b.path("verify_ok").asBoolean()).isTrue();
     JsonNode record =
         json(
             TestServer.send(
@@ -295,7 +295,7 @@ class OperationsIT {
             json(TestServer.send("GET", "/api/v1/deployments/db1/backups", server.viewer(), null))
                 .path("items")
                 .get(0)
-                .path("backupId")
+                .path("backup_id")
                 .asText())
         .isEqualTo(backupId);
   }
@@ -325,9 +325,9 @@ class OperationsIT {
         await(
             "the verify job checkpoints a few times",
             () -> json(TestServer.send("GET", "/api/v1/jobs/" + run, server.viewer(), null)),
-            j -> j.path("progressDone").asLong() >= 50);
-    assertThat(before.path("progressDone").asLong())
-        .isLessThan(before.path("progressTotal").asLong());
+            j -> j.path("progress_done").asLong() >= 50);
+    assertThat(before.path("progress_done").asLong())
+        .isLessThan(before.path("progress_total").asLong());
 
     server.domain().kill();
     server.domain().start();
@@ -336,9 +336,9 @@ class OperationsIT {
     JsonNode done = awaitJob(run);
     assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("completed");
     assertThat(done.path("result").asText()).startsWith("passed");
-    assertThat(done.path("executionId").asLong())
+    assertThat(done.path("execution_id").asLong())
         .as("a new execution of the same job instance")
-        .isNotEqualTo(before.path("executionId").asLong());
+        .isNotEqualTo(before.path("execution_id").asLong());
     JsonNode events =
         json(
             TestServer.send(
@@ -352,7 +352,7 @@ class OperationsIT {
     assertThat(at)
         .as("resumed past the start, before the end")
         .isPositive()
-        .isLessThan(before.path("progressTotal").asLong());
+        .isLessThan(before.path("progress_total").asLong());
   }
 
   @Test
@@ -360,7 +360,7 @@ class OperationsIT {
   void aBackupScheduleStartsTheJobByItself() {
     JsonNode d = json(TestServer.send("GET", "/api/v1/deployments/db1", server.viewer(), null));
     ObjectNode spec = (ObjectNode) d.deepCopy();
-    spec.put("backupSchedule", "* * * * *");
+    spec.put("backup_schedule", "* * * * *");
     HttpResponse<String> put =
         TestServer.send("PUT", "/api/v1/deployments/db1", server.admin(), spec.toString());
     assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
@@ -376,7 +376,7 @@ class OperationsIT {
       assertThat(run.path("actor").asText()).isEqualTo("scheduler");
       assertThat(awaitJob(run.path("id").asLong()).path("state").asText()).isEqualTo("completed");
     } finally {
-      spec.putNull("backupSchedule");
+      spec.putNull("backup_schedule");
       TestServer.send("PUT", "/api/v1/deployments/db1", server.admin(), spec.toString());
     }
   }

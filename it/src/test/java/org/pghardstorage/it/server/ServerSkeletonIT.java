@@ -27,7 +27,7 @@ class ServerSkeletonIT {
     assertThat(h.path("server").asText()).contains("Payara");
     assertThat(h.path("version").asText()).isEqualTo("0.1.0-SNAPSHOT");
     assertThat(h.path("catalogue").path("database").asText()).startsWith("PostgreSQL 18");
-    assertThat(h.path("catalogue").path("schemaVersion").asText()).isEqualTo("2");
+    assertThat(h.path("catalogue").path("schema_version").asText()).isEqualTo("2");
   }
 
   @Test
@@ -69,7 +69,7 @@ class ServerSkeletonIT {
 
     JsonNode job = awaitJob(id, s.viewer());
     assertThat(job.path("status").asText()).isEqualTo("COMPLETED");
-    String eventId = job.path("exitStatus").asText().replace("EVENT ", "");
+    String eventId = job.path("exit_status").asText().replace("EVENT ", "");
 
     JsonNode events =
         JSON.readTree(TestServer.send("GET", "/api/v1/system/events", s.viewer(), null).body());
@@ -86,8 +86,8 @@ class ServerSkeletonIT {
     JsonNode p = JSON.readTree(r.body());
     assertThat(p.path("thread").asText())
         .isNotBlank()
-        .isNotEqualTo(p.path("callerThread").asText());
-    assertThat(p.path("catalogueTime").asText()).matches("\\d{4}-\\d\\d-\\d\\d .*");
+        .isNotEqualTo(p.path("caller_thread").asText());
+    assertThat(p.path("catalogue_time").asText()).matches("\\d{4}-\\d\\d-\\d\\d .*");
   }
 
   @Test

@@ -112,7 +112,7 @@ public class DeploymentsResource {
     view.put("lease_holder", streamers.leaseHolder(name).orElse(null));
     view.put("this_instance", streamers.owner());
     view.put("status", streamers.status(name).orElse(null));
-    return EngineJson.ok(view);
+    return EngineJson.snakeCase(view);
   }
 
   @POST
