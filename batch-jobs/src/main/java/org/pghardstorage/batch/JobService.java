@@ -25,11 +25,8 @@ import org.pghardstorage.persistence.entity.JobRunEntity;
 // the batch runtime manages its own transactions; a caller's JTA transaction must not swallow them
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class JobService {
-  /**
-   * The jobs a client may start, by the name the API uses. {@code rotate} joins them when the
-   * retention engine lands in core.
-   */
-  public static final Set<String> JOBS = Set.of("base-backup", "verify");
+  /** The jobs a client may start, by the name the API uses. */
+  public static final Set<String> JOBS = Set.of("base-backup", "verify", "rotate");
 
   private static final Set<BatchStatus> ACTIVE =
       Set.of(BatchStatus.STARTING, BatchStatus.STARTED, BatchStatus.STOPPING);

@@ -310,7 +310,7 @@ class OperationsIT {
   }
 
   @Test
-  @Order(9)
+  @Order(11)
   void aVerifyJobInterruptedByAServerKillResumesFromItsCheckpoint() {
     HttpResponse<String> started =
         TestServer.send(
@@ -356,7 +356,7 @@ class OperationsIT {
   }
 
   @Test
-  @Order(10)
+  @Order(9)
   void aBackupScheduleStartsTheJobByItself() {
     JsonNode d = json(TestServer.send("GET", "/api/v1/deployments/db1", server.viewer(), null));
     ObjectNode spec = (ObjectNode) d.deepCopy();
@@ -379,6 +379,53 @@ class OperationsIT {
       spec.putNull("backup_schedule");
       TestServer.send("PUT", "/api/v1/deployments/db1", server.admin(), spec.toString());
     }
+  }
+
+  @Test
+  @Order(10)
+  void rotationsDryRunListsWhatApplyThenDeletesExactly() throws Exception {
+    JsonNode d = json(TestServer.send("GET", "/api/v1/deployments/db1", server.viewer(), null));
+    ObjectNode spec = (ObjectNode) d.deepCopy();
+    spec.putObject("keep")
+        .put("hourly", 0)
+        .put("daily", 1)
+        .put("weekly", 0)
+        .put("monthly", 0)
+        .put("yearly", 0);
+    assertThat(
+            TestServer.send("PUT", "/api/v1/deployments/db1", server.admin(), spec.toString())
+                .statusCode())
+        .isEqualTo(200);
+    List<String> before = backupIds();
+    assertThat(before).as("the schedule added a backup").hasSizeGreaterThanOrEqualTo(2);
+
+    JsonNode dry = runJob("{\"job\":\"rotate\",\"deployment\":\"db1\"}");
+    JsonNode plan = JSON.readTree(dry.path("result").asText());
+    List<String> wouldDelete = plan.path("delete").findValuesAsText("backupId");
+    assertThat(wouldDelete).hasSize(before.size() - 1).doesNotContain(before.get(0));
+    assertThat(backupIds()).as("a dry run deletes nothing").isEqualTo(before);
+
+    JsonNode applied =
+        runJob("{\"job\":\"rotate\",\"deployment\":\"db1\",\"parameters\":{\"apply\":\"true\"}}");
+    JsonNode result = JSON.readTree(applied.path("result").asText());
+    List<String> deleted = new java.util.ArrayList<>();
+    result.path("backupsDeleted").forEach(n -> deleted.add(n.asText()));
+    assertThat(deleted).containsExactlyInAnyOrderElementsOf(wouldDelete);
+    assertThat(backupIds()).containsExactly(before.get(0));
+  }
+
+  private JsonNode runJob(String body) {
+    HttpResponse<String> started = TestServer.send("POST", "/api/v1/jobs", server.operator(), body);
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+    JsonNode done = awaitJob(json(started).path("id").asLong());
+    assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("completed");
+    return done;
+  }
+
+  private List<String> backupIds() {
+    return json(TestServer.send("GET", "/api/v1/deployments/db1/backups", server.viewer(), null))
+        .path("items")
+        .findValuesAsText("backup_id");
   }
 
   private HttpResponse<String> bearer(String method, String path, String token, String body) {

@@ -1,0 +1,65 @@
+package org.pghardstorage.batch.rotate;
+
+import jakarta.batch.api.AbstractBatchlet;
+import jakarta.batch.runtime.context.JobContext;
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.time.Clock;
+import org.pghardstorage.batch.common.RunContext;
+import org.pghardstorage.core.json.ResultJson;
+import org.pghardstorage.core.retention.GfsPolicy;
+import org.pghardstorage.core.retention.RetentionPlan;
+import org.pghardstorage.core.retention.RotationResult;
+import org.pghardstorage.core.retention.Rotator;
+import org.pghardstorage.ejb.catalogue.CatalogueService;
+import org.pghardstorage.ejb.deployment.DeploymentService;
+import org.pghardstorage.ejb.deployment.DeploymentSpec;
+import org.pghardstorage.ejb.deployment.Protected;
+import org.pghardstorage.ejb.job.JobRuns;
+import org.pghardstorage.ejb.metrics.StorageRetries;
+
+/**
+ * {@code rotate}: the engine's {@link Rotator} applies the deployment's GFS policy. A dry run (the
+ * default) records the plan as the job run's result, the same document {@code pg_hardstorage rotate
+ * --output json} prints; with job parameter {@code apply=true} it applies exactly that reviewed
+ * plan (nothing more: a plan that grew under the lock deletes nothing) and re-indexes the
+ * catalogue.
+ */
+@Named("rotateRun")
+@Dependent
+public class RotateBatchlet extends AbstractBatchlet {
+  @Inject private JobContext job;
+
+  @EJB private DeploymentService deployments;
+  @EJB private JobRuns runs;
+  @EJB private CatalogueService catalogue;
+  @EJB private StorageRetries retries;
+
+  @Override
+  public String process() {
+    try {
+      String name = RunContext.deployment(job);
+      Protected p = deployments.require(name);
+      DeploymentSpec.Keep k = deployments.find(name).orElseThrow().keep();
+      GfsPolicy policy = new GfsPolicy(k.hourly(), k.daily(), k.weekly(), k.monthly(), k.yearly());
+      boolean apply = Boolean.parseBoolean(RunContext.parameter(job, "apply", "false"));
+      long run = RunContext.run(job);
+      try (Protected.Opened o = p.open(retries.listener(name))) {
+        Rotator rotator = new Rotator(o.repository(), Clock.systemUTC());
+        RetentionPlan plan = rotator.plan(p.deployment(), policy);
+        if (!apply) {
+          runs.result(run, ResultJson.write(plan));
+          return "DRY RUN";
+        }
+        RotationResult done = rotator.apply(p.deployment(), policy, plan);
+        runs.result(run, ResultJson.write(done));
+      }
+      catalogue.rebuild(name, "rotate job run " + run);
+      return "APPLIED";
+    } catch (RuntimeException e) {
+      throw RunContext.failing(job, e);
+    }
+  }
+}
