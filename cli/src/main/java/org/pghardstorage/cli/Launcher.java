@@ -29,8 +29,9 @@ public final class Launcher {
 
   /**
    * The {@code restore_command} that fetches WAL of {@code deployment} from {@code repositoryUrl}
-   * through {@code launcher} (the server's restore plans write the same command). It exits 1 only when a segment is truly absent and 255 on any other
-   * failure, so PostgreSQL aborts recovery instead of silently stopping early.
+   * through {@code launcher} (the server's restore plans write the same command). It exits 1 only
+   * when a segment is truly absent and 255 on any other failure, so PostgreSQL aborts recovery
+   * instead of silently stopping early.
    */
   public static String restoreCommand(
       String launcher, Deployment deployment, String repositoryUrl) {
