@@ -23,8 +23,12 @@ import picocli.CommandLine.Parameters;
         "Start and follow the server's jobs (base-backup, verify, rotate); needs --server.",
     subcommands = {JobsCommand.ListJobs.class, JobsCommand.Show.class, JobsCommand.Start.class})
 final class JobsCommand {
-  /** States a job run does not leave. */
-  static final Set<String> FINAL = Set.of("COMPLETED", "FAILED", "STOPPED", "ABANDONED");
+  /** States a job run does not leave (the server writes them in lower case). */
+  static final Set<String> FINAL = Set.of("completed", "failed", "stopped", "abandoned");
+
+  static String state(JsonNode run) {
+    return run.path("state").asText().toLowerCase(java.util.Locale.ROOT);
+  }
 
   /** {@code jobs list}. */
   @Command(name = "list", description = "Job runs, newest first.")
@@ -148,7 +152,7 @@ final class JobsCommand {
   /** Polls a run until it ends, reporting progress whenever it changes. */
   static JsonNode follow(ServerClient client, JsonNode run, Printer printer) {
     String last = "";
-    while (!FINAL.contains(run.path("state").asText())) {
+    while (!FINAL.contains(state(run))) {
       String now = run.path("state").asText() + " " + progress(run);
       if (!now.equals(last)) {
         Map<String, Object> f = new LinkedHashMap<>();
@@ -177,8 +181,7 @@ final class JobsCommand {
 
   static ExitCode finish(JsonNode run, Printer printer, boolean waited) {
     printer.result(run, out -> print(run, out));
-    String state = run.path("state").asText();
-    if (waited && !"COMPLETED".equals(state)) {
+    if (waited && !"completed".equals(state(run))) {
       return ExitCode.ERROR;
     }
     return ExitCode.OK;

@@ -414,6 +414,85 @@ class OperationsIT {
     assertThat(backupIds()).containsExactly(before.get(0));
   }
 
+  /**
+   * The on-call engineer's command line against the server ({@code --server}): status, list and
+   * jobs come from the REST API, with credentials from the environment or a file only, and the
+   * server's refusals become the documented exit codes.
+   */
+  @Test
+  @Order(12)
+  void theCommandLineReadsStatusListAndJobsFromTheServer() {
+    Map<String, String> operator =
+        Map.of(
+            "PGHS_SERVER", server.baseUrl(),
+            "PGHS_SERVER_USER", server.operator().name(),
+            "PGHS_SERVER_PASSWORD", server.operator().password());
+
+    Cli.Result status = Cli.run(operator, "status", "db1", "-o", "json");
+    assertThat(status.exitCode()).as(status.toString()).isZero();
+    JsonNode row = status.result().path("deployments").get(0);
+    assertThat(row.path("deployment").asText()).isEqualTo("db1");
+    assertThat(row.path("streamer_up").asBoolean()).as(row.toString()).isTrue();
+    assertThat(row.path("streamer_status").path("state").asText()).isEqualTo("STREAMING");
+    assertThat(row.path("last_backup").asText()).isNotBlank();
+
+    Cli.Result started =
+        Cli.run(operator, "jobs", "start", "base-backup", "db1", "--wait", "-o", "json");
+    assertThat(started.exitCode()).as(started.toString()).isZero();
+    JsonNode run = started.result();
+    assertThat(run.path("state").asText()).isEqualTo("completed");
+    assertThat(run.path("actor").asText()).isEqualTo("operator");
+    String newest = run.path("result").asText();
+
+    Cli.Result list = Cli.run(operator, "list", "db1", "-o", "json");
+    assertThat(list.exitCode()).as(list.toString()).isZero();
+    assertThat(list.result().path("backups").findValuesAsText("backup_id"))
+        .as("the catalogue, newest first")
+        .startsWith(newest)
+        .containsExactlyInAnyOrderElementsOf(backupIds());
+
+    Cli.Result jobs = Cli.run(operator, "jobs", "list", "--deployment", "db1", "-o", "json");
+    assertThat(jobs.exitCode()).as(jobs.toString()).isZero();
+    assertThat(jobs.result().path("jobs").get(0).path("id").asLong())
+        .isEqualTo(run.path("id").asLong());
+    Cli.Result shown = Cli.run(operator, "jobs", "show", run.path("id").asText(), "-o", "json");
+    assertThat(shown.result().path("result").asText()).isEqualTo(newest);
+
+    Cli.Result asViewer =
+        Cli.run(
+            Map.of(
+                "PGHS_SERVER", server.baseUrl(),
+                "PGHS_SERVER_USER", server.viewer().name(),
+                "PGHS_SERVER_PASSWORD", server.viewer().password()),
+            "jobs",
+            "start",
+            "verify",
+            "db1",
+            "-o",
+            "json");
+    assertThat(asViewer.exitCode()).as(asViewer.toString()).isEqualTo(3);
+    assertThat(asViewer.error().path("code").asText()).isEqualTo("auth.forbidden");
+
+    Cli.Result wrongPassword =
+        Cli.run(
+            Map.of(
+                "PGHS_SERVER", server.baseUrl(),
+                "PGHS_SERVER_USER", server.operator().name(),
+                "PGHS_SERVER_PASSWORD", "not-" + server.operator().password()),
+            "status",
+            "-o",
+            "json");
+    assertThat(wrongPassword.exitCode()).as(wrongPassword.toString()).isEqualTo(3);
+    assertThat(wrongPassword.stdout()).doesNotContain(server.operator().password());
+
+    Cli.Result unknown = Cli.run(operator, "list", "no-such-db", "-o", "json");
+    assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(6);
+
+    Cli.Result nobody = Cli.run("status", "--server", "http://127.0.0.1:1", "-o", "json");
+    assertThat(nobody.exitCode()).as(nobody.toString()).isEqualTo(8);
+    assertThat(nobody.error().path("code").asText()).isEqualTo("server.unreachable");
+  }
+
   private JsonNode runJob(String body) {
     HttpResponse<String> started = TestServer.send("POST", "/api/v1/jobs", server.operator(), body);
     assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
