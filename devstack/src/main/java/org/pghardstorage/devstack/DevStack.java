@@ -5,16 +5,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code ./pg_hardstorage up | down | status}: the product on embedded defaults. {@code up} starts
- * a catalogue PostgreSQL 18, a demo PostgreSQL 18 to protect, and Payara with the EAR, then hands
- * them over (they keep running after this JVM exits); {@code down} stops them by PID and removes
- * their directory. State lives in {@code <dir>/state.json}; the directory is {@code PGHS_DEV_DIR},
+ * a catalogue PostgreSQL 18, a demo PostgreSQL 18, and Payara with the EAR, protects the demo
+ * database as deployment {@code shop} (repository, WAL streamer, first backup), then hands them
+ * over (they keep running after this JVM exits); {@code down} stops them by PID and removes their
+ * directory. State lives in {@code <dir>/state.json}; the directory is {@code PGHS_DEV_DIR},
  * default {@code /var/tmp/pg_hardstorage-dev}.
  */
 public final class DevStack {
@@ -72,7 +82,7 @@ public final class DevStack {
         ServerStack.start(
             new ServerStack.Options(
                 dir.resolve("server"), ear, CATALOGUE_PORT, PORT_BASE, 1536, true));
-    out.println("Starting the demo PostgreSQL 18 to protect ...");
+    out.println("Starting the demo PostgreSQL 18 ...");
     PgCluster demo =
         PgCluster.builder(18).in(dir.resolve("demo")).port(DEMO_PORT).durable(true).start();
     String backupPassword = ServerStack.secret();
@@ -84,6 +94,8 @@ public final class DevStack {
             + " amount numeric(12,2) NOT NULL, created_at timestamptz NOT NULL DEFAULT now())",
         "INSERT INTO orders SELECT g, 'customer-' || (g % 1000), (g % 997) * 1.25,"
             + " now() - g * interval '1 minute' FROM generate_series(1, 100000) g");
+    out.println("Protecting it: repository, deployment 'shop' (WAL streamer), first backup ...");
+    String repository = protect(server, demo, backupPassword);
 
     ObjectNode s = JSON.createObjectNode();
     s.put("dir", dir.toString());
@@ -94,6 +106,8 @@ public final class DevStack {
     s.put("catalogueDataDir", server.catalogue().dataDir().toString());
     s.put("demoDataDir", demo.dataDir().toString());
     s.put("demoConninfo", "host=127.0.0.1 port=" + demo.port() + " user=pghs_backup dbname=shop");
+    s.put("deployment", "shop");
+    s.put("repository", repository);
     s.put("payaraDomainDir", server.domain().domainDir().toString());
     s.put("portBase", PORT_BASE);
     Path credentials = dir.resolve("credentials.txt");
@@ -123,6 +137,67 @@ public final class DevStack {
     out.println("pg_hardstorage is up.");
     print(s);
     out.println("  admin password: " + server.admin().password());
+  }
+
+  /**
+   * Makes the demo database a protected deployment, as an operator would: a file:// repository
+   * created with the command line, the backup role's password in a 0600 file the catalogue only
+   * references, {@code POST /api/v1/deployments} (the server starts its WAL streamer), and a first
+   * base-backup job. Returns the repository URL.
+   */
+  private String protect(ServerStack server, PgCluster demo, String backupPassword)
+      throws IOException {
+    Path root = Locations.projectRoot().orElseThrow();
+    Path cli = root.resolve("cli/target/pg_hardstorage/bin/pg_hardstorage");
+    String repository = "file://" + dir.resolve("repository");
+    Cmd.run(
+            List.of(cli.toString(), "repo", "init", repository, "-o", "json"),
+            null,
+            Map.of(),
+            Duration.ofMinutes(2))
+        .orThrow();
+    Path passwordFile = dir.resolve("shop.password");
+    Files.writeString(passwordFile, backupPassword + "\n");
+    Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
+    ObjectNode spec = JSON.createObjectNode();
+    spec.put("name", "shop");
+    spec.put("conninfo", "host=127.0.0.1 port=" + demo.port() + " user=pghs_backup dbname=shop");
+    spec.put("password_ref", "file:" + passwordFile);
+    spec.put("repository_url", repository);
+    api(server, server.admin(), "deployments", spec.toString(), 201);
+    api(
+        server,
+        server.operator(),
+        "jobs",
+        "{\"job\":\"base-backup\",\"deployment\":\"shop\"}",
+        202);
+    return repository;
+  }
+
+  private static void api(
+      ServerStack server, ServerStack.User user, String path, String body, int expected)
+      throws IOException {
+    String basic =
+        Base64.getEncoder()
+            .encodeToString((user.name() + ":" + user.password()).getBytes(StandardCharsets.UTF_8));
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/" + path))
+            .timeout(Duration.ofMinutes(1))
+            .header("Authorization", "Basic " + basic)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    HttpResponse<String> response;
+    try {
+      response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while calling the API", e);
+    }
+    if (response.statusCode() != expected) {
+      throw new IllegalStateException(
+          "POST /api/v1/" + path + " answered " + response.statusCode() + ": " + response.body());
+    }
   }
 
   void down() throws IOException {
@@ -174,7 +249,13 @@ public final class DevStack {
             + "/health)");
     out.println("  metrics:  " + s.path("metrics").asText());
     out.println("  OpenAPI:  " + s.path("openapi").asText());
-    out.println("  demo PostgreSQL 18 to protect: " + s.path("demoConninfo").asText());
+    out.println("  demo PostgreSQL 18:  " + s.path("demoConninfo").asText());
+    out.println(
+        "  protected as deployment '"
+            + s.path("deployment").asText("shop")
+            + "' into "
+            + s.path("repository").asText()
+            + " (WAL streamer on the server, first backup started)");
     out.println("  passwords: " + s.path("credentials").asText());
     out.println("  stop everything: ./pg_hardstorage down");
   }

@@ -34,6 +34,7 @@ public final class ServerViews {
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("deployment", name);
       r.put("server", client.api().toString());
+      r.put("wal", "coverage: pg_hardstorage wal audit " + name + " (reads the repository)");
       if (st.isMissingNode() || st.isNull()) {
         String holder = view.path("lease_holder").asText(null);
         r.put(
