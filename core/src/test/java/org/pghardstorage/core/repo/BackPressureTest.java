@@ -9,8 +9,6 @@ import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -18,9 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
-import org.pghardstorage.core.storage.ObjectInfo;
 import org.pghardstorage.core.storage.ObjectKey;
-import org.pghardstorage.core.storage.ObjectStore;
 import org.pghardstorage.core.storage.memory.MemoryObjectStore;
 
 /** Slow storage must stall chunking instead of letting finished packs pile up in memory. */
@@ -31,7 +27,7 @@ class BackPressureTest {
   @Test
   void chunkingWaitsForUploadsOnNamedThreads() throws Exception {
     GatedStore store = new GatedStore(new MemoryObjectStore("slow"));
-    Repository.init(store.delegate, RepoFixtures.small(), RepoFixtures.open()).close();
+    Repository.init(store.memory, RepoFixtures.small(), RepoFixtures.open()).close();
     byte[] data = pages(1, 400); // 3.2 MiB: about 50 packs of 64 KiB
     AtomicLong consumed = new AtomicLong();
     try (Repository repo = Repository.open(store, RepoFixtures.open().withUploads(THREADS, QUEUE));
@@ -67,14 +63,15 @@ class BackPressureTest {
   }
 
   /** Blocks every pack upload until the gate opens. */
-  private static final class GatedStore implements ObjectStore {
-    final MemoryObjectStore delegate;
+  private static final class GatedStore extends DelegatingStore {
+    final MemoryObjectStore memory;
     final Semaphore gate = new Semaphore(0);
     final AtomicInteger waiting = new AtomicInteger();
     final Set<String> threadNames = ConcurrentHashMap.newKeySet();
 
-    GatedStore(MemoryObjectStore delegate) {
-      this.delegate = delegate;
+    GatedStore(MemoryObjectStore memory) {
+      super(memory);
+      this.memory = memory;
     }
 
     @Override
@@ -86,46 +83,6 @@ class BackPressureTest {
         waiting.decrementAndGet();
       }
       return delegate.putIfAbsent(key, data);
-    }
-
-    @Override
-    public void put(ObjectKey key, byte[] data) {
-      delegate.put(key, data);
-    }
-
-    @Override
-    public byte[] get(ObjectKey key) {
-      return delegate.get(key);
-    }
-
-    @Override
-    public byte[] getRange(ObjectKey key, long offset, int length) {
-      return delegate.getRange(key, offset, length);
-    }
-
-    @Override
-    public Optional<ObjectInfo> stat(ObjectKey key) {
-      return delegate.stat(key);
-    }
-
-    @Override
-    public List<ObjectInfo> list(String prefix) {
-      return delegate.list(prefix);
-    }
-
-    @Override
-    public void delete(ObjectKey key) {
-      delegate.delete(key);
-    }
-
-    @Override
-    public String describe() {
-      return delegate.describe();
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
     }
   }
 

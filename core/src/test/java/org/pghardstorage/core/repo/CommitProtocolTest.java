@@ -9,7 +9,6 @@ import static org.pghardstorage.core.repo.RepoFixtures.pages;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.repo.manifest.BackupManifest;
@@ -126,12 +125,11 @@ class CommitProtocolTest {
   }
 
   /** Records the order of completed writes. */
-  private static final class OrderRecordingStore implements ObjectStore {
-    private final ObjectStore delegate;
+  private static final class OrderRecordingStore extends DelegatingStore {
     private final List<String> writes = Collections.synchronizedList(new ArrayList<>());
 
     OrderRecordingStore(ObjectStore delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     List<String> writes() {
@@ -149,41 +147,6 @@ class CommitProtocolTest {
     public void put(ObjectKey key, byte[] data) {
       delegate.put(key, data);
       writes.add(key.value());
-    }
-
-    @Override
-    public byte[] get(ObjectKey key) {
-      return delegate.get(key);
-    }
-
-    @Override
-    public byte[] getRange(ObjectKey key, long offset, int length) {
-      return delegate.getRange(key, offset, length);
-    }
-
-    @Override
-    public Optional<ObjectInfo> stat(ObjectKey key) {
-      return delegate.stat(key);
-    }
-
-    @Override
-    public List<ObjectInfo> list(String prefix) {
-      return delegate.list(prefix);
-    }
-
-    @Override
-    public void delete(ObjectKey key) {
-      delegate.delete(key);
-    }
-
-    @Override
-    public String describe() {
-      return delegate.describe();
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
     }
   }
 }

@@ -8,7 +8,8 @@ import org.pghardstorage.core.storage.ObjectStore;
 
 /** A test decorator that passes every call on; tests override the calls they watch. */
 class DelegatingStore implements ObjectStore {
-  private final ObjectStore delegate;
+  /** The wrapped store. */
+  protected final ObjectStore delegate;
 
   DelegatingStore(ObjectStore delegate) {
     this.delegate = delegate;

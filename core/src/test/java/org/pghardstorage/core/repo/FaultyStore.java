@@ -1,10 +1,7 @@
 package org.pghardstorage.core.repo;
 
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-import org.pghardstorage.core.storage.ObjectInfo;
 import org.pghardstorage.core.storage.ObjectKey;
 import org.pghardstorage.core.storage.ObjectStore;
 import org.pghardstorage.core.storage.StorageUnavailableException;
@@ -14,15 +11,14 @@ import org.pghardstorage.core.storage.StorageUnavailableException;
  * whose key matches a filter, as a crash or outage at that point would. The failed write stores
  * nothing.
  */
-final class FaultyStore implements ObjectStore {
-  private final ObjectStore delegate;
+final class FaultyStore extends DelegatingStore {
   private final AtomicInteger writes = new AtomicInteger();
   private final AtomicInteger ranges = new AtomicInteger();
   private volatile int failAt = -1;
   private volatile Predicate<ObjectKey> filter = k -> true;
 
   FaultyStore(ObjectStore delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /** Fails the n-th matching write from now on (1-based); later writes succeed. */
@@ -68,38 +64,8 @@ final class FaultyStore implements ObjectStore {
   }
 
   @Override
-  public byte[] get(ObjectKey key) {
-    return delegate.get(key);
-  }
-
-  @Override
   public byte[] getRange(ObjectKey key, long offset, int length) {
     ranges.incrementAndGet();
     return delegate.getRange(key, offset, length);
-  }
-
-  @Override
-  public Optional<ObjectInfo> stat(ObjectKey key) {
-    return delegate.stat(key);
-  }
-
-  @Override
-  public List<ObjectInfo> list(String prefix) {
-    return delegate.list(prefix);
-  }
-
-  @Override
-  public void delete(ObjectKey key) {
-    delegate.delete(key);
-  }
-
-  @Override
-  public String describe() {
-    return delegate.describe();
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 }
