@@ -11,6 +11,7 @@ import org.pghardstorage.core.backup.BackupResult;
 import org.pghardstorage.core.backup.BackupRunner;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.repo.Deployment;
+import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.repo.manifest.BackupManifest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,7 +61,7 @@ final class BackupCommand extends BaseCommand {
             !"spread".equalsIgnoreCase(checkpoint),
             maxRate == null ? OptionalLong.empty() : OptionalLong.of(maxRate),
             Duration.ofMinutes(5));
-    try (RepoOptions.Opened o = repoOptions.forDeployment(deployment).open()) {
+    try (OpenedRepository o = repoOptions.forDeployment(deployment).open()) {
       BackupResult r =
           new BackupRunner(o.repository(), Clock.systemUTC())
               .run(request, Progress.backup(printer, ""));

@@ -24,6 +24,7 @@ import org.pghardstorage.core.pg.ConnectOptions;
 import org.pghardstorage.core.pg.ReplicationConnection;
 import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.Deployment;
+import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.repo.Repository;
 import org.pghardstorage.core.status.DeploymentSummary;
 import org.pghardstorage.core.status.Summarizer;
@@ -151,7 +152,7 @@ final class DoctorCommand extends BaseCommand {
       return;
     }
     disk(scope, url);
-    try (RepoOptions.Opened o = repoOptions.forDeployment(name).openForWal()) {
+    try (OpenedRepository o = repoOptions.forDeployment(name).openForWal()) {
       Repository repo = o.repository();
       add(
           scope,

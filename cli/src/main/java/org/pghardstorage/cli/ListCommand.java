@@ -11,6 +11,7 @@ import org.pghardstorage.cli.server.ServerViews;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.Deployment;
+import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.repo.Repository;
 import org.pghardstorage.core.repo.manifest.BackupManifest;
 import picocli.CommandLine.Command;
@@ -38,7 +39,7 @@ final class ListCommand extends BaseCommand {
       ServerViews.list(server.client(), deployment, printer);
       return ExitCode.OK;
     }
-    try (RepoOptions.Opened o = repoOptions.forDeployment(deployment).open()) {
+    try (OpenedRepository o = repoOptions.forDeployment(deployment).open()) {
       Repository repo = o.repository();
       if (deployment == null) {
         List<Map<String, Object>> rows = new ArrayList<>();

@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.pghardstorage.cli.output.Printer;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
+import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.repo.Repository;
 import org.pghardstorage.core.repo.RepositoryConfig;
 import org.pghardstorage.core.repo.RepositoryOptions;
@@ -100,7 +101,7 @@ final class RepoCommand {
 
     @Override
     protected ExitCode run(Printer printer) {
-      try (RepoOptions.Opened o = repoOptions.open()) {
+      try (OpenedRepository o = repoOptions.open()) {
         Map<String, Object> result = describe(o.repository(), repoOptions.url());
         result.put(
             "deployments",

@@ -12,7 +12,7 @@ import org.pghardstorage.cli.config.DeploymentConfig;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.repo.OpenOptions;
-import org.pghardstorage.core.repo.Repository;
+import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.storage.ObjectStore;
 import org.pghardstorage.core.storage.ObjectStores;
 import picocli.CommandLine.Option;
@@ -130,37 +130,13 @@ public final class RepoOptions {
     return p.isPresent() ? o.withPassphrase(p.get()) : o;
   }
 
-  /** An open store and repository, closed together. */
-  public record Opened(ObjectStore store, Repository repository) implements AutoCloseable {
-    @Override
-    public void close() {
-      try {
-        repository.close();
-      } finally {
-        store.close();
-      }
-    }
-  }
-
   /** Opens the repository for WAL work only: fast, no chunk index loaded. */
-  public Opened openForWal() {
-    ObjectStore store = store();
-    try {
-      return new Opened(store, Repository.openForWal(store, openOptions()));
-    } catch (RuntimeException e) {
-      store.close();
-      throw e;
-    }
+  public OpenedRepository openForWal() {
+    return OpenedRepository.open(store(), openOptions(), true);
   }
 
   /** Opens the repository (checks that it exists and its format version). */
-  public Opened open() {
-    ObjectStore store = store();
-    try {
-      return new Opened(store, Repository.open(store, openOptions()));
-    } catch (RuntimeException e) {
-      store.close();
-      throw e;
-    }
+  public OpenedRepository open() {
+    return OpenedRepository.open(store(), openOptions(), false);
   }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.pghardstorage.cli.output.Printer;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.repo.Deployment;
+import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.restore.BackupSelector;
 import org.pghardstorage.core.restore.RestorePreview;
 import org.pghardstorage.core.restore.RestoreRequest;
@@ -129,7 +130,7 @@ final class RestoreCommand extends BaseCommand {
       b.parallelism(parallel);
     }
     RestoreRequest request = b.build();
-    try (RepoOptions.Opened o = repoOptions.forDeployment(deployment).open()) {
+    try (OpenedRepository o = repoOptions.forDeployment(deployment).open()) {
       Restorer restorer = new Restorer(o.repository());
       if (preview) {
         RestorePreview p = restorer.preview(request);

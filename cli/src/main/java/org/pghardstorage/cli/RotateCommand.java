@@ -11,6 +11,7 @@ import org.pghardstorage.cli.output.Printer;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.repo.Deployment;
+import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.repo.Repository;
 import org.pghardstorage.core.retention.GfsPolicy;
 import org.pghardstorage.core.retention.RetentionPlan;
@@ -83,7 +84,7 @@ final class RotateCommand extends BaseCommand {
   @Override
   protected ExitCode run(Printer printer) {
     GfsPolicy gfs = policy();
-    try (RepoOptions.Opened o = repoOptions.forDeployment(deployment).open()) {
+    try (OpenedRepository o = repoOptions.forDeployment(deployment).open()) {
       Repository repo = o.repository();
       Deployment d = Deployments.known(repo, deployment);
       Rotator rotator = new Rotator(repo, Clock.systemUTC());

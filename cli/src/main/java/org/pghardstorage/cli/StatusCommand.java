@@ -18,6 +18,7 @@ import org.pghardstorage.core.pg.ConnectOptions;
 import org.pghardstorage.core.pg.ReplicationConnection;
 import org.pghardstorage.core.pg.Row;
 import org.pghardstorage.core.repo.Deployment;
+import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.status.DeploymentSummary;
 import org.pghardstorage.core.status.Summarizer;
 import org.pghardstorage.core.wal.WalStreamer;
@@ -80,7 +81,7 @@ final class StatusCommand extends BaseCommand {
     CliConfig config = ConfigHolder.current();
     TreeSet<String> names = new TreeSet<>(config.deployments().keySet());
     if (repoOptions.repo != null || System.getenv("PGHS_REPO") != null) {
-      try (RepoOptions.Opened o = repoOptions.open()) {
+      try (OpenedRepository o = repoOptions.open()) {
         o.repository().listDeployments().forEach(d -> names.add(d.name()));
       }
     }
@@ -92,7 +93,7 @@ final class StatusCommand extends BaseCommand {
     r.put("deployment", name);
     Deployment d = Deployments.parse(name);
     DeploymentSummary s;
-    try (RepoOptions.Opened o = repoOptions.forDeployment(name).openForWal()) {
+    try (OpenedRepository o = repoOptions.forDeployment(name).openForWal()) {
       s = new Summarizer(o.repository(), Clock.systemUTC()).summarize(d);
       r.put("repository", o.repository().describe());
     } catch (HardstorageException e) {

@@ -13,6 +13,7 @@ import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.Deployment;
+import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.repo.Repository;
 import org.pghardstorage.core.repo.WalArchive;
 import org.pghardstorage.core.repo.WalSegment;
@@ -90,7 +91,7 @@ final class WalCommand {
             out -> out.println("fetched " + walFile + " (prefetched)"));
         return ExitCode.OK;
       }
-      try (RepoOptions.Opened o = repoOptions.forDeployment(deployment).openForWal()) {
+      try (OpenedRepository o = repoOptions.forDeployment(deployment).openForWal()) {
         WalArchive wal = o.repository().wal(d);
         byte[] content;
         boolean partial = false;

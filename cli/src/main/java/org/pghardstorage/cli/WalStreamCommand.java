@@ -11,6 +11,7 @@ import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.pg.ConnectOptions;
 import org.pghardstorage.core.pg.ReplicationConnection;
 import org.pghardstorage.core.repo.Deployment;
+import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.wal.PreflightCheck;
 import org.pghardstorage.core.wal.PreflightReport;
 import org.pghardstorage.core.wal.StreamerStatus;
@@ -69,7 +70,7 @@ final class WalStreamCommand extends BaseCommand {
             Duration.ofMillis((long) (flushSeconds * 1000)),
             allowStandby,
             Duration.ofSeconds(30));
-    try (RepoOptions.Opened o = repoOptions.forDeployment(deployment).open()) {
+    try (OpenedRepository o = repoOptions.forDeployment(deployment).open()) {
       WalStreamer streamer = new WalStreamer(o.repository(), config, Clock.systemUTC());
       CountDownLatch finished = new CountDownLatch(1);
       Thread hook =
@@ -212,7 +213,7 @@ final class WalStreamCommand extends BaseCommand {
 
     @Override
     protected ExitCode run(Printer printer) {
-      try (RepoOptions.Opened o = repoOptions.forDeployment(deployment).open()) {
+      try (OpenedRepository o = repoOptions.forDeployment(deployment).open()) {
         Deployment d = Deployments.known(o.repository(), deployment);
         WalAudit.Report report = WalAudit.run(o.repository(), d);
         printer.result(

@@ -12,6 +12,7 @@ import org.pghardstorage.core.backup.BackupProgress;
 import org.pghardstorage.core.backup.BackupRequest;
 import org.pghardstorage.core.backup.BackupResult;
 import org.pghardstorage.core.backup.BackupRunner;
+import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.ejb.deployment.DeploymentService;
 import org.pghardstorage.ejb.deployment.Protected;
 import org.pghardstorage.ejb.job.JobRuns;
@@ -38,7 +39,7 @@ public class BackupBatchlet extends AbstractBatchlet {
       long run = RunContext.run(job);
       BackupRequest request =
           BackupRequest.of(p.deployment(), p.connInfo(), "pg_hardstorage " + p.deployment());
-      try (Protected.Opened o = p.open(retries.listener(p.deployment().name()))) {
+      try (OpenedRepository o = p.open(retries.listener(p.deployment().name()))) {
         BackupResult r =
             new BackupRunner(o.repository(), Clock.systemUTC()).run(request, progress(run));
         String id = r.manifest().backupId().value();

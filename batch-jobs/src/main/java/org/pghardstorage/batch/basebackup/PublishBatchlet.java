@@ -10,6 +10,7 @@ import org.pghardstorage.batch.common.RunContext;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.repo.BackupId;
+import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.repo.manifest.BackupManifest;
 import org.pghardstorage.core.storage.retry.RetryListener;
 import org.pghardstorage.ejb.catalogue.CatalogueService;
@@ -36,7 +37,7 @@ public class PublishBatchlet extends AbstractBatchlet {
       Protected p = deployments.require(RunContext.deployment(job));
       String id = runs.find(RunContext.run(job)).orElseThrow().result();
       BackupManifest m;
-      try (Protected.Opened o = p.openForWal(RetryListener.NONE)) {
+      try (OpenedRepository o = p.openForWal(RetryListener.NONE)) {
         m =
             o.repository()
                 .readManifest(p.deployment(), BackupId.parse(id))

@@ -9,6 +9,7 @@ import jakarta.inject.Named;
 import java.time.Clock;
 import org.pghardstorage.batch.common.RunContext;
 import org.pghardstorage.core.json.ResultJson;
+import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.retention.GfsPolicy;
 import org.pghardstorage.core.retention.RetentionPlan;
 import org.pghardstorage.core.retention.RotationResult;
@@ -46,7 +47,7 @@ public class RotateBatchlet extends AbstractBatchlet {
       GfsPolicy policy = new GfsPolicy(k.hourly(), k.daily(), k.weekly(), k.monthly(), k.yearly());
       boolean apply = Boolean.parseBoolean(RunContext.parameter(job, "apply", "false"));
       long run = RunContext.run(job);
-      try (Protected.Opened o = p.open(retries.listener(name))) {
+      try (OpenedRepository o = p.open(retries.listener(name))) {
         Rotator rotator = new Rotator(o.repository(), Clock.systemUTC());
         RetentionPlan plan = rotator.plan(p.deployment(), policy);
         if (!apply) {

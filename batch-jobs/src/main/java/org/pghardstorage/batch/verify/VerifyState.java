@@ -1,8 +1,8 @@
 package org.pghardstorage.batch.verify;
 
 import java.io.Serializable;
+import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.verify.VerificationPlan;
-import org.pghardstorage.ejb.deployment.Protected;
 
 /**
  * What the reader, processor and writer of the verify step share while the step runs (the step
@@ -10,12 +10,12 @@ import org.pghardstorage.ejb.deployment.Protected;
  * checkpoints.
  */
 final class VerifyState {
-  final Protected.Opened repository;
+  final OpenedRepository repository;
   final VerificationPlan plan;
   VerificationPlan.Tally tally = new VerificationPlan.Tally();
   final long startedNanos = System.nanoTime();
 
-  VerifyState(Protected.Opened repository, VerificationPlan plan) {
+  VerifyState(OpenedRepository repository, VerificationPlan plan) {
     this.repository = repository;
     this.plan = plan;
   }

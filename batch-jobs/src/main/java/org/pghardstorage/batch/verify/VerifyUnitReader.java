@@ -12,6 +12,7 @@ import java.util.List;
 import org.pghardstorage.batch.common.RunContext;
 import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.LockKind;
+import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.repo.RepositoryLock;
 import org.pghardstorage.core.restore.BackupSelector;
 import org.pghardstorage.core.verify.VerificationPlan;
@@ -45,7 +46,7 @@ public class VerifyUnitReader extends AbstractItemReader {
     try {
       VerifyState.Position from = (VerifyState.Position) checkpoint;
       Protected p = deployments.require(RunContext.deployment(job));
-      Protected.Opened o = p.open(retries.listener(p.deployment().name()));
+      OpenedRepository o = p.open(retries.listener(p.deployment().name()));
       try {
         lock = o.repository().lock(LockKind.SHARED, "verify job " + job.getExecutionId());
         BackupSelector backup =

@@ -15,6 +15,7 @@ import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.Deployment;
+import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.repo.Repository;
 import org.pghardstorage.core.repo.manifest.BackupManifest;
 import org.pghardstorage.core.storage.retry.RetryListener;
@@ -115,7 +116,7 @@ public class CatalogueService {
     int backups = 0;
     int removed = 0;
     for (Protected p : targets) {
-      try (Protected.Opened o = p.openForWal(RetryListener.NONE)) {
+      try (OpenedRepository o = p.openForWal(RetryListener.NONE)) {
         int[] counts = rebuild(o.repository(), p.deployment());
         backups += counts[0];
         removed += counts[1];

@@ -4,8 +4,7 @@ import java.time.Duration;
 import org.pghardstorage.core.pg.ConnInfo;
 import org.pghardstorage.core.repo.Deployment;
 import org.pghardstorage.core.repo.OpenOptions;
-import org.pghardstorage.core.repo.Repository;
-import org.pghardstorage.core.storage.ObjectStore;
+import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.storage.ObjectStores;
 import org.pghardstorage.core.storage.retry.RetryListener;
 import org.pghardstorage.core.storage.retry.RetryPolicy;
@@ -57,41 +56,23 @@ public record Protected(
   }
 
   /** Opens the repository (its chunk index too); close the result. */
-  public Opened open(RetryListener retries) {
+  public OpenedRepository open(RetryListener retries) {
     return open(retries, false);
   }
 
   /** Opens the repository for WAL work only (no chunk index); close the result. */
-  public Opened openForWal(RetryListener retries) {
+  public OpenedRepository openForWal(RetryListener retries) {
     return open(retries, true);
   }
 
-  private Opened open(RetryListener retries, boolean walOnly) {
-    ObjectStore store =
-        new RetryingObjectStore(ObjectStores.open(repositoryUrl), RetryPolicy.DEFAULT, retries);
-    try {
-      OpenOptions options = OpenOptions.defaults();
-      if (kekRef != null) {
-        options = options.withPassphrase(Secrets.resolve(kekRef).toCharArray());
-      }
-      Repository r =
-          walOnly ? Repository.openForWal(store, options) : Repository.open(store, options);
-      return new Opened(store, r);
-    } catch (RuntimeException e) {
-      store.close();
-      throw e;
+  private OpenedRepository open(RetryListener retries, boolean walOnly) {
+    OpenOptions options = OpenOptions.defaults();
+    if (kekRef != null) {
+      options = options.withPassphrase(Secrets.resolve(kekRef).toCharArray());
     }
-  }
-
-  /** An open store and repository, closed together. */
-  public record Opened(ObjectStore store, Repository repository) implements AutoCloseable {
-    @Override
-    public void close() {
-      try {
-        repository.close();
-      } finally {
-        store.close();
-      }
-    }
+    return OpenedRepository.open(
+        new RetryingObjectStore(ObjectStores.open(repositoryUrl), RetryPolicy.DEFAULT, retries),
+        options,
+        walOnly);
   }
 }

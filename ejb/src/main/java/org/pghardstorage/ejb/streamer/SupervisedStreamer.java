@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.pghardstorage.core.pg.Lsn;
+import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.storage.retry.RetryListener;
 import org.pghardstorage.core.wal.StreamerStatus;
 import org.pghardstorage.core.wal.WalStreamer;
@@ -62,7 +63,7 @@ final class SupervisedStreamer {
     String name = target.deployment().name();
     Duration backoff = FIRST_BACKOFF;
     while (!stopping) {
-      try (Protected.Opened o = target.openForWal(retries)) {
+      try (OpenedRepository o = target.openForWal(retries)) {
         WalStreamer s = new WalStreamer(o.repository(), target.streamerConfig(), clock);
         current = s;
         if (stopping) {

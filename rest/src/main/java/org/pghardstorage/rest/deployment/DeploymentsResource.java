@@ -22,6 +22,7 @@ import org.pghardstorage.batch.schedule.ScheduleService;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.repo.BackupId;
+import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.storage.retry.RetryListener;
 import org.pghardstorage.core.verify.VerificationRecord;
 import org.pghardstorage.core.wal.WalAudit;
@@ -156,7 +157,7 @@ public class DeploymentsResource {
   @Requires(Role.VIEWER)
   public Response verification(@PathParam("d") String name, @PathParam("id") String id) {
     Protected p = deployments.require(name);
-    try (Protected.Opened o = p.openForWal(RetryListener.NONE)) {
+    try (OpenedRepository o = p.openForWal(RetryListener.NONE)) {
       return EngineJson.ok(
           VerificationRecord.read(o.repository(), p.deployment(), BackupId.parse(id))
               .orElseThrow(
@@ -175,7 +176,7 @@ public class DeploymentsResource {
   @Requires(Role.VIEWER)
   public Response wal(@PathParam("d") String name) {
     Protected p = deployments.require(name);
-    try (Protected.Opened o = p.openForWal(RetryListener.NONE)) {
+    try (OpenedRepository o = p.openForWal(RetryListener.NONE)) {
       return EngineJson.ok(WalAudit.run(o.repository(), p.deployment()));
     }
   }

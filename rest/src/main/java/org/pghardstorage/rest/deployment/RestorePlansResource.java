@@ -14,6 +14,7 @@ import java.time.format.DateTimeParseException;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.pg.Lsn;
+import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.restore.BackupSelector;
 import org.pghardstorage.core.restore.RecoveryTarget;
 import org.pghardstorage.core.restore.RestoreCommands;
@@ -59,7 +60,7 @@ public class RestorePlansResource {
     if (r.action() != null) {
       b.targetAction(r.action());
     }
-    try (Protected.Opened o = p.open(retries.listener(name))) {
+    try (OpenedRepository o = p.open(retries.listener(name))) {
       return EngineJson.ok(new Restorer(o.repository()).preview(b.build()));
     }
   }
