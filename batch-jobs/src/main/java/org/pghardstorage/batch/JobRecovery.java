@@ -5,6 +5,7 @@ import jakarta.annotation.Resource;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.ejb.EJB;
+import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.Timeout;
@@ -16,6 +17,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Level;
@@ -31,8 +33,10 @@ import org.pghardstorage.ejb.job.JobRuns;
  * restartable ones, which resume from their last checkpoint; a crashed backup is recorded as failed
  * (a new one is cheaper and safer than resuming BASE_BACKUP).
  *
- * <p>This assumes one server instance runs the jobs of a catalogue; a second instance sharing it
- * would need an owner per job run.
+ * <p>Instances sharing one catalogue each own the runs they start: recovery touches only this
+ * instance's runs. Every minute this instance beats the heartbeat of its running runs, and fails
+ * the runs of another instance that has been silent for {@link #SILENCE} (it crashed and did not
+ * come back; its runs would otherwise block the next run of their job forever).
  */
 @Singleton
 @Startup
@@ -56,9 +60,26 @@ public class JobRecovery {
     timers.createSingleActionTimer(5_000, new TimerConfig("job-recovery", false));
   }
 
+  /** How long another instance's running run may go without a heartbeat. */
+  static final Duration SILENCE = Duration.ofMinutes(5);
+
+  /** Beats this instance's heartbeat and ends the runs of instances that fell silent. */
+  @Schedule(minute = "*", hour = "*", persistent = false)
+  void beat() {
+    try {
+      runs.heartbeat();
+      int ended = runs.failAbandoned(SILENCE);
+      if (ended > 0) {
+        LOG.log(Level.WARNING, "ended {0} job run(s) of silent server instances", ended);
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "job run heartbeat failed: " + e.getMessage(), e);
+    }
+  }
+
   @Timeout
   void recover() {
-    for (JobRunView run : runs.running()) {
+    for (JobRunView run : runs.runningHere()) {
       if (run.executionId() == null) {
         runs.end(run.id(), "failed", "the server stopped before the job started");
         continue;

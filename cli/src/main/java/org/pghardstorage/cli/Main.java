@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       RestoreCommand.class,
       RotateCommand.class,
       JobsCommand.class,
+      CatalogueCommand.class,
       WalCommand.class,
       InitCommand.class,
       DemoCommand.class,

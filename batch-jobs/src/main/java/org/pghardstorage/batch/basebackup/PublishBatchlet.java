@@ -12,11 +12,11 @@ import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.repo.manifest.BackupManifest;
-import org.pghardstorage.core.storage.retry.RetryListener;
 import org.pghardstorage.ejb.catalogue.CatalogueService;
 import org.pghardstorage.ejb.deployment.DeploymentService;
 import org.pghardstorage.ejb.deployment.Protected;
 import org.pghardstorage.ejb.job.JobRuns;
+import org.pghardstorage.ejb.metrics.StorageRetries;
 
 /**
  * Step 3 of {@code base-backup}: indexes the committed backup in the catalogue from its manifest,
@@ -28,6 +28,7 @@ public class PublishBatchlet extends AbstractBatchlet {
   @Inject private JobContext job;
 
   @EJB private DeploymentService deployments;
+  @EJB private StorageRetries retries;
   @EJB private JobRuns runs;
   @EJB private CatalogueService catalogue;
 
@@ -37,7 +38,7 @@ public class PublishBatchlet extends AbstractBatchlet {
       Protected p = deployments.require(RunContext.deployment(job));
       String id = runs.find(RunContext.run(job)).orElseThrow().result();
       BackupManifest m;
-      try (OpenedRepository o = p.openForWal(RetryListener.NONE)) {
+      try (OpenedRepository o = p.openForWal(retries.listener(p.deployment().name()))) {
         m =
             o.repository()
                 .readManifest(p.deployment(), BackupId.parse(id))

@@ -3,6 +3,7 @@ package org.pghardstorage.core.json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
@@ -16,7 +17,8 @@ import org.pghardstorage.core.repo.Deployment;
  * How the engine's result objects ({@link org.pghardstorage.core.restore.RestorePreview}, {@link
  * org.pghardstorage.core.verify.VerifyReport}, …) are written as JSON wherever they are shown: by
  * the command line's {@code --output json} and by the server's REST API, so both print the same
- * document for the same result. Records by their component names; domain value types ({@link Lsn},
+ * document for the same result. Records by their component names in snake_case ({@code backupId}
+ * becomes {@code backup_id}, the REST API's convention too); domain value types ({@link Lsn},
  * {@link BackupId}, {@link Deployment}) as their canonical text; times as ISO-8601 strings.
  */
 public final class ResultJson {
@@ -38,6 +40,7 @@ public final class ResultJson {
     return mapper
         .registerModule(DOMAIN)
         .registerModule(new JavaTimeModule())
+        .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
   }
 

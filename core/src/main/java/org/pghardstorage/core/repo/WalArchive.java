@@ -66,6 +66,13 @@ public final class WalArchive {
     ctx.store().put(key, ctx.objects().encode(ObjectType.WAL_PARTIAL, key.value(), content));
   }
 
+  /** The bytes this deployment's WAL occupies in the store: segments, partials and histories. */
+  public long storedBytes() {
+    return ctx.store().list(PREFIX + deployment.name() + "/").stream()
+        .mapToLong(ObjectInfo::size)
+        .sum();
+  }
+
   /** The complete segment if archived, else the partial one if present. */
   public Optional<WalSegment> getSegment(String segmentName) {
     Optional<byte[]> complete = read(segmentKey(segmentName, false), ObjectType.WAL_SEGMENT);

@@ -62,6 +62,22 @@ class WalArchiveTest {
   }
 
   @Test
+  void storedBytesCountThisDeploymentsWalObjectsOnly() {
+    assertThat(wal.storedBytes()).isZero();
+    wal.putSegment(SEG3, segment(1));
+    wal.putPartial(SEG4, "part".getBytes(StandardCharsets.US_ASCII));
+    repo.wal(Deployment.of("db10")).putSegment(SEG3, segment(2));
+
+    long expected =
+        store.stat(ObjectKey.of("wal/db1/00000001/" + SEG3)).orElseThrow().size()
+            + store
+                .stat(ObjectKey.of("wal/db1/00000001/" + SEG4 + ".partial"))
+                .orElseThrow()
+                .size();
+    assertThat(wal.storedBytes()).isEqualTo(expected);
+  }
+
+  @Test
   void partialIsReplacedAndGivesWayToTheCompleteSegment() {
     byte[] first = "first part".getBytes(StandardCharsets.US_ASCII);
     byte[] more = "first part and more".getBytes(StandardCharsets.US_ASCII);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.pghardstorage.core.restore.RestoreFixture.id;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -15,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pghardstorage.core.chunk.ChunkId;
 import org.pghardstorage.core.chunk.ChunkRef;
+import org.pghardstorage.core.json.ResultJson;
 import org.pghardstorage.core.repo.ChunkReader;
 import org.pghardstorage.core.repo.Repository;
 import org.pghardstorage.core.storage.FaultInjectingObjectStore;
@@ -79,12 +79,12 @@ class RestorePreviewTest {
   }
 
   @Test
-  void serialisesWithAPlainObjectMapper() throws Exception {
+  void serialisesAsTheResultDocument() throws Exception {
     RestorePreview p =
         RestoreFixture.restorer(repo, tmp.resolve("home"))
             .preview(RestoreFixture.request(tmp.resolve("data"), tmp.resolve("ts")).build());
-    JsonNode json = new ObjectMapper().readTree(new ObjectMapper().writeValueAsString(p));
-    assertThat(json.path("backupId").asText()).isEqualTo(id(1).value());
+    JsonNode json = ResultJson.tree(p);
+    assertThat(json.path("backup_id").asText()).isEqualTo(id(1).value());
     assertThat(json.path("ready").asBoolean()).isTrue();
     assertThat(json.path("recovery").path("recovery_target").asText()).isEqualTo("immediate");
     assertThat(json.path("wal").path("complete").asBoolean()).isTrue();

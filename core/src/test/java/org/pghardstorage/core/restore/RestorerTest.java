@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.pghardstorage.core.restore.RestoreFixture.id;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.pghardstorage.core.crypto.Argon2idParams;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
+import org.pghardstorage.core.json.ResultJson;
 import org.pghardstorage.core.repo.Repository;
 import org.pghardstorage.core.repo.manifest.FileType;
 import org.pghardstorage.core.storage.ObjectStore;
@@ -120,11 +120,11 @@ class RestorerTest {
 
     assertThat(data.resolve("base/5/16384"))
         .hasBinaryContent(cluster.base().get("base/5/16384").content());
-    JsonNode json = new ObjectMapper().readTree(new ObjectMapper().writeValueAsString(result));
-    assertThat(json.path("backupId").asText()).isEqualTo(id(1).value());
+    JsonNode json = ResultJson.tree(result);
+    assertThat(json.path("backup_id").asText()).isEqualTo(id(1).value());
     assertThat(json.path("recovery").path("restore_command").asText())
         .isEqualTo(RestoreFixture.RESTORE_COMMAND);
-    assertThat(json.path("bytesWritten").asLong()).isEqualTo(result.bytesWritten());
+    assertThat(json.path("bytes_written").asLong()).isEqualTo(result.bytesWritten());
   }
 
   @Test

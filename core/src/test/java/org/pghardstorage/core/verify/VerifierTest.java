@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -12,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.pghardstorage.core.chunk.ChunkRef;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
+import org.pghardstorage.core.json.ResultJson;
 import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.ChunkLocation;
 import org.pghardstorage.core.repo.OpenOptions;
@@ -81,9 +81,9 @@ class VerifierTest {
     assertThat(r.chunksChecked()).isGreaterThanOrEqualTo(committed.manifest().stats().chunksNew());
     assertThat(progress.stream().map(Progress::phase).distinct())
         .containsExactly("packs", "files", "wal");
-    JsonNode json = new ObjectMapper().readTree(new ObjectMapper().writeValueAsString(r));
+    JsonNode json = ResultJson.tree(r);
     assertThat(json.path("ok").asBoolean()).isTrue();
-    assertThat(json.path("filesChecked").asLong()).isEqualTo(files);
+    assertThat(json.path("files_checked").asLong()).isEqualTo(files);
   }
 
   @Test

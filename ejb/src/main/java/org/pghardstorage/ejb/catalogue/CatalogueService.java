@@ -18,11 +18,11 @@ import org.pghardstorage.core.repo.Deployment;
 import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.repo.Repository;
 import org.pghardstorage.core.repo.manifest.BackupManifest;
-import org.pghardstorage.core.storage.retry.RetryListener;
 import org.pghardstorage.core.verify.VerifyReport;
 import org.pghardstorage.ejb.deployment.DeploymentService;
 import org.pghardstorage.ejb.deployment.Protected;
 import org.pghardstorage.ejb.event.EventLog;
+import org.pghardstorage.ejb.metrics.StorageRetries;
 import org.pghardstorage.persistence.entity.BackupEntity;
 
 /**
@@ -35,6 +35,7 @@ public class CatalogueService {
   private EntityManager em;
 
   @EJB private DeploymentService deployments;
+  @EJB private StorageRetries retries;
   @EJB private EventLog events;
 
   /**
@@ -116,7 +117,7 @@ public class CatalogueService {
     int backups = 0;
     int removed = 0;
     for (Protected p : targets) {
-      try (OpenedRepository o = p.openForWal(RetryListener.NONE)) {
+      try (OpenedRepository o = p.openForWal(retries.listener(p.deployment().name()))) {
         int[] counts = rebuild(o.repository(), p.deployment());
         backups += counts[0];
         removed += counts[1];

@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 
@@ -16,6 +18,9 @@ import org.pghardstorage.core.error.HardstorageException;
  * server's OS user can read).
  */
 public final class Secrets {
+  /** The name Payara gives its password-alias config source. */
+  private static final String PAYARA_ALIAS_SOURCE = "Password Alias";
+
   private Secrets() {}
 
   /** Whether {@code ref} has one of the accepted forms (it may still not resolve). */
@@ -44,7 +49,9 @@ public final class Secrets {
                           ref,
                           "create it with: asadmin create-password-alias "
                               + name
-                              + " (the password is prompted for, never on the command line)"));
+                              + " (the password is prompted for, never on the command line),"
+                              + " then restart the server: Payara reads its aliases when it"
+                              + " starts"));
       case "env" ->
           Optional.ofNullable(System.getenv(name))
               .orElseThrow(() -> unresolved(ref, "set " + name + " in the server's environment"));
@@ -52,9 +59,20 @@ public final class Secrets {
     };
   }
 
+  /**
+   * Payara serves its password aliases as a MicroProfile Config source. Asking that source directly
+   * sees an alias created while the server runs; {@code Config.getOptionalValue} answers from a
+   * cache (60 s by default) that also remembers a miss, and would consult every other source
+   * (system properties, environment) for a name meant to be an alias.
+   */
   private static Optional<String> alias(String name) {
-    // Payara serves its password aliases as a MicroProfile Config source
-    return ConfigProvider.getConfig().getOptionalValue(name, String.class);
+    Config config = ConfigProvider.getConfig();
+    for (ConfigSource source : config.getConfigSources()) {
+      if (PAYARA_ALIAS_SOURCE.equals(source.getName())) {
+        return Optional.ofNullable(source.getValue(name));
+      }
+    }
+    return config.getOptionalValue(name, String.class);
   }
 
   private static String file(String ref, Path path) {

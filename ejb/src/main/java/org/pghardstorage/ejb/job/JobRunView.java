@@ -18,6 +18,7 @@ import org.pghardstorage.persistence.entity.JobRunEntity;
  * @param progressTotal units of work in all (0 when unknown)
  * @param result what it produced (a backup id, a verdict)
  * @param error why it failed
+ * @param server the server instance that runs it (host and instance directory)
  */
 public record JobRunView(
     long id,
@@ -32,7 +33,8 @@ public record JobRunView(
     long progressDone,
     long progressTotal,
     String result,
-    String error) {
+    String error,
+    String server) {
 
   /** The view of {@code j}. */
   public static JobRunView of(JobRunEntity j) {
@@ -49,6 +51,7 @@ public record JobRunView(
         j.getProgressDone(),
         j.getProgressTotal(),
         j.getResult(),
-        j.getError());
+        j.getError(),
+        j.getServer());
   }
 }

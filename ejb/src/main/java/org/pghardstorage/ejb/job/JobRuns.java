@@ -12,6 +12,7 @@ import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.ejb.catalogue.Page;
 import org.pghardstorage.ejb.event.EventLog;
+import org.pghardstorage.ejb.system.ServerInstance;
 import org.pghardstorage.persistence.entity.JobRunEntity;
 
 /**
@@ -46,7 +47,7 @@ public class JobRuns {
           job + " of " + deployment + " is already running (job run " + running.get().getId() + ")",
           "wait for it: GET /api/v1/jobs/" + running.get().getId());
     }
-    JobRunEntity j = new JobRunEntity(job, deployment, actor, trigger);
+    JobRunEntity j = new JobRunEntity(job, deployment, actor, trigger, ServerInstance.name());
     em.persist(j);
     em.flush();
     events.record(
@@ -62,12 +63,53 @@ public class JobRuns {
         .findFirst();
   }
 
-  /** Every running run. */
-  public List<JobRunView> running() {
+  /**
+   * The running runs this instance owns, and those without an owner (started before catalogue
+   * version 3): the ones its crash recovery may end or restart.
+   */
+  public List<JobRunView> runningHere() {
     return em.createNamedQuery(JobRunEntity.RUNNING, JobRunEntity.class)
         .getResultStream()
+        .filter(j -> j.getServer() == null || j.getServer().equals(ServerInstance.name()))
         .map(JobRunView::of)
         .toList();
+  }
+
+  /** Tells the other instances that this one still runs its running runs. */
+  public int heartbeat() {
+    return em.createNativeQuery(
+            "UPDATE job_run SET heartbeat_at = now() WHERE state = 'running' AND server = ?1")
+        .setParameter(1, ServerInstance.name())
+        .executeUpdate();
+  }
+
+  /**
+   * Fails the running runs of other instances that have not beaten for {@code silence}: their
+   * instance crashed and did not come back, and would otherwise block the next run of the job.
+   *
+   * @return how many runs were failed
+   */
+  public int failAbandoned(java.time.Duration silence) {
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "SELECT id, server, heartbeat_at::text FROM job_run WHERE state = 'running'"
+                    + " AND server <> ?1 AND heartbeat_at < now() - make_interval(secs => ?2)"
+                    + " FOR UPDATE SKIP LOCKED")
+            .setParameter(1, ServerInstance.name())
+            .setParameter(2, (double) silence.toSeconds())
+            .getResultList();
+    for (Object[] r : rows) {
+      end(
+          ((Number) r[0]).longValue(),
+          "failed",
+          "server instance "
+              + r[1]
+              + " that ran it has been silent since "
+              + r[2]
+              + "; another instance ended it");
+    }
+    return rows.size();
   }
 
   /** Ties a run to the batch execution that runs it (again, after a restart). */

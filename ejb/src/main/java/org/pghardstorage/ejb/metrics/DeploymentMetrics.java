@@ -18,25 +18,32 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.metrics.MetricID;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
 import org.eclipse.microprofile.metrics.annotation.RegistryScope;
+import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.wal.StreamerStatus;
 import org.pghardstorage.ejb.deployment.DeploymentService;
 import org.pghardstorage.ejb.deployment.DeploymentView;
+import org.pghardstorage.ejb.deployment.Protected;
 import org.pghardstorage.ejb.streamer.StreamerSupervisor;
 import org.pghardstorage.persistence.entity.BackupEntity;
 
 /**
  * Per-deployment gauges, tagged {@code deployment}: backup age, duration, size and dedup ratio, WAL
  * lag, RPO, whether the streamer is up, and repository bytes. A timer refreshes a snapshot from the
- * catalogue and the streamers; a scrape only reads the snapshot.
+ * catalogue and the streamers every 10 s; a scrape only reads the snapshot. The bytes of archived
+ * WAL come from listing the repository, which costs requests on object stores, so they are measured
+ * every five minutes.
  */
 @Singleton
 @Startup
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class DeploymentMetrics {
+  private static final Logger LOG = Logger.getLogger(DeploymentMetrics.class.getName());
   private static final Map<String, ToDoubleFunction<Snapshot>> GAUGES =
       Map.of(
           "pg_hardstorage_last_backup_age_seconds", Snapshot::lastBackupAgeSeconds,
@@ -47,7 +54,8 @@ public class DeploymentMetrics {
           "pg_hardstorage_wal_lag_seconds", Snapshot::walLagSeconds,
           "pg_hardstorage_rpo_seconds", Snapshot::rpoSeconds,
           "pg_hardstorage_streamer_up", Snapshot::streamerUp,
-          "pg_hardstorage_repository_bytes", Snapshot::repositoryBytes);
+          "pg_hardstorage_repository_bytes", Snapshot::repositoryBytes,
+          "pg_hardstorage_wal_stored_bytes", Snapshot::walStoredBytes);
 
   @Inject
   @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
@@ -59,7 +67,10 @@ public class DeploymentMetrics {
   @EJB private DeploymentService deployments;
   @EJB private StreamerSupervisor streamers;
 
+  @EJB private StorageRetries retries;
+
   private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
+  private final Map<String, Long> walBytes = new ConcurrentHashMap<>();
 
   /**
    * One deployment's figures at the last refresh. NaN where there is nothing to measure (no backup
@@ -74,7 +85,23 @@ public class DeploymentMetrics {
       double walLagSeconds,
       double rpoSeconds,
       double streamerUp,
-      double repositoryBytes) {}
+      double repositoryBytes,
+      double walStoredBytes) {}
+
+  /** Measures the bytes each deployment's archived WAL occupies in its repository. */
+  @Schedule(minute = "*/5", hour = "*", persistent = false)
+  public void measureWal() {
+    for (DeploymentView d : deployments.list()) {
+      Protected p = deployments.require(d.name());
+      try (OpenedRepository o = p.openForWal(retries.listener(d.name()))) {
+        walBytes.put(d.name(), o.repository().wal(p.deployment()).storedBytes());
+      } catch (RuntimeException e) {
+        // the streamer and the jobs report an unreachable repository; keep the last figure
+        LOG.log(Level.FINE, "cannot measure the WAL of " + d.name(), e);
+      }
+    }
+    walBytes.keySet().retainAll(snapshots.keySet());
+  }
 
   /** Refreshes every deployment's snapshot and (un)registers gauges for new (deleted) ones. */
   @Schedule(second = "*/10", minute = "*", hour = "*", persistent = false)
@@ -109,6 +136,7 @@ public class DeploymentMetrics {
           Double.NaN,
           Double.NaN,
           0,
+          Double.NaN,
           Double.NaN);
 
   private Snapshot measure(DeploymentView d) {
@@ -142,7 +170,9 @@ public class DeploymentMetrics {
         lagSeconds,
         rpo,
         up ? 1 : 0,
-        rows.stream().mapToDouble(BackupEntity::getBytesStored).sum());
+        rows.stream().mapToDouble(BackupEntity::getBytesStored).sum()
+            + walBytes.getOrDefault(d.name(), 0L),
+        walBytes.containsKey(d.name()) ? walBytes.get(d.name()) : Double.NaN);
   }
 
   private static double seconds(OffsetDateTime from, OffsetDateTime to) {

@@ -245,7 +245,7 @@ class RotateIT {
     Cli.Result r = run("restore", "db1", "latest", "--target", target.toString(), "--to-latest");
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(r.result().path("backupId").asText()).isEqualTo(backups.get(2));
+    assertThat(r.result().path("backup_id").asText()).isEqualTo(backups.get(2));
     PgCluster restored = PgCluster.startExisting(MAJOR, target, source.password(), Map.of());
     try {
       restored.awaitPromotion(Duration.ofMinutes(3));

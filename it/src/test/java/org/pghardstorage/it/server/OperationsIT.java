@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -44,6 +45,11 @@ class OperationsIT {
       Pattern.compile("(?m)^pg_hardstorage_wal_lag_bytes\\{deployment=\"db1\"[^}]*\\} \\d");
   private static final Pattern STREAMER_UP =
       Pattern.compile("(?m)^pg_hardstorage_streamer_up\\{deployment=\"db1\"[^}]*\\} 1(\\.0)?$");
+
+  private static final Pattern MISSED =
+      Pattern.compile(
+          "(?m)^pg_hardstorage_schedule_missed_total\\{deployment=\"db1\",job=\"rotate\"[^}]*\\}"
+              + " 1(\\.0)?$");
 
   private ServerStack server;
   private Path work;
@@ -245,10 +251,31 @@ class OperationsIT {
         TestServer.send(
             "POST", "/api/v1/deployments/db1/restore-plans", server.viewer(), body.toString());
 
-    assertThat(rest.statusCode()).as(rest.body()).isEqualTo(200);
+    assertThat(rest.statusCode()).as(rest.body()).isEqualTo(201);
     assertThat(cli.json().path("result").isMissingNode()).as(cli.toString()).isFalse();
     assertThat(json(rest)).isEqualTo(cli.result());
-    assertThat(json(rest).path("backupId").asText()).isEqualTo(backupId);
+    assertThat(json(rest).path("backup_id").asText()).isEqualTo(backupId);
+
+    // the plan is kept: whoever restores later reads exactly what was reviewed
+    String location = rest.headers().firstValue("Location").orElseThrow();
+    String path = URI.create(location).getPath();
+    assertThat(path).matches("/api/v1/deployments/db1/restore-plans/\\d+");
+    HttpResponse<String> kept = TestServer.send("GET", path, server.viewer(), null);
+    assertThat(kept.statusCode()).isEqualTo(200);
+    assertThat(kept.body()).isEqualTo(rest.body());
+    JsonNode listed =
+        json(TestServer.send("GET", "/api/v1/deployments/db1/restore-plans", server.viewer(), null))
+            .path("items")
+            .get(0);
+    assertThat(listed.path("id").asText()).isEqualTo(path.substring(path.lastIndexOf('/') + 1));
+    assertThat(listed.path("requested_by").asText()).isEqualTo(server.viewer().name());
+    assertThat(listed.path("ready").asBoolean()).isTrue();
+    assertThat(json(listed.path("request").asText()).path("time").asText()).isEqualTo(time);
+    assertThat(
+            TestServer.send(
+                    "GET", "/api/v1/deployments/db1/restore-plans/999999", server.viewer(), null)
+                .statusCode())
+        .isEqualTo(404);
   }
 
   @Test
@@ -298,6 +325,24 @@ class OperationsIT {
                 .path("backup_id")
                 .asText())
         .isEqualTo(backupId);
+
+    server.catalogue().execute("pghs_catalogue", "DELETE FROM backup");
+    Cli.Result cli =
+        Cli.run(
+            Map.of(
+                "PGHS_SERVER", server.baseUrl(),
+                "PGHS_SERVER_USER", server.admin().name(),
+                "PGHS_SERVER_PASSWORD", server.admin().password()),
+            "catalogue",
+            "rebuild",
+            "--deployment",
+            "db1",
+            "-o",
+            "json");
+    assertThat(cli.exitCode()).as(cli.toString()).isZero();
+    assertThat(cli.result().path("deployments").asInt()).isEqualTo(1);
+    assertThat(cli.result().path("backups").asInt()).isEqualTo(1);
+    assertThat(backupIds()).containsExactly(backupId);
   }
 
   @Test
@@ -329,7 +374,54 @@ class OperationsIT {
     assertThat(before.path("progress_done").asLong())
         .isLessThan(before.path("progress_total").asLong());
 
+    // a run another server instance owns and still beats the heartbeat of
+    long foreign =
+        Long.parseLong(
+            server
+                .catalogue()
+                .queryValue(
+                    "pghs_catalogue",
+                    "INSERT INTO job_run (job, deployment, actor, trigger, state, server,"
+                        + " heartbeat_at) VALUES ('rotate', 'db1', 'operator', 'api', 'running',"
+                        + " 'other-host:/domains/pghs', now()) RETURNING id"));
+    // a rotate schedule due half an hour ago, when (as its mark will say) the server was down
+    ZonedDateTime due = ZonedDateTime.now().minusMinutes(30);
+    ObjectNode spec =
+        (ObjectNode) json(TestServer.send("GET", "/api/v1/deployments/db1", server.viewer(), null));
+    spec.put("rotate_schedule", due.getMinute() + " " + due.getHour() + " * * *");
+    HttpResponse<String> put =
+        TestServer.send("PUT", "/api/v1/deployments/db1", server.admin(), spec.toString());
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+
+    // a deployment whose password is a Payara password alias, created while the server runs;
+    // Payara reads its alias store when it starts (test 13 connects with it)
+    server
+        .domain()
+        .asadminWithPasswords(
+            Map.of("AS_ADMIN_ALIASPASSWORD", "backup-secret"),
+            "create-password-alias",
+            "pghs-it-db2-password");
+    ObjectNode db2 = JSON.createObjectNode();
+    db2.put("name", "db2");
+    db2.put("conninfo", "host=127.0.0.1 port=" + pg.port() + " user=backup dbname=postgres");
+    db2.put("password_ref", "alias:pghs-it-db2-password");
+    db2.put("repository_url", repo);
+    db2.put("streaming", false);
+    HttpResponse<String> created =
+        TestServer.send("POST", "/api/v1/deployments", server.admin(), db2.toString());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+
     server.domain().kill();
+    // while the server is down: its schedule was last handled an hour ago
+    assertThat(
+            server
+                .catalogue()
+                .query(
+                    "pghs_catalogue",
+                    "UPDATE schedule_mark SET handled_until = now() - interval '1 hour'"
+                        + " WHERE deployment = 'db1' AND kind = 'rotate' RETURNING cron"))
+        .as("the schedule's mark, set when its timer was")
+        .hasSize(1);
     server.domain().start();
     server.domain().awaitHttp("/api/v1/health", 200, Duration.ofMinutes(6));
 
@@ -353,6 +445,58 @@ class OperationsIT {
         .as("resumed past the start, before the end")
         .isPositive()
         .isLessThan(before.path("progress_total").asLong());
+
+    assertThat(jobRun(foreign).path("state").asText())
+        .as("recovery leaves another instance's run alone")
+        .isEqualTo("running");
+    assertThat(jobRun(foreign).path("server").asText()).isEqualTo("other-host:/domains/pghs");
+    await(
+        "the occurrence that fell into the downtime is reported",
+        () -> missedRotations(),
+        missed -> !missed.isEmpty());
+    await("the missed schedule is counted", () -> metrics(), m -> MISSED.matcher(m).find());
+
+    // that instance falls silent: after five minutes without a heartbeat its run is failed
+    server
+        .catalogue()
+        .execute(
+            "pghs_catalogue",
+            "UPDATE job_run SET heartbeat_at = now() - interval '10 minutes' WHERE id = "
+                + foreign);
+    JsonNode abandoned =
+        await(
+            "the silent instance's run is failed",
+            () -> jobRun(foreign),
+            j -> !j.path("state").asText().equals("running"));
+    assertThat(abandoned.path("state").asText()).isEqualTo("failed");
+    assertThat(abandoned.path("error").asText())
+        .contains("server instance other-host:/domains/pghs")
+        .contains("silent since");
+    assertThat(missedRotations())
+        .as("reported once, not again by the minutely checks since")
+        .hasSize(1)
+        .allSatisfy(m -> assertThat(m).contains("did not run"));
+
+    spec.putNull("rotate_schedule");
+    assertThat(
+            TestServer.send("PUT", "/api/v1/deployments/db1", server.admin(), spec.toString())
+                .statusCode())
+        .isEqualTo(200);
+  }
+
+  private List<String> missedRotations() {
+    return json(
+            TestServer.send(
+                "GET", "/api/v1/events?deployment=db1&limit=200", server.viewer(), null))
+        .path("items")
+        .findValuesAsText("message")
+        .stream()
+        .filter(m -> m.startsWith("the rotate scheduled for "))
+        .toList();
+  }
+
+  private JsonNode jobRun(long id) {
+    return json(TestServer.send("GET", "/api/v1/jobs/" + id, server.viewer(), null));
   }
 
   @Test
@@ -401,7 +545,7 @@ class OperationsIT {
 
     JsonNode dry = runJob("{\"job\":\"rotate\",\"deployment\":\"db1\"}");
     JsonNode plan = JSON.readTree(dry.path("result").asText());
-    List<String> wouldDelete = plan.path("delete").findValuesAsText("backupId");
+    List<String> wouldDelete = plan.path("delete").findValuesAsText("backup_id");
     assertThat(wouldDelete).hasSize(before.size() - 1).doesNotContain(before.get(0));
     assertThat(backupIds()).as("a dry run deletes nothing").isEqualTo(before);
 
@@ -409,7 +553,7 @@ class OperationsIT {
         runJob("{\"job\":\"rotate\",\"deployment\":\"db1\",\"parameters\":{\"apply\":\"true\"}}");
     JsonNode result = JSON.readTree(applied.path("result").asText());
     List<String> deleted = new java.util.ArrayList<>();
-    result.path("backupsDeleted").forEach(n -> deleted.add(n.asText()));
+    result.path("backups_deleted").forEach(n -> deleted.add(n.asText()));
     assertThat(deleted).containsExactlyInAnyOrderElementsOf(wouldDelete);
     assertThat(backupIds()).containsExactly(before.get(0));
   }
@@ -493,6 +637,36 @@ class OperationsIT {
     assertThat(nobody.error().path("code").asText()).isEqualTo("server.unreachable");
   }
 
+  /**
+   * A deployment whose password is a Payara password alias (created before the restart in the
+   * previous test) connects; a reference to an alias that does not exist is a precise 400 naming
+   * the reference, never a value.
+   */
+  @Test
+  @Order(13)
+  void aPasswordAliasResolvesAndAMissingOneIsNamed() {
+    HttpResponse<String> tested =
+        TestServer.send("POST", "/api/v1/deployments/db2/connection-test", server.operator(), "");
+    assertThat(tested.statusCode()).as(tested.body()).isEqualTo(200);
+    assertThat(tested.body()).doesNotContain("backup-secret");
+
+    ObjectNode spec =
+        (ObjectNode) json(TestServer.send("GET", "/api/v1/deployments/db2", server.viewer(), null));
+    spec.put("password_ref", "alias:pghs-it-no-such-alias");
+    HttpResponse<String> put =
+        TestServer.send("PUT", "/api/v1/deployments/db2", server.admin(), spec.toString());
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+    HttpResponse<String> missing =
+        TestServer.send("POST", "/api/v1/deployments/db2/connection-test", server.operator(), "");
+    assertThat(missing.statusCode()).as(missing.body()).isEqualTo(400);
+    assertThat(json(missing).path("code").asText()).isEqualTo("deployment.secret_unresolved");
+    assertThat(missing.body()).contains("alias:pghs-it-no-such-alias");
+
+    assertThat(
+            TestServer.send("DELETE", "/api/v1/deployments/db2", server.admin(), null).statusCode())
+        .isEqualTo(204);
+  }
+
   private JsonNode runJob(String body) {
     HttpResponse<String> started = TestServer.send("POST", "/api/v1/jobs", server.operator(), body);
     assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
@@ -534,6 +708,14 @@ class OperationsIT {
 
   private static String metrics() {
     return TestServer.send("GET", "/metrics?scope=application", null, null, "text/plain").body();
+  }
+
+  static JsonNode json(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (Exception e) {
+      throw new AssertionError("not JSON: " + text, e);
+    }
   }
 
   static JsonNode json(HttpResponse<String> r) {

@@ -82,14 +82,22 @@ public class JobRunEntity {
   @Column(name = "error")
   private String error;
 
+  @Column(name = "server")
+  private String server;
+
+  @Column(name = "heartbeat_at")
+  private OffsetDateTime heartbeatAt;
+
   protected JobRunEntity() {}
 
-  public JobRunEntity(String job, String deployment, String actor, String trigger) {
+  public JobRunEntity(String job, String deployment, String actor, String trigger, String server) {
     this.job = job;
     this.deployment = deployment;
     this.actor = actor;
     this.trigger = trigger;
+    this.server = server;
     this.startedAt = OffsetDateTime.now();
+    this.heartbeatAt = startedAt;
   }
 
   /** Records how far the job got. */
@@ -120,6 +128,11 @@ public class JobRunEntity {
 
   public Long getId() {
     return id;
+  }
+
+  /** The server instance that runs it (null for runs from before catalogue version 3). */
+  public String getServer() {
+    return server;
   }
 
   public Long getExecutionId() {

@@ -23,7 +23,6 @@ import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.OpenedRepository;
-import org.pghardstorage.core.storage.retry.RetryListener;
 import org.pghardstorage.core.verify.VerificationRecord;
 import org.pghardstorage.core.wal.WalAudit;
 import org.pghardstorage.ejb.catalogue.BackupView;
@@ -32,6 +31,7 @@ import org.pghardstorage.ejb.deployment.DeploymentService;
 import org.pghardstorage.ejb.deployment.DeploymentSpec;
 import org.pghardstorage.ejb.deployment.DeploymentView;
 import org.pghardstorage.ejb.deployment.Protected;
+import org.pghardstorage.ejb.metrics.StorageRetries;
 import org.pghardstorage.ejb.streamer.StreamerSupervisor;
 import org.pghardstorage.rest.EngineJson;
 import org.pghardstorage.rest.Pages;
@@ -48,6 +48,7 @@ import org.pghardstorage.rest.security.Role;
 @Consumes(MediaType.APPLICATION_JSON)
 public class DeploymentsResource {
   @EJB private DeploymentService deployments;
+  @EJB private StorageRetries retries;
   @EJB private CatalogueService catalogue;
   @EJB private StreamerSupervisor streamers;
   @EJB private ScheduleService schedules;
@@ -113,7 +114,7 @@ public class DeploymentsResource {
     view.put("lease_holder", streamers.leaseHolder(name).orElse(null));
     view.put("this_instance", streamers.owner());
     view.put("status", streamers.status(name).orElse(null));
-    return EngineJson.snakeCase(view);
+    return EngineJson.ok(view);
   }
 
   @POST
@@ -157,7 +158,7 @@ public class DeploymentsResource {
   @Requires(Role.VIEWER)
   public Response verification(@PathParam("d") String name, @PathParam("id") String id) {
     Protected p = deployments.require(name);
-    try (OpenedRepository o = p.openForWal(RetryListener.NONE)) {
+    try (OpenedRepository o = p.openForWal(retries.listener(p.deployment().name()))) {
       return EngineJson.ok(
           VerificationRecord.read(o.repository(), p.deployment(), BackupId.parse(id))
               .orElseThrow(
@@ -176,7 +177,7 @@ public class DeploymentsResource {
   @Requires(Role.VIEWER)
   public Response wal(@PathParam("d") String name) {
     Protected p = deployments.require(name);
-    try (OpenedRepository o = p.openForWal(RetryListener.NONE)) {
+    try (OpenedRepository o = p.openForWal(retries.listener(p.deployment().name()))) {
       return EngineJson.ok(WalAudit.run(o.repository(), p.deployment()));
     }
   }

@@ -3,34 +3,43 @@ package org.pghardstorage.rest.deployment;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
+import org.pghardstorage.core.json.ResultJson;
 import org.pghardstorage.core.pg.Lsn;
 import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.restore.BackupSelector;
 import org.pghardstorage.core.restore.RecoveryTarget;
 import org.pghardstorage.core.restore.RestoreCommands;
+import org.pghardstorage.core.restore.RestorePreview;
 import org.pghardstorage.core.restore.RestoreRequest;
 import org.pghardstorage.core.restore.Restorer;
+import org.pghardstorage.ejb.catalogue.RestorePlans;
 import org.pghardstorage.ejb.deployment.DeploymentService;
 import org.pghardstorage.ejb.deployment.Protected;
 import org.pghardstorage.ejb.metrics.StorageRetries;
-import org.pghardstorage.rest.EngineJson;
+import org.pghardstorage.rest.Pages;
 import org.pghardstorage.rest.security.Requires;
 import org.pghardstorage.rest.security.Role;
 
 /**
- * {@code POST /api/v1/deployments/{d}/restore-plans}: what a restore would do, computed by the
- * engine's {@link Restorer#preview} and written exactly as {@code pg_hardstorage restore --preview
- * --output json} writes its result. Nothing is written anywhere.
+ * {@code /api/v1/deployments/{d}/restore-plans}: what a restore would do, computed by the engine's
+ * {@link Restorer#preview} and written exactly as {@code pg_hardstorage restore --preview --output
+ * json} writes its result. Nothing is restored and the repository is not written; the plan is kept
+ * in the catalogue, so whoever carries out the restore reads exactly what was reviewed.
  */
 @RequestScoped
 @Path("deployments/{d}/restore-plans")
@@ -40,6 +49,13 @@ public class RestorePlansResource {
   @EJB private DeploymentService deployments;
   @EJB private StorageRetries retries;
 
+  @EJB private RestorePlans plans;
+
+  @Context private SecurityContext security;
+
+  @Context private UriInfo uri;
+
+  /** Plans a restore: 201 with the plan document, its URL in {@code Location}. */
   @POST
   @Requires(Role.VIEWER)
   public Response plan(@PathParam("d") String name, RestorePlanRequest r) {
@@ -60,9 +76,50 @@ public class RestorePlansResource {
     if (r.action() != null) {
       b.targetAction(r.action());
     }
+    RestorePreview preview;
     try (OpenedRepository o = p.open(retries.listener(name))) {
-      return EngineJson.ok(new Restorer(o.repository()).preview(b.build()));
+      preview = new Restorer(o.repository()).preview(b.build());
     }
+    String document = ResultJson.write(preview);
+    long id =
+        plans.keep(
+            name,
+            security.getUserPrincipal().getName(),
+            ResultJson.write(r),
+            document,
+            preview.ready());
+    return Response.created(uri.getAbsolutePathBuilder().path(String.valueOf(id)).build())
+        .type(MediaType.APPLICATION_JSON_TYPE)
+        .entity(document)
+        .build();
+  }
+
+  /** The plans asked for, newest first (paginated; each without its document). */
+  @GET
+  @Requires(Role.VIEWER)
+  public Pages<RestorePlans.PlanView> list(
+      @PathParam("d") String name,
+      @QueryParam("limit") Integer limit,
+      @QueryParam("cursor") String cursor) {
+    deployments.require(name);
+    return Pages.of(plans.page(name, limit, cursor), uri);
+  }
+
+  /** One plan's document, exactly as its POST returned it. */
+  @GET
+  @Path("{id}")
+  @Requires(Role.VIEWER)
+  public Response one(@PathParam("d") String name, @PathParam("id") long id) {
+    return plans
+        .plan(name, id)
+        .map(doc -> Response.ok(doc, MediaType.APPLICATION_JSON_TYPE).build())
+        .orElseThrow(
+            () ->
+                new HardstorageException(
+                    "restore_plan.not_found",
+                    ExitCode.NOT_FOUND,
+                    "no restore plan " + id + " of " + name,
+                    "list them with GET /api/v1/deployments/" + name + "/restore-plans"));
   }
 
   private static RecoveryTarget target(RestorePlanRequest r) {
