@@ -27,7 +27,7 @@ class ServerSkeletonIT {
     assertThat(h.path("server").asText()).contains("Payara");
     assertThat(h.path("version").asText()).isEqualTo("0.1.0-SNAPSHOT");
     assertThat(h.path("catalogue").path("database").asText()).startsWith("PostgreSQL 18");
-    assertThat(h.path("catalogue").path("schema_version").asText()).isEqualTo("2");
+    assertThat(h.path("catalogue").path("schema_version").asText()).isEqualTo("3");
   }
 
   @Test

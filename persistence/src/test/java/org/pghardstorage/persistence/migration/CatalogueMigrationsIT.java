@@ -33,17 +33,18 @@ class CatalogueMigrationsIT {
     String first = CatalogueMigrations.migrate(ds, getClass().getClassLoader());
     String second = CatalogueMigrations.migrate(ds, getClass().getClassLoader());
 
-    assertThat(first).isEqualTo("2");
+    assertThat(first).isEqualTo("3");
     assertThat(second).isEqualTo(first);
     assertThat(
             pg.queryValue(
                 "catalogue",
                 "SELECT count(*) FROM information_schema.tables WHERE table_name IN"
-                    + " ('deployment', 'event', 'backup', 'job_run', 'streamer_lease', 'api_token')"))
-        .isEqualTo("6");
+                    + " ('deployment', 'event', 'backup', 'job_run', 'streamer_lease', 'api_token',"
+                    + " 'schedule_mark', 'restore_plan')"))
+        .isEqualTo("8");
     assertThat(
             pg.queryValue(
                 "catalogue", "SELECT count(*) FROM catalogue_schema_history WHERE success"))
-        .isEqualTo("2");
+        .isEqualTo("3");
   }
 }
