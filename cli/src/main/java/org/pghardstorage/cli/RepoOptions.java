@@ -22,7 +22,9 @@ public final class RepoOptions {
   @Option(
       names = "--repo",
       paramLabel = "URL",
-      description = "Repository URL, e.g. file:///srv/pg_hardstorage (env: PGHS_REPO).")
+      description =
+          "Repository URL: file:///srv/pg_hardstorage or s3://bucket/prefix?region=R (env:"
+              + " PGHS_REPO).")
   String repo;
 
   @Option(

@@ -48,6 +48,32 @@ public final class ObjectKey implements Comparable<ObjectKey> {
     return value != null && problem(value) == null;
   }
 
+  /**
+   * Whether some valid key starts with {@code prefix}: a listing by any other prefix is empty
+   * whatever the store holds. Remote backends use it so that a prefix such as {@code ../} never
+   * reaches a server that might normalise it into another location.
+   */
+  public static boolean canStartWith(String prefix) {
+    if (prefix.isEmpty()) {
+      return true;
+    }
+    if (prefix.length() > MAX_LENGTH) {
+      return false;
+    }
+    String[] segments = prefix.split("/", -1);
+    for (int i = 0; i < segments.length; i++) {
+      String segment = segments[i];
+      boolean last = i == segments.length - 1;
+      if (last && segment.isEmpty()) {
+        return true;
+      }
+      if (!SEGMENT.matcher(segment).matches() || segment.length() > MAX_SEGMENT_LENGTH) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Why {@code value} is not a key, or {@code null} if it is one. */
   private static String problem(String value) {
     if (value.isEmpty()) {

@@ -36,6 +36,11 @@ public final class ObjectStores {
     throw badUrl(url, "no storage backend for scheme '" + scheme + "' (known: " + known + ")");
   }
 
+  /** {@code url} with any user information ({@code //user:password@}) masked, for messages. */
+  public static String redacted(String url) {
+    return url == null ? null : url.replaceAll("(?<=//)[^/@?#]*@", "***@");
+  }
+
   static URI parse(String url) {
     if (url == null || url.isBlank()) {
       throw badUrl(String.valueOf(url), "the repository URL is empty");
@@ -58,7 +63,7 @@ public final class ObjectStores {
     return new HardstorageException(
         "repo.bad_url",
         ExitCode.USAGE,
-        "invalid repository URL '" + url + "': " + why,
-        "use file:///absolute/path (other schemes: s3://, gs://, azure://, sftp://, scp://)");
+        "invalid repository URL '" + redacted(url) + "': " + why,
+        "use file:///absolute/path or s3://bucket/prefix (see docs/reference/storage-spi.md)");
   }
 }

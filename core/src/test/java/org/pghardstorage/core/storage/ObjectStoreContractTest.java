@@ -54,6 +54,16 @@ public abstract class ObjectStoreContractTest {
     return 8;
   }
 
+  /**
+   * Whether the server behind this backend's tests lists objects still being written under
+   * temporary names of its own. No production backend may; a backend test whose only obtainable
+   * server does says so and why, and the listing test then checks the objects it wrote, not the
+   * server's temporary ones.
+   */
+  protected boolean testServerListsTemporaryObjects() {
+    return false;
+  }
+
   @BeforeEach
   void openStore() throws Exception {
     store = newStore();
@@ -446,6 +456,10 @@ public abstract class ObjectStoreContractTest {
                 int seen = 0;
                 do {
                   for (ObjectInfo info : store.list("growing/")) {
+                    if (testServerListsTemporaryObjects()
+                        && !info.key().name().matches("o\\d+|replaced")) {
+                      continue;
+                    }
                     assertThat(info.size()).as("listed size of %s", info.key()).isEqualTo(size);
                     seen++;
                   }

@@ -62,7 +62,12 @@ abstract class AbstractBackupRestoreIT {
         "host=127.0.0.1 port="
             + source.port()
             + " user=backup password=backup-secret dbname=postgres";
-    repo = "file://" + work.resolve("repo");
+    repo = repositoryUrl();
+  }
+
+  /** Where the repository lives: a directory here; other backends override it. */
+  String repositoryUrl() {
+    return "file://" + work.resolve("repo");
   }
 
   @AfterAll

@@ -1,0 +1,148 @@
+package org.pghardstorage.storage.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.pghardstorage.core.error.ExitCode;
+import org.pghardstorage.core.error.HardstorageException;
+import org.pghardstorage.core.storage.ObjectKey;
+import org.pghardstorage.core.storage.ObjectStore;
+import org.pghardstorage.core.storage.ObjectStores;
+import org.pghardstorage.core.storage.StorageException;
+import org.pghardstorage.core.storage.StorageUnavailableException;
+import org.pghardstorage.devstack.S3ProxyServer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** What an operator sees when the S3 side is wrong: each case a precise, retryable-or-not error. */
+class S3ObjectStoreErrorsTest {
+  private static final ObjectKey KEY = ObjectKey.of("config");
+
+  @BeforeAll
+  static void server() {
+    S3ProxyServer.get().createBucket(S3ObjectStoreContractTest.BUCKET);
+    System.setProperty("aws.accessKeyId", S3ProxyServer.ACCESS_KEY);
+    System.setProperty("aws.secretAccessKey", S3ProxyServer.SECRET_KEY);
+  }
+
+  @Test
+  void aMissingBucketIsUnavailableAndNamed() {
+    try (ObjectStore store = ObjectStores.open(S3ProxyServer.get().url("no-such-bucket", ""))) {
+      assertThatThrownBy(() -> store.get(KEY))
+          .isInstanceOf(StorageUnavailableException.class)
+          .hasMessageContaining("bucket 'no-such-bucket' does not exist");
+      assertThatThrownBy(() -> store.stat(KEY))
+          .isInstanceOf(StorageUnavailableException.class)
+          .hasMessageContaining("no-such-bucket");
+      assertThatThrownBy(() -> store.put(KEY, new byte[] {1}))
+          .isInstanceOf(StorageUnavailableException.class);
+      assertThatThrownBy(() -> store.list(""))
+          .isInstanceOf(StorageUnavailableException.class)
+          .hasMessageContaining("does not exist");
+    }
+  }
+
+  @Test
+  void wrongCredentialsAreRefusedWithAHintAndNoSecret() {
+    S3Location location =
+        S3Location.parse(
+            URI.create(S3ProxyServer.get().url(S3ObjectStoreContractTest.BUCKET, "creds/")));
+    S3Client client =
+        S3Client.builder()
+            .endpointOverride(S3ProxyServer.get().endpoint())
+            .forcePathStyle(true)
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(S3ProxyServer.ACCESS_KEY, "wrong-secret-value")))
+            .build();
+    try (ObjectStore store = new S3ObjectStore(client, location)) {
+      assertThatThrownBy(() -> store.putIfAbsent(KEY, new byte[] {1}))
+          .isInstanceOfSatisfying(
+              StorageUnavailableException.class,
+              e -> {
+                assertThat(e.getMessage()).contains("S3 refused to write").contains("HTTP 403");
+                assertThat(e.suggestion()).get().asString().contains("credentials");
+                assertThat(e.getMessage()).doesNotContain("wrong-secret-value");
+              });
+    }
+  }
+
+  @Test
+  void anUnreachableEndpointIsUnavailable() throws IOException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    try (ObjectStore store =
+        ObjectStores.open(
+            "s3://some-bucket/x?endpoint=http://127.0.0.1:" + port + "&path_style=true")) {
+      assertThatThrownBy(() -> store.get(KEY))
+          .isInstanceOf(StorageUnavailableException.class)
+          .hasMessageContaining("cannot reach S3");
+    }
+  }
+
+  @Test
+  void aRangePastTheEndNamesTheSize() {
+    try (ObjectStore store =
+        ObjectStores.open(S3ProxyServer.get().url(S3ObjectStoreContractTest.BUCKET, "range/"))) {
+      store.put(KEY, new byte[10]);
+      assertThatThrownBy(() -> store.getRange(KEY, 8, 5))
+          .isInstanceOf(StorageException.class)
+          .hasMessageContaining("size 10");
+      assertThat(store.getRange(KEY, 10, 0)).isEmpty();
+    }
+  }
+
+  @Test
+  void aCredentialsFileServesProcessesWithoutTheEnvironment() throws IOException {
+    Path dir = Files.createTempDirectory("pghs-s3-creds-");
+    Path file = S3ProxyServer.get().credentialsFile(dir.resolve("aws-credentials"));
+    String url =
+        S3ProxyServer.get().url(S3ObjectStoreContractTest.BUCKET, "file-creds/")
+            + "&credentials_file="
+            + file;
+    try (ObjectStore store = ObjectStores.open(url)) {
+      assertThat(store.putIfAbsent(KEY, new byte[] {7})).isTrue();
+      assertThat(store.get(KEY)).containsExactly(7);
+    }
+    assertThatThrownBy(
+            () ->
+                ObjectStores.open(
+                    S3ProxyServer.get().url(S3ObjectStoreContractTest.BUCKET, "x/")
+                        + "&credentials_file="
+                        + dir.resolve("missing")))
+        .isInstanceOfSatisfying(
+            HardstorageException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+        .hasMessageContaining("cannot read it");
+  }
+
+  @Test
+  void badUrlsAreUsageErrors() {
+    for (String url :
+        new String[] {
+          "s3://",
+          "s3://user:secret@bucket/x",
+          "s3://Bad_Bucket/x",
+          "s3://bucket/x?colour=blue",
+          "s3://bucket/x?endpoint=ftp://host",
+          "s3://bucket/x?path_style=maybe",
+        }) {
+      assertThatThrownBy(() -> ObjectStores.open(url).close())
+          .as(url)
+          .isInstanceOfSatisfying(
+              HardstorageException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+          .hasMessageNotContaining("secret");
+    }
+  }
+}
