@@ -60,10 +60,11 @@ public final class Secrets {
   }
 
   /**
-   * Payara serves its password aliases as a MicroProfile Config source. Asking that source directly
-   * sees an alias created while the server runs; {@code Config.getOptionalValue} answers from a
-   * cache (60 s by default) that also remembers a miss, and would consult every other source
-   * (system properties, environment) for a name meant to be an alias.
+   * Payara serves its password aliases as a MicroProfile Config source. This asks that source
+   * alone: {@code Config.getOptionalValue} would also consult every other source (system
+   * properties, environment) for a name meant to be an alias, and answers from a cache. Payara
+   * reads its alias store when it starts, so an alias created while the server runs resolves after
+   * the next restart (OperationsIT creates one, restarts and connects with it).
    */
   private static Optional<String> alias(String name) {
     Config config = ConfigProvider.getConfig();
