@@ -57,6 +57,18 @@ public final class S3ProxyServer implements AutoCloseable {
     return "s3://" + bucket + "/" + prefix + "?endpoint=" + endpoint + "&path_style=true";
   }
 
+  /**
+   * A repository URL in {@code bucket}/{@code prefix} (the bucket created if missing) whose
+   * credentials come from a credentials file written into {@code dir}, as a host that restores
+   * would have it: readable by the PostgreSQL OS user that runs {@code restore_command}.
+   */
+  public String repositoryWithCredentialsFile(String bucket, String prefix, Path dir) {
+    createBucket(bucket);
+    return url(bucket, prefix)
+        + "&credentials_file="
+        + credentialsFile(dir.resolve("aws-credentials"));
+  }
+
   /** Creates {@code bucket} (a directory of the filesystem store) if it does not exist. */
   public void createBucket(String bucket) {
     try {

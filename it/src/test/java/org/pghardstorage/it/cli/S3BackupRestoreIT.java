@@ -15,10 +15,6 @@ class S3BackupRestoreIT extends AbstractBackupRestoreIT {
 
   @Override
   String repositoryUrl() {
-    S3ProxyServer s3 = S3ProxyServer.get();
-    s3.createBucket("pghs-it");
-    return s3.url("pghs-it", "br18/")
-        + "&credentials_file="
-        + s3.credentialsFile(work.resolve("aws-credentials"));
+    return S3ProxyServer.get().repositoryWithCredentialsFile("pghs-it", "br18/", work);
   }
 }

@@ -16,10 +16,6 @@ class S3PitrIT extends AbstractPitrIT {
 
   @Override
   String repositoryUrl() {
-    S3ProxyServer s3 = S3ProxyServer.get();
-    s3.createBucket("pghs-it");
-    return s3.url("pghs-it", "pitr18/")
-        + "&credentials_file="
-        + s3.credentialsFile(work.resolve("aws-credentials"));
+    return S3ProxyServer.get().repositoryWithCredentialsFile("pghs-it", "pitr18/", work);
   }
 }
