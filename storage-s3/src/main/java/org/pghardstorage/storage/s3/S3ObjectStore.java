@@ -31,7 +31,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *
  * <ul>
  *   <li>{@link #putIfAbsent} is a conditional PUT ({@code If-None-Match: *}): S3 lets exactly one
- *       of racing writers create the key, across hosts; the others get 412. Before its first
+ *       of racing writers create the key, across hosts; the others get 412 (a 409, "a conflicting
+ *       write is in progress", is asked again until it becomes 412 or 200). Before its first
  *       conditional write a store checks that the service refuses a second create of a probe key,
  *       and fails rather than trust a service that ignores the header.
  *   <li>A PUT is atomic and durable once S3 answers 200: readers see the old object or the new one.
@@ -44,6 +45,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * (retried by the retry decorator); anything else is {@link StorageException}.
  */
 public final class S3ObjectStore implements ObjectStore {
+  /** How often a create answered 409 (a racing conditional write in progress) is asked again. */
+  private static final int CONFLICT_ATTEMPTS = 6;
+
   /** The largest array the JVM allocates. */
   private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
@@ -71,19 +75,43 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   private boolean conditionalPut(ObjectKey key, byte[] data) {
-    try {
-      s3.putObject(
-          b -> b.bucket(location.bucket()).key(name(key)).ifNoneMatch("*"),
-          RequestBody.fromBytes(data));
-      return true;
-    } catch (S3Exception e) {
-      // 412: the key exists; 409: a racing conditional write to the key won
-      if (e.statusCode() == 412 || e.statusCode() == 409) {
-        return false;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        s3.putObject(
+            b -> b.bucket(location.bucket()).key(name(key)).ifNoneMatch("*"),
+            RequestBody.fromBytes(data));
+        return true;
+      } catch (S3Exception e) {
+        if (e.statusCode() == 412) {
+          return false; // the key exists
+        }
+        if (e.statusCode() != 409) {
+          throw failure("write", key, e);
+        }
+        // 409 ConditionalRequestConflict: a racing conditional write to the key is in progress and
+        // may still fail; ask again, and the answer is 412 (it won) or 200 (it did not)
+        if (attempt == CONFLICT_ATTEMPTS) {
+          throw new StorageUnavailableException(
+              "S3 kept answering 409 (a conflicting write) to a create of '"
+                  + key
+                  + "' in "
+                  + describe(),
+              "retry later",
+              e);
+        }
+        pause(attempt);
+      } catch (SdkException e) {
+        throw failure("write", key, e);
       }
-      throw failure("write", key, e);
-    } catch (SdkException e) {
-      throw failure("write", key, e);
+    }
+  }
+
+  private static void pause(int attempt) {
+    try {
+      Thread.sleep(50L * attempt);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StorageUnavailableException("interrupted while writing to S3", null, e);
     }
   }
 
@@ -105,9 +133,9 @@ public final class S3ObjectStore implements ObjectStore {
             describe()
                 + " does not honour conditional writes (If-None-Match: *): a second create of"
                 + " one key was not refused",
-            "use Amazon S3 or an S3-compatible service that supports conditional writes"
-                + " (for example MinIO since 2024, Ceph RGW since Squid); without them two"
-                + " processes could both take the repository lock",
+            "use Amazon S3, or a release of the S3-compatible service that supports"
+                + " conditional writes (PutObject with If-None-Match); without them two processes"
+                + " could both take the repository lock",
             null);
       }
     } finally {
