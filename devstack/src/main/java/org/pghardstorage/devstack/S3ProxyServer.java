@@ -3,7 +3,6 @@ package org.pghardstorage.devstack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -108,7 +107,7 @@ public final class S3ProxyServer implements AutoCloseable {
     try {
       Path dir = Locations.newRunDir("pghs-s3proxy-");
       Files.createDirectories(dir.resolve("data"));
-      int port = freePort();
+      int port = PgCluster.freePort();
       URI endpoint = URI.create("http://127.0.0.1:" + port);
       Path properties = dir.resolve("s3proxy.properties");
       Files.writeString(
@@ -146,23 +145,12 @@ public final class S3ProxyServer implements AutoCloseable {
         s.connect(new InetSocketAddress("127.0.0.1", port), 200);
         return;
       } catch (IOException notYet) {
-        try {
-          Thread.sleep(100);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException(e);
-        }
+        PgCluster.sleep(100);
       }
     }
     p.destroyForcibly();
     throw new IllegalStateException(
         "S3Proxy did not listen within 60 s:\n" + Files.readString(log));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   /** Stops the server and deletes its data. */

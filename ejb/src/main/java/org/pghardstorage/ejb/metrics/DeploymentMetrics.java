@@ -91,13 +91,13 @@ public class DeploymentMetrics {
   /** Measures the bytes each deployment's archived WAL occupies in its repository. */
   @Schedule(minute = "*/5", hour = "*", persistent = false)
   public void measureWal() {
-    for (DeploymentView d : deployments.list()) {
-      Protected p = deployments.require(d.name());
-      try (OpenedRepository o = p.openForWal(retries.listener(d.name()))) {
-        walBytes.put(d.name(), o.repository().wal(p.deployment()).storedBytes());
+    for (Protected p : deployments.all(false)) {
+      String name = p.deployment().name();
+      try (OpenedRepository o = p.openForWal(retries.listener(name))) {
+        walBytes.put(name, o.repository().wal(p.deployment()).storedBytes());
       } catch (RuntimeException e) {
         // the streamer and the jobs report an unreachable repository; keep the last figure
-        LOG.log(Level.FINE, "cannot measure the WAL of " + d.name(), e);
+        LOG.log(Level.FINE, "cannot measure the WAL of " + name, e);
       }
     }
     walBytes.keySet().retainAll(snapshots.keySet());
