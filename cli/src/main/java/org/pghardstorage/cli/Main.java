@@ -61,7 +61,10 @@ public final class Main implements Callable<Integer> {
                   ex.getMessage(),
                   "see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'"),
               false);
-          return ExitCode.USAGE.code();
+          // restore_command must abort recovery on a mistyped option, never end it early
+          return Arrays.asList(a).contains("--restore-command")
+              ? WalCommand.ABORT_RECOVERY
+              : ExitCode.USAGE.code();
         });
     return cli.execute(args);
   }

@@ -40,7 +40,12 @@ final class RestoreCommand extends BaseCommand {
       description = "The data directory to create (must be empty or absent).")
   Path target;
 
-  @Option(names = "--force", description = "Delete the contents of a non-empty target first.")
+  @Option(
+      names = "--force",
+      description =
+          "Delete the contents of non-empty target directories first (never the repository, a"
+              + " home or system directory, or a directory holding postmaster.pid), and restore a"
+              + " backup whose last verification failed.")
   boolean force;
 
   @Option(
@@ -49,6 +54,13 @@ final class RestoreCommand extends BaseCommand {
       description =
           "Put a tablespace somewhere else: its oid or recorded location, '=', the new directory. Repeatable.")
   Map<String, Path> tablespaceMap = new LinkedHashMap<>();
+
+  @Option(
+      names = "--waldir",
+      paramLabel = "DIR",
+      description =
+          "Put the WAL in DIR (empty or absent) with pg_wal a link to it, as initdb -X does.")
+  Path walDir;
 
   @Option(
       names = "--parallel",
@@ -126,6 +138,9 @@ final class RestoreCommand extends BaseCommand {
       b.targetAction(action);
     }
     tablespaceMap.forEach((k, v) -> b.remapTablespace(k, v.toAbsolutePath().normalize()));
+    if (walDir != null) {
+      b.walDir(walDir.toAbsolutePath().normalize());
+    }
     if (parallel != null) {
       b.parallelism(parallel);
     }
@@ -207,7 +222,8 @@ final class RestoreCommand extends BaseCommand {
     out.printf(
         "  into %s: %d files, %s; fetch %s from %d packs%n",
         p.target(), p.files(), Bytes.human(p.bytes()), Bytes.human(p.storedBytes()), p.packs());
-    p.tablespaces().forEach(t -> out.println("  tablespace " + t.oid() + " -> " + t.location()));
+    out.println("  writes into (nothing outside these):");
+    p.directories().forEach(d -> out.println("    " + d.path() + "  (" + d.role() + ")"));
     long missing =
         p.wal().segments().stream()
             .filter(s -> s.state() == org.pghardstorage.core.restore.WalSegmentStatus.State.MISSING)
@@ -220,6 +236,10 @@ final class RestoreCommand extends BaseCommand {
         missing == 0 ? "all present" : missing + " MISSING");
     out.println("  recovery settings:");
     p.recovery().asMap().forEach((k, v) -> out.println("    " + k + " = '" + v + "'"));
+    if (!p.warnings().isEmpty()) {
+      out.println("Warnings:");
+      p.warnings().forEach(x -> out.println("  - " + x));
+    }
     if (!p.problems().isEmpty()) {
       out.println("Problems:");
       p.problems().forEach(x -> out.println("  - " + x));

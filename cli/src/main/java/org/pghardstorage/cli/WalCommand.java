@@ -7,16 +7,14 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.pghardstorage.cli.output.Printer;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
-import org.pghardstorage.core.repo.BackupId;
+import org.pghardstorage.core.pg.WalSegmentName;
 import org.pghardstorage.core.repo.Deployment;
 import org.pghardstorage.core.repo.OpenedRepository;
-import org.pghardstorage.core.repo.Repository;
-import org.pghardstorage.core.repo.WalArchive;
-import org.pghardstorage.core.repo.WalSegment;
+import org.pghardstorage.core.restore.RestoreCommands;
+import org.pghardstorage.core.restore.WalFetcher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,6 +31,14 @@ import picocli.CommandLine.Parameters;
       WalStreamCommand.Audit.class
     })
 final class WalCommand {
+
+  /**
+   * Exit status of {@code wal fetch --restore-command} when the repository positively knows the
+   * file does not exist. Not 1: the JVM itself exits 1 when it cannot start (an unreadable
+   * installation, a bad option in PGHS_JAVA_OPTS), which must abort recovery rather than end it.
+   * The launcher turns this status into 1 and every other failure into {@value #ABORT_RECOVERY}.
+   */
+  static final int WAL_ABSENT = 99;
 
   /** Exit status that makes PostgreSQL abort recovery instead of treating it as end of archive. */
   static final int ABORT_RECOVERY = 255;
@@ -76,60 +82,68 @@ final class WalCommand {
     @Option(
         names = "--restore-command",
         description =
-            "Exit as PostgreSQL's restore_command needs: 1 when the file is not in the repository"
-                + " (end of archive), 255 on any other failure so that recovery stops instead of"
-                + " ending early.")
+            "Exit as PostgreSQL's restore_command needs: 1 only when the repository knows the"
+                + " file does not exist (end of archive), 255 on any other failure (a hole in"
+                + " the archive, storage, key or integrity errors, bad arguments) so that"
+                + " recovery aborts instead of ending early.")
     boolean restoreCommand;
+
+    /** Set when the repository answered that the file does not exist. */
+    private boolean absent;
 
     @Override
     protected ExitCode run(Printer printer) throws IOException {
       Deployment d = Deployments.parse(deployment);
       Path spool = spoolDir();
-      if (prefetch > 1 && walFile.matches("[0-9A-F]{24}") && takeFromSpool(spool)) {
+      boolean segment = WalSegmentName.looksLikeSegmentName(walFile);
+      if (prefetch > 1 && segment && takeFromSpool(spool)) {
         printer.result(
             Map.of("file", walFile, "path", target.toString(), "prefetched", true),
             out -> out.println("fetched " + walFile + " (prefetched)"));
         return ExitCode.OK;
       }
       try (OpenedRepository o = repoOptions.forDeployment(deployment).openForWal()) {
-        WalArchive wal = o.repository().wal(d);
-        byte[] content;
-        boolean partial = false;
-        if (walFile.matches("[0-9A-F]{8}\\.history")) {
-          long tli = Long.parseLong(walFile.substring(0, 8), 16);
-          content = wal.getHistory(tli).orElseThrow(() -> missing(d));
-        } else if (walFile.matches("[0-9A-F]{24}")) {
-          int segmentSize = segmentSize(o.repository(), d);
-          java.util.concurrent.Future<List<String>> ahead =
-              prefetch > 1
-                  ? Prefetcher.start(wal, walFile, prefetch - 1, segmentSize, spool)
-                  : null;
-          WalSegment s = wal.getSegment(walFile).orElseThrow(() -> missing(d));
-          partial = s.partial();
-          content = partial ? pad(s.content(), segmentSize) : s.content();
-          if (ahead != null) {
-            Prefetcher.await(ahead);
-          }
-        } else {
-          throw missing(d);
+        WalFetcher.Answer answer = new WalFetcher(o.repository(), d).fetch(walFile);
+        if (answer instanceof WalFetcher.Absent a) {
+          absent = true;
+          throw new HardstorageException(
+              "wal.not_found",
+              ExitCode.NOT_FOUND,
+              "WAL file "
+                  + walFile
+                  + " of deployment "
+                  + d
+                  + " is not in the repository: "
+                  + a.reason(),
+              null);
         }
-        write(content, target);
+        WalFetcher.Found f = (WalFetcher.Found) answer;
+        // A complete segment's length is the segment size, which naming the next ones needs.
+        java.util.concurrent.Future<List<String>> ahead =
+            prefetch > 1 && segment && !f.partial()
+                ? Prefetcher.start(
+                    o.repository().wal(d), walFile, prefetch - 1, f.content().length, spool)
+                : null;
+        write(f.content(), target);
+        if (ahead != null) {
+          Prefetcher.await(ahead);
+        }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("file", walFile);
         result.put("path", target.toString());
-        result.put("bytes", content.length);
-        result.put("partial", partial);
-        boolean p = partial;
+        result.put("bytes", f.content().length);
+        result.put("partial", f.partial());
         printer.result(
             result,
-            out -> out.println("fetched " + walFile + (p ? " (partial, zero-padded)" : "")));
+            out ->
+                out.println("fetched " + walFile + (f.partial() ? " (partial, zero-padded)" : "")));
       }
       return ExitCode.OK;
     }
 
     private Path spoolDir() {
       Path parent = target.toAbsolutePath().getParent();
-      return parent.resolve("pg_hardstorage_prefetch");
+      return parent.resolve(RestoreCommands.PREFETCH_SPOOL);
     }
 
     /** Moves a segment fetched ahead by an earlier call into place, if there is one. */
@@ -144,36 +158,6 @@ final class WalCommand {
       return true;
     }
 
-    private HardstorageException missing(Deployment d) {
-      return new HardstorageException(
-          "wal.not_found",
-          ExitCode.NOT_FOUND,
-          "WAL file " + walFile + " of deployment " + d + " is not in the repository",
-          null);
-    }
-
-    /**
-     * PostgreSQL insists on whole segments; the zero tail reads as "end of WAL", which is exactly
-     * what a partial segment means.
-     */
-    private static byte[] pad(byte[] content, int segmentSize) {
-      if (content.length >= segmentSize) {
-        return content;
-      }
-      return java.util.Arrays.copyOf(content, segmentSize);
-    }
-
-    private static int segmentSize(Repository repo, Deployment d) {
-      List<BackupId> ids = repo.listBackups(d);
-      for (int i = ids.size() - 1; i >= 0; i--) {
-        Optional<Integer> size = repo.readManifest(d, ids.get(i)).map(m -> m.wal().segmentSize());
-        if (size.isPresent()) {
-          return size.get();
-        }
-      }
-      return 16 * 1024 * 1024;
-    }
-
     private static void write(byte[] content, Path target) throws IOException {
       Path tmp = target.resolveSibling(target.getFileName() + ".pghs-tmp");
       Files.write(tmp, content);
@@ -185,7 +169,7 @@ final class WalCommand {
       if (!restoreCommand || code == ExitCode.OK) {
         return code.code();
       }
-      return code == ExitCode.NOT_FOUND ? 1 : ABORT_RECOVERY;
+      return absent ? WAL_ABSENT : ABORT_RECOVERY;
     }
   }
 }

@@ -68,6 +68,23 @@ public final class PgCluster implements AutoCloseable {
   /** As {@link #startExisting(int, Path, String, Map)}, with the binaries of {@code dist}. */
   public static PgCluster startExisting(
       PgDistribution dist, Path dataDir, String superuserPassword, Map<String, String> settings) {
+    PgCluster c = adoptExisting(dist, dataDir, superuserPassword, settings);
+    c.start();
+    return c;
+  }
+
+  /**
+   * Prepares an existing data directory like {@link #startExisting(int, Path, String, Map)} without
+   * starting it, for tests that expect the start (or the recovery after it) to fail and then read
+   * {@link #logTail()}.
+   */
+  public static PgCluster adoptExisting(
+      int major, Path dataDir, String superuserPassword, Map<String, String> settings) {
+    return adoptExisting(PgDistribution.of(major), dataDir, superuserPassword, settings);
+  }
+
+  private static PgCluster adoptExisting(
+      PgDistribution dist, Path dataDir, String superuserPassword, Map<String, String> settings) {
     int port = freePort();
     // socket and log go to a directory of our own: close() deletes it, never the caller's files
     Path dir = Locations.newRunDir("pghs-adopted-");
@@ -83,7 +100,6 @@ public final class PgCluster implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     c.owner.own(c.dataDir);
-    c.start();
     return c;
   }
 
@@ -276,6 +292,39 @@ public final class PgCluster implements AutoCloseable {
             "PostgreSQL on port "
                 + port
                 + " still in recovery after "
+                + limit
+                + "; log:\n"
+                + logTail());
+      }
+      sleep(200);
+    }
+  }
+
+  /**
+   * Waits until the server has either left recovery (returns true) or exited on its own, e.g. after
+   * a FATAL error in recovery (returns false).
+   */
+  public boolean awaitPromotionOrExit(Duration limit) {
+    Instant deadline = Instant.now().plus(limit);
+    while (true) {
+      Optional<Long> pid = pid();
+      if (pid.isEmpty() || !ProcessHandle.of(pid.get()).map(ProcessHandle::isAlive).orElse(false)) {
+        running = false;
+        Reaper.unregister(this);
+        return false;
+      }
+      try {
+        if ("f".equals(queryValue("postgres", "SELECT pg_is_in_recovery()"))) {
+          return true;
+        }
+      } catch (IllegalStateException notYet) {
+        // starting, shutting down, or not yet consistent: look again
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException(
+            "PostgreSQL on port "
+                + port
+                + " neither left recovery nor exited within "
                 + limit
                 + "; log:\n"
                 + logTail());

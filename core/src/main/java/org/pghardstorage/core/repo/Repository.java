@@ -164,6 +164,11 @@ public final class Repository implements AutoCloseable {
     return ctx.config();
   }
 
+  /** The local directory of a repository on a local file system (see the storage SPI). */
+  public Optional<java.nio.file.Path> localDirectory() {
+    return ctx.store().localDirectory();
+  }
+
   /** The store's description (no credentials). */
   public String describe() {
     return ctx.where();

@@ -73,14 +73,26 @@ public final class WalArchive {
         .sum();
   }
 
-  /** The complete segment if archived, else the partial one if present. */
+  /**
+   * The complete segment if archived, else the partial one if present; empty only when neither
+   * exists.
+   *
+   * <p>A writer finishing the segment stores the complete object and then deletes the partial one
+   * ({@link #putSegment}). A reader that missed the complete object and then finds the partial one
+   * gone has raced with exactly that, so it reads the complete object again: between the two
+   * deletes-after-create, one of the three reads sees the segment.
+   */
   public Optional<WalSegment> getSegment(String segmentName) {
-    Optional<byte[]> complete = read(segmentKey(segmentName, false), ObjectType.WAL_SEGMENT);
-    if (complete.isPresent()) {
-      return Optional.of(new WalSegment(segmentName, false, complete.get()));
+    ObjectKey completeKey = segmentKey(segmentName, false);
+    Optional<byte[]> complete = read(completeKey, ObjectType.WAL_SEGMENT);
+    if (complete.isEmpty()) {
+      Optional<byte[]> partial = read(segmentKey(segmentName, true), ObjectType.WAL_PARTIAL);
+      if (partial.isPresent()) {
+        return Optional.of(new WalSegment(segmentName, true, partial.get()));
+      }
+      complete = read(completeKey, ObjectType.WAL_SEGMENT);
     }
-    return read(segmentKey(segmentName, true), ObjectType.WAL_PARTIAL)
-        .map(c -> new WalSegment(segmentName, true, c));
+    return complete.map(c -> new WalSegment(segmentName, false, c));
   }
 
   /**

@@ -3,6 +3,7 @@ package org.pghardstorage.core.restore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -76,7 +77,8 @@ final class FetchBatch implements Callable<FetchBatch.Done> {
 
   private static long write(FileTask file, List<Write> writes) {
     long bytes = 0;
-    try (FileChannel ch = FileChannel.open(file.path(), StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(file.path(), StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
       for (Write w : writes) {
         ByteBuffer buf = ByteBuffer.wrap(w.data());
         long pos = w.placement().offset();

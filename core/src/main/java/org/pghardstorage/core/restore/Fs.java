@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
@@ -22,6 +24,9 @@ final class Fs {
   static final int DIR_MODE = 0700;
   static final int FILE_MODE = 0600;
 
+  /** The largest file {@link #readSmallFile} reads: configuration files, not data. */
+  static final long MAX_SMALL_FILE = 64L << 20;
+
   private final boolean sync;
   private final Set<Path> touchedDirs = new LinkedHashSet<>();
 
@@ -33,10 +38,17 @@ final class Fs {
     return sync;
   }
 
-  /** Creates {@code root} and missing parents (0700) and sets {@code root} to 0700. */
+  /**
+   * Creates {@code root} and missing parents (0700) and sets {@code root} to 0700. The root may be
+   * a link the operator chose; its directory gets the mode.
+   */
   void createRoot(Path root) {
     createDirectories(root);
-    setMode(root, DIR_MODE);
+    try {
+      Files.setPosixFilePermissions(root, permissionSet(DIR_MODE));
+    } catch (IOException e) {
+      throw RestoreErrors.writeFailed(root, e);
+    }
     // The root's own entry lives in its parent.
     touched(root.getParent());
   }
@@ -73,15 +85,19 @@ final class Fs {
     }
   }
 
-  /** Writes a whole small file (created or truncated, mode 0600) and syncs it if enabled. */
+  /**
+   * Writes a whole small file (created or truncated, mode 0600) and syncs it if enabled. A symbolic
+   * link in its place is not followed: the write fails instead.
+   */
   void writeSmallFile(Path file, byte[] content) {
     try (FileChannel ch =
         FileChannel.open(
             file,
-            EnumSet.of(
+            Set.of(
                 StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING),
+                StandardOpenOption.TRUNCATE_EXISTING,
+                LinkOption.NOFOLLOW_LINKS),
             perms(FILE_MODE))) {
       ByteBuffer buf = ByteBuffer.wrap(content);
       while (buf.hasRemaining()) {
@@ -96,6 +112,30 @@ final class Fs {
     touched(file.getParent());
   }
 
+  /**
+   * The content of a small file if it exists, read without following a symbolic link in its place.
+   */
+  java.util.Optional<byte[]> readSmallFile(Path file) {
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      return java.util.Optional.empty();
+    }
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      long size = ch.size();
+      if (size > MAX_SMALL_FILE) {
+        throw RestoreErrors.writeFailed(
+            file, new IOException("it holds " + size + " bytes, more than " + MAX_SMALL_FILE));
+      }
+      ByteBuffer buf = ByteBuffer.allocate((int) size);
+      while (buf.hasRemaining() && ch.read(buf) >= 0) {
+        // read until full or end of file
+      }
+      return java.util.Optional.of(java.util.Arrays.copyOf(buf.array(), buf.position()));
+    } catch (IOException e) {
+      throw RestoreErrors.writeFailed(file, e);
+    }
+  }
+
   /** Deletes a file if it exists; the deletion is made durable by {@link #syncDirectories}. */
   void deleteIfExists(Path file) {
     try {
@@ -107,10 +147,14 @@ final class Fs {
     }
   }
 
-  /** Sets permission bits; bits above 0777 (setuid, sticky) are not restored. */
+  /**
+   * Sets permission bits; bits above 0777 (setuid, sticky) are not restored. A symbolic link in the
+   * path's place is not followed.
+   */
   void setMode(Path path, int mode) {
     try {
-      Files.setPosixFilePermissions(path, permissionSet(mode));
+      Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .setPermissions(permissionSet(mode));
     } catch (IOException e) {
       throw RestoreErrors.writeFailed(path, e);
     }

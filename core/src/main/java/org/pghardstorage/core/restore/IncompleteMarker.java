@@ -32,19 +32,19 @@ final class IncompleteMarker {
             + " and has not finished.\n"
             + "This directory is incomplete and must not be started.\n"
             + "Re-run the restore with --force to replace it.\n";
-    for (Path root : plan.roots()) {
-      Path marker = root.resolve(NAME);
+    for (RestorePlan.Root root : plan.roots()) {
+      Path marker = root.path().resolve(NAME);
       fs.writeSmallFile(marker, text.getBytes(StandardCharsets.UTF_8));
-      fs.syncDirectory(root);
+      fs.syncDirectory(root.path());
     }
   }
 
-  /** Deletes the markers: tablespaces first, the data directory's last. */
+  /** Deletes the markers: WAL and tablespace directories first, the data directory's last. */
   static void remove(RestorePlan plan, Fs fs) {
     var roots = plan.roots();
     for (int i = roots.size() - 1; i >= 0; i--) {
-      fs.deleteIfExists(roots.get(i).resolve(NAME));
-      fs.syncDirectory(roots.get(i));
+      fs.deleteIfExists(roots.get(i).path().resolve(NAME));
+      fs.syncDirectory(roots.get(i).path());
     }
   }
 }

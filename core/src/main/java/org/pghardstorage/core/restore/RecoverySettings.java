@@ -20,6 +20,9 @@ public final class RecoverySettings {
   /** Where PostgreSQL gets archived WAL from. */
   public static final String RESTORE_COMMAND = "restore_command";
 
+  /** What PostgreSQL runs once recovery has ended: removes the WAL prefetch spool. */
+  public static final String RECOVERY_END_COMMAND = "recovery_end_command";
+
   /** {@code immediate}: stop as soon as the backup is consistent. */
   public static final String RECOVERY_TARGET = "recovery_target";
 
@@ -35,9 +38,10 @@ public final class RecoverySettings {
   }
 
   /**
-   * Recovery to the end of the backup, then promotion: {@code restore_command}, {@code
-   * recovery_target = 'immediate'}, {@code recovery_target_action = 'promote'}. A plain {@code
-   * pg_ctl start} then replays exactly the WAL the backup needs and opens for writes.
+   * Recovery to the end of the backup, then promotion: {@code restore_command}, the {@code
+   * recovery_end_command} that removes the WAL prefetch spool, {@code recovery_target =
+   * 'immediate'}, {@code recovery_target_action = 'promote'}. A plain {@code pg_ctl start} then
+   * replays exactly the WAL the backup needs and opens for writes.
    *
    * @param restoreCommand the command PostgreSQL runs to fetch a WAL file ({@code %f}, {@code %p})
    */
@@ -49,6 +53,7 @@ public final class RecoverySettings {
     }
     return new RecoverySettings(new LinkedHashMap<>())
         .with(RESTORE_COMMAND, restoreCommand)
+        .with(RECOVERY_END_COMMAND, RestoreCommands.SPOOL_CLEANUP)
         .with(RECOVERY_TARGET, "immediate")
         .with(RECOVERY_TARGET_ACTION, "promote");
   }

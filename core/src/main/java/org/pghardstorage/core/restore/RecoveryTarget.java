@@ -171,6 +171,7 @@ public sealed interface RecoveryTarget {
   default RecoverySettings recoverySettings(String restoreCommand, String action, String timeline) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put(RecoverySettings.RESTORE_COMMAND, restoreCommand);
+    m.put(RecoverySettings.RECOVERY_END_COMMAND, RestoreCommands.SPOOL_CLEANUP);
     m.putAll(new java.util.TreeMap<>(settings()));
     if (!(this instanceof Latest)) {
       m.put(RecoverySettings.RECOVERY_TARGET_ACTION, action);

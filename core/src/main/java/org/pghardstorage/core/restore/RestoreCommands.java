@@ -9,6 +9,19 @@ import org.pghardstorage.core.repo.Deployment;
  * server's restore plans write the same command for the same launcher and repository.
  */
 public final class RestoreCommands {
+  /**
+   * The directory beside {@code %p} (in {@code pg_wal}) where {@code wal fetch --prefetch} keeps
+   * the segments it fetched ahead.
+   */
+  public static final String PREFETCH_SPOOL = "pg_hardstorage_prefetch";
+
+  /**
+   * The {@code recovery_end_command} a restore writes: PostgreSQL runs it in the data directory
+   * once recovery has ended, and it removes the prefetch spool (a plain shell command, so no JVM
+   * starts for it).
+   */
+  public static final String SPOOL_CLEANUP = "rm -rf pg_wal/" + PREFETCH_SPOOL;
+
   private RestoreCommands() {}
 
   /**

@@ -2,6 +2,7 @@ package org.pghardstorage.core.restore;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.repo.BackupId;
@@ -19,8 +20,20 @@ public final class RestoreErrors {
   /** A restore target is not empty and {@code force} was not given (exit CONFLICT). */
   public static final String TARGET_NOT_EMPTY = "restore.target_not_empty";
 
-  /** {@code force} would wipe {@code /}, the home directory or one of its parents (exit USAGE). */
+  /**
+   * A target is, holds or lies in something a restore must not touch: {@code /}, a home or system
+   * directory, the repository (exit USAGE).
+   */
   public static final String TARGET_PROTECTED = "restore.target_protected";
+
+  /**
+   * A tablespace location recorded in the manifest may not be used as it is; the operator must
+   * place the tablespace with {@code --tablespace-map} (exit USAGE).
+   */
+  public static final String TABLESPACE_LOCATION_REFUSED = "restore.tablespace_location_refused";
+
+  /** The backup's last verification failed and {@code force} was not given (exit VERIFY_FAILED). */
+  public static final String BACKUP_FAILED_VERIFICATION = "restore.backup_failed_verification";
 
   /** A target holds {@code postmaster.pid}: a server may be running there (exit CONFLICT). */
   public static final String SERVER_RUNNING = "restore.server_running";
@@ -69,25 +82,67 @@ public final class RestoreErrors {
             + " first");
   }
 
-  static HardstorageException targetProtected(Path target, String why) {
+  static HardstorageException targetProtected(Path target, String role, String why) {
     return new HardstorageException(
         TARGET_PROTECTED,
         ExitCode.USAGE,
-        "refusing to delete the contents of " + target + ": " + why,
-        "choose a dedicated directory for the restored cluster");
+        "refusing to restore the " + role + " into " + target + ": " + why,
+        "choose a dedicated, empty directory for it");
   }
 
-  static HardstorageException serverRunning(Path target, String detail) {
+  static HardstorageException serverRunning(Path target, Path pidFile, String detail) {
+    Path cluster = pidFile.getParent();
     return new HardstorageException(
         SERVER_RUNNING,
         ExitCode.CONFLICT,
-        "refusing to restore into " + target + ": it contains postmaster.pid (" + detail + ")",
+        "refusing to restore into "
+            + target
+            + ": it contains "
+            + pidFile
+            + " ("
+            + detail
+            + "), so a PostgreSQL server may be using "
+            + cluster,
         "stop the PostgreSQL server using "
-            + target
+            + cluster
             + " (pg_ctl -D "
-            + target
+            + cluster
             + " stop); if no server runs there, delete "
-            + target.resolve("postmaster.pid"));
+            + pidFile
+            + ", or restore elsewhere");
+  }
+
+  static HardstorageException tablespaceLocationRefused(
+      BackupId backup, long oid, String location, String why) {
+    return new HardstorageException(
+        TABLESPACE_LOCATION_REFUSED,
+        ExitCode.USAGE,
+        "backup "
+            + backup
+            + " records tablespace "
+            + oid
+            + " at '"
+            + location
+            + "', which a restore does not use unasked: "
+            + why,
+        "place the tablespace yourself: --tablespace-map " + oid + "=/new/dir");
+  }
+
+  static HardstorageException backupFailedVerification(
+      Deployment d, BackupId backup, String what, Optional<BackupId> alternative) {
+    return new HardstorageException(
+        BACKUP_FAILED_VERIFICATION,
+        ExitCode.VERIFY_FAILED,
+        "backup " + d + "/" + backup + " " + what + "; refusing to restore it",
+        alternative
+                .map(
+                    a -> "restore the newest backup that did not fail verification, " + a + ", or ")
+                .orElse("")
+            + "run pg_hardstorage verify "
+            + d
+            + " "
+            + backup
+            + " again; add --force to restore it anyway");
   }
 
   static HardstorageException invalidRequest(String what, String suggestion) {

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.pghardstorage.core.chunk.ChunkId;
@@ -25,6 +26,8 @@ import org.pghardstorage.core.repo.manifest.FileType;
  * @param dataDir the data directory (normalised, absolute)
  * @param archives each archive with the directory it goes to, base first
  * @param tablespaces where each tablespace goes
+ * @param walDir the directory {@code pg_wal} links to, if the operator asked for one
+ * @param failedVerification why the backup's own record says not to restore it, if it does
  * @param recovery the settings to write
  * @param locations where every referenced chunk is stored
  */
@@ -33,14 +36,48 @@ record RestorePlan(
     Path dataDir,
     List<ArchiveTarget> archives,
     List<TablespaceTarget> tablespaces,
+    Optional<Path> walDir,
+    Optional<String> failedVerification,
     RecoverySettings recovery,
     Map<ChunkId, ChunkLocation> locations) {
 
   RestorePlan {
     Objects.requireNonNull(manifest, "manifest");
+    Objects.requireNonNull(walDir, "walDir");
+    Objects.requireNonNull(failedVerification, "failedVerification");
     archives = List.copyOf(archives);
     tablespaces = List.copyOf(tablespaces);
     locations = Map.copyOf(locations);
+  }
+
+  /**
+   * A directory the restore fills, empties ({@code --force}) and marks while it works.
+   *
+   * @param path the directory
+   * @param role what it is, for messages and the preview ({@code data directory}, {@code tablespace
+   *     16385 (recorded location)}, …)
+   * @param tablespaceOid the tablespace, 0 for the data and WAL directories
+   * @param chosenByOperator whether the operator named it (target, a remap, --waldir) rather than a
+   *     manifest
+   */
+  record Root(Path path, String role, long tablespaceOid, boolean chosenByOperator) {}
+
+  /** Every directory the restore writes into: the data directory first, then tablespaces, WAL. */
+  List<Root> roots() {
+    List<Root> out = new ArrayList<>();
+    out.add(new Root(dataDir, "data directory", 0, true));
+    for (TablespaceTarget t : tablespaces) {
+      out.add(
+          new Root(
+              Path.of(t.location()),
+              "tablespace "
+                  + t.oid()
+                  + (t.remapped() ? " (--tablespace-map)" : " (recorded location)"),
+              t.oid(),
+              t.remapped()));
+    }
+    walDir.ifPresent(w -> out.add(new Root(w, "WAL directory (--waldir)", 0, true)));
+    return out;
   }
 
   /**
@@ -59,13 +96,6 @@ record RestorePlan(
     String label(FileEntry f) {
       return isBase() ? f.path() : "pg_tblspc/" + archive.tablespaceOid() + "/" + f.path();
     }
-  }
-
-  /** The directories the restore fills: the data directory, then each tablespace's. */
-  List<Path> roots() {
-    List<Path> out = new ArrayList<>();
-    archives.forEach(a -> out.add(a.root()));
-    return out;
   }
 
   long fileCount() {

@@ -20,31 +20,36 @@ import org.pghardstorage.core.repo.RepositoryErrors;
 import org.pghardstorage.core.repo.manifest.Archive;
 import org.pghardstorage.core.repo.manifest.BackupManifest;
 import org.pghardstorage.core.repo.manifest.FileEntry;
-import org.pghardstorage.core.repo.manifest.FileType;
 import org.pghardstorage.core.repo.manifest.Tablespace;
 
 /**
  * Turns a {@link RestoreRequest} into a {@link RestorePlan} without writing anything: chooses the
- * backup, places every archive, checks that targets do not overlap and that no manifest path leads
- * through a symbolic link, and locates every chunk, so a restore that cannot finish fails before
- * the target is touched.
+ * backup, applies the {@link ManifestPolicy}, places every archive (a recorded tablespace location
+ * only where {@link ProtectedPaths} allows it), checks that targets do not overlap, and locates
+ * every chunk, so a restore that cannot finish fails before the target is touched.
  */
 final class RestorePlanner {
   private final Repository repo;
   private final BackupChooser chooser;
+  private final ProtectedPaths protectedPaths;
 
-  RestorePlanner(Repository repo) {
+  RestorePlanner(Repository repo, ProtectedPaths protectedPaths) {
     this.repo = repo;
     this.chooser = new BackupChooser(repo);
+    this.protectedPaths = protectedPaths;
   }
 
   RestorePlan plan(RestoreRequest request) {
     BackupManifest manifest =
         chooser.choose(request.deployment(), request.backup(), request.recoveryTarget());
+    ManifestPolicy.check(manifest, request.walDir().isPresent());
     requireNoGap(request, manifest);
     Path dataDir = request.target().normalize();
     Map<Long, TablespaceTarget> tablespaces =
         placeTablespaces(manifest, request.tablespaceRemaps());
+    tablespaces.values().stream()
+        .filter(t -> !t.remapped())
+        .forEach(t -> requireUsableRecordedLocation(manifest, t));
     List<RestorePlan.ArchiveTarget> archives = new ArrayList<>();
     for (Archive a : manifest.archives()) {
       TablespaceTarget ts = tablespaces.get(a.tablespaceOid());
@@ -52,19 +57,21 @@ final class RestorePlanner {
           ts == null
               ? new RestorePlan.ArchiveTarget(a, dataDir, false)
               : new RestorePlan.ArchiveTarget(a, Path.of(ts.location()), ts.remapped());
-      requireNoPathThroughSymlink(target);
       if (target.isBase()) {
         archives.add(0, target);
       } else {
         archives.add(target);
       }
     }
-    requireDisjoint(dataDir, tablespaces.values());
+    Optional<Path> walDir = request.walDir().map(Path::normalize);
+    requireDisjoint(dataDir, tablespaces.values(), walDir);
     return new RestorePlan(
         manifest,
         dataDir,
         archives,
         List.copyOf(tablespaces.values()),
+        walDir,
+        VerificationGate.lastFailure(repo, manifest.deployment(), manifest.backupId()),
         request
             .recoveryTarget()
             .recoverySettings(
@@ -155,59 +162,53 @@ final class RestorePlanner {
     return out;
   }
 
-  /** Nested targets would make one restore write into, or wipe, another's files. */
-  private static void requireDisjoint(Path dataDir, Iterable<TablespaceTarget> tablespaces) {
-    Map<Path, String> seen = new LinkedHashMap<>();
-    seen.put(dataDir, "the data directory");
-    for (TablespaceTarget t : tablespaces) {
-      Path p = Path.of(t.location());
-      for (Map.Entry<Path, String> other : seen.entrySet()) {
-        if (p.startsWith(other.getKey()) || other.getKey().startsWith(p)) {
-          throw RestoreErrors.invalidRequest(
-              "tablespace "
-                  + t.oid()
-                  + " would be restored to "
-                  + p
-                  + ", which overlaps "
-                  + other.getValue()
-                  + " "
-                  + other.getKey(),
-              "map the tablespace to a directory outside the data directory and the other"
-                  + " tablespaces: --tablespace "
-                  + t.oid()
-                  + "=/new/dir");
-        }
-      }
-      seen.put(p, "tablespace " + t.oid());
-    }
+  /**
+   * A tablespace location taken from the manifest (not chosen by the operator) must be a plain
+   * absolute path outside everything a restore protects; otherwise the operator places it.
+   */
+  private void requireUsableRecordedLocation(BackupManifest manifest, TablespaceTarget t) {
+    protectedPaths
+        .whyNotARecordedLocation(t.location())
+        .ifPresent(
+            why -> {
+              throw RestoreErrors.tablespaceLocationRefused(
+                  manifest.backupId(), t.oid(), t.location(), why);
+            });
   }
 
   /**
-   * Writing a file below a symbolic link the restore itself created would write outside the target.
-   * PostgreSQL never sends such paths; a manifest that has one is refused, not trusted.
+   * Nested targets would make one restore write into, or wipe, another's files. Compared with links
+   * resolved, so two spellings of one directory are caught too.
    */
-  private static void requireNoPathThroughSymlink(RestorePlan.ArchiveTarget target) {
-    Set<String> links = new HashSet<>();
-    for (FileEntry f : target.archive().files()) {
-      if (f.type() == FileType.SYMLINK) {
-        links.add(f.path());
-      }
+  private static void requireDisjoint(
+      Path dataDir, Iterable<TablespaceTarget> tablespaces, Optional<Path> walDir) {
+    Map<Path, String> seen = new LinkedHashMap<>();
+    seen.put(ProtectedPaths.real(dataDir), "the data directory " + dataDir);
+    for (TablespaceTarget t : tablespaces) {
+      Path p = Path.of(t.location());
+      requireApart(
+          seen,
+          ProtectedPaths.real(p),
+          "tablespace " + t.oid() + " would be restored to " + p,
+          "map the tablespace to a directory outside the data directory and the other"
+              + " tablespaces: --tablespace-map "
+              + t.oid()
+              + "=/new/dir");
+      seen.put(ProtectedPaths.real(p), "tablespace " + t.oid() + " at " + p);
     }
-    for (FileEntry f : target.archive().files()) {
-      for (int i = f.path().indexOf('/'); i > 0; i = f.path().indexOf('/', i + 1)) {
-        if (links.contains(f.path().substring(0, i))) {
-          throw new HardstorageException(
-              RepositoryErrors.CORRUPT,
-              ExitCode.VERIFY_FAILED,
-              "backup "
-                  + target.archive().kind()
-                  + " archive lists '"
-                  + f.path()
-                  + "' below the symbolic link '"
-                  + f.path().substring(0, i)
-                  + "'",
-              "run pg_hardstorage verify on this backup; restore another backup");
-        }
+    walDir.ifPresent(
+        w ->
+            requireApart(
+                seen,
+                ProtectedPaths.real(w),
+                "the WAL directory " + w,
+                "choose a WAL directory outside the data and tablespace directories"));
+  }
+
+  private static void requireApart(Map<Path, String> seen, Path p, String what, String suggestion) {
+    for (Map.Entry<Path, String> other : seen.entrySet()) {
+      if (p.startsWith(other.getKey()) || other.getKey().startsWith(p)) {
+        throw RestoreErrors.invalidRequest(what + " overlaps " + other.getValue(), suggestion);
       }
     }
   }

@@ -24,8 +24,12 @@ import java.util.Objects;
  * @param tablespaces where each tablespace would go
  * @param recovery the settings that would be written to {@code postgresql.auto.conf}
  * @param wal the WAL the backup needs and whether it is archived
+ * @param directories every directory the restore would write into, and what it is: nothing is
+ *     written outside them
  * @param problems what would stop the restore or recovery (a non-empty target without force, a
- *     missing WAL segment); empty if none
+ *     missing WAL segment, a failed verification without force); empty if none
+ * @param warnings what would not stop it but deserves a look (a failed verification overridden by
+ *     force)
  */
 public record RestorePreview(
     String deployment,
@@ -42,7 +46,9 @@ public record RestorePreview(
     List<TablespaceTarget> tablespaces,
     RecoverySettings recovery,
     RequiredWal wal,
-    List<String> problems) {
+    List<Directory> directories,
+    List<String> problems,
+    List<String> warnings) {
   /** Validates the fields. */
   public RestorePreview {
     Objects.requireNonNull(deployment, "deployment");
@@ -55,7 +61,24 @@ public record RestorePreview(
     Objects.requireNonNull(recovery, "recovery");
     Objects.requireNonNull(wal, "wal");
     tablespaces = List.copyOf(tablespaces);
+    directories = List.copyOf(directories);
     problems = List.copyOf(problems);
+    warnings = List.copyOf(warnings);
+  }
+
+  /**
+   * A directory the restore writes into.
+   *
+   * @param path the directory
+   * @param role {@code data directory}, {@code tablespace 16385 (recorded location)}, {@code
+   *     tablespace 16385 (--tablespace-map)} or {@code WAL directory (--waldir)}
+   */
+  public record Directory(String path, String role) {
+    /** Validates the fields. */
+    public Directory {
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(role, "role");
+    }
   }
 
   /** Whether nothing known would stop the restore or the recovery after it. */

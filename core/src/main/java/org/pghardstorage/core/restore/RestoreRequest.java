@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.pghardstorage.core.repo.Deployment;
 
 /**
@@ -24,6 +25,8 @@ import org.pghardstorage.core.repo.Deployment;
  * @param recoveryTarget where recovery stops; default the backup's consistency point
  * @param targetAction {@code pause}, {@code promote} or {@code shutdown} at the target
  * @param targetTimeline {@code latest}, {@code current} or a timeline number to recover along
+ * @param walDir a directory for the WAL outside the data directory: {@code pg_wal} becomes a link
+ *     to it, as with {@code initdb -X}; the only way a restore creates {@code pg_wal} as a link
  */
 public record RestoreRequest(
     Deployment deployment,
@@ -36,7 +39,8 @@ public record RestoreRequest(
     boolean sync,
     RecoveryTarget recoveryTarget,
     String targetAction,
-    String targetTimeline) {
+    String targetTimeline,
+    Optional<Path> walDir) {
 
   /** Validates the fields. */
   public RestoreRequest {
@@ -58,6 +62,8 @@ public record RestoreRequest(
           "use latest, current or a timeline number");
     }
     requireAbsolute("restore target", target);
+    Objects.requireNonNull(walDir, "walDir");
+    walDir.ifPresent(w -> requireAbsolute("WAL directory", w));
     for (Map.Entry<String, Path> remap : tablespaceRemaps.entrySet()) {
       String key = remap.getKey();
       if (!key.matches("[1-9][0-9]{0,9}") && !key.startsWith("/")) {
@@ -110,6 +116,7 @@ public record RestoreRequest(
     private RecoveryTarget recoveryTarget = new RecoveryTarget.Immediate();
     private String targetAction;
     private String targetTimeline = "latest";
+    private Path walDir;
 
     private Builder(Deployment deployment, Path target, String restoreCommand) {
       this.deployment = deployment;
@@ -170,6 +177,12 @@ public record RestoreRequest(
       return this;
     }
 
+    /** Puts the WAL into {@code dir}, with {@code pg_wal} a link to it; default: no. */
+    public Builder walDir(Path dir) {
+      this.walDir = Objects.requireNonNull(dir, "dir");
+      return this;
+    }
+
     /**
      * The request.
      *
@@ -192,7 +205,8 @@ public record RestoreRequest(
           sync,
           recoveryTarget,
           action,
-          targetTimeline);
+          targetTimeline,
+          Optional.ofNullable(walDir));
     }
   }
 }

@@ -1,6 +1,5 @@
 package org.pghardstorage.core.restore;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -49,9 +48,12 @@ public final class Restorer {
   private final TargetGuard guard;
   private final Clock clock;
 
-  /** A restorer reading from {@code repo}, protecting the current user's home directory. */
+  /**
+   * A restorer reading from {@code repo}, protecting this host's home and system directories and
+   * the repository itself.
+   */
   public Restorer(Repository repo) {
-    this(repo, TargetGuard.forCurrentUser(), Clock.systemUTC());
+    this(repo, TargetGuard.forThisHost(repo.localDirectory()), Clock.systemUTC());
   }
 
   Restorer(Repository repo, TargetGuard guard, Clock clock) {
@@ -67,9 +69,14 @@ public final class Restorer {
    *     repo.corrupt}, {@code repo.chunk_missing}
    */
   public RestorePreview preview(RestoreRequest request) {
-    RestorePlan plan = new RestorePlanner(repo).plan(request);
+    RestorePlan plan = planner().plan(request);
     BackupManifest m = plan.manifest();
     RequiredWal wal = RequiredWalFinder.find(repo.wal(m.deployment()), m.wal());
+    List<String> warnings = new ArrayList<>();
+    if (request.force()) {
+      plan.failedVerification()
+          .ifPresent(why -> warnings.add("the backup " + why + "; --force restores it anyway"));
+    }
     return new RestorePreview(
         m.deployment().name(),
         request.backup().text(),
@@ -85,12 +92,27 @@ public final class Restorer {
         plan.tablespaces(),
         plan.recovery(),
         wal,
-        previewProblems(plan, request.force(), wal));
+        plan.roots().stream()
+            .map(r -> new RestorePreview.Directory(r.path().toString(), r.role()))
+            .toList(),
+        previewProblems(plan, request.force(), wal),
+        warnings);
+  }
+
+  private RestorePlanner planner() {
+    return new RestorePlanner(repo, guard.protectedPaths());
   }
 
   /** What would stop the restore (a refused target) or the recovery after it (missing WAL). */
   private List<String> previewProblems(RestorePlan plan, boolean force, RequiredWal wal) {
     List<String> problems = new ArrayList<>();
+    if (!force) {
+      plan.failedVerification()
+          .ifPresent(
+              why ->
+                  problems.add(
+                      "the backup " + why + "; a restore refuses it unless --force is given"));
+    }
     guard.check(plan, force).ifPresent(e -> problems.add(e.getMessage()));
     for (WalSegmentStatus s : wal.segments()) {
       if (s.state() == WalSegmentStatus.State.MISSING) {
@@ -126,7 +148,8 @@ public final class Restorer {
             + " into "
             + request.target();
     try (RepositoryLock lock = repo.lock(LockKind.SHARED, purpose)) {
-      RestorePlan plan = new RestorePlanner(repo).plan(request);
+      RestorePlan plan = planner().plan(request);
+      requireVerifiedOrForced(plan, request.force());
       byte[] postgresManifest = readPostgresManifest(plan.manifest());
       Fs fs = new Fs(request.sync());
       guard.prepare(plan, request.force(), fs);
@@ -153,6 +176,18 @@ public final class Restorer {
     }
   }
 
+  private void requireVerifiedOrForced(RestorePlan plan, boolean force) {
+    if (force || plan.failedVerification().isEmpty()) {
+      return;
+    }
+    BackupManifest m = plan.manifest();
+    throw RestoreErrors.backupFailedVerification(
+        m.deployment(),
+        m.backupId(),
+        plan.failedVerification().get(),
+        VerificationGate.newestUsable(repo, m.deployment(), m.backupId()));
+  }
+
   /** Everything after the content and before recovery.signal. */
   private static void finishTree(
       RestorePlan plan, TreeWriter tree, Fs fs, byte[] postgresManifest) {
@@ -161,10 +196,8 @@ public final class Restorer {
     fs.writeSmallFile(dataDir.resolve(POSTGRES_MANIFEST), postgresManifest);
     // PostgreSQL refuses to start without pg_wal; archive_status it would recreate, but like
     // pg_basebackup we leave the directory complete.
-    Path pgWal = dataDir.resolve("pg_wal");
-    if (!Files.isSymbolicLink(pgWal)) {
-      fs.createDirectories(pgWal.resolve("archive_status"));
-    }
+    // With --waldir, pg_wal is the restore's own link and archive_status goes into that directory.
+    fs.createDirectories(dataDir.resolve(ManifestPolicy.PG_WAL).resolve("archive_status"));
     TablespaceMapFile.rewriteIfNeeded(plan, fs);
     tree.applyAttributes();
     fs.syncDirectories();

@@ -18,35 +18,38 @@ import org.pghardstorage.core.error.HardstorageException;
  * Decides whether a restore may use its target directories, and empties them when forced. Every
  * directory is checked before any is changed, so a refusal leaves everything as it was.
  *
- * <p>Refused: a directory holding {@code postmaster.pid} (a server may run there); without {@code
- * force}, any non-empty directory; with {@code force}, {@code /}, the home directory or one of its
- * parents, and a non-empty tablespace directory at its recorded location that does not hold an
- * interrupted restore's marker (on the backed-up host that is the live cluster's tablespace).
+ * <p>Refused always: a directory inside or holding the repository being restored from, or inside a
+ * system tree ({@code /etc}, {@code /usr}, …); a non-empty directory holding {@code postmaster.pid}
+ * at any depth (a server may run there). Without {@code force}: any non-empty directory. With
+ * {@code force}: {@code /}, a home or system directory or one of their parents (see {@link
+ * ProtectedPaths}), and a non-empty tablespace directory at its recorded location that does not
+ * hold an interrupted restore's marker (on the backed-up host that is the live cluster's
+ * tablespace).
  */
 final class TargetGuard {
   static final String POSTMASTER_PID = "postmaster.pid";
 
-  private final Path home;
+  private final ProtectedPaths protectedPaths;
 
-  /**
-   * @param home the home directory to protect, or empty if there is none
-   */
-  TargetGuard(Optional<Path> home) {
-    this.home = home.map(TargetGuard::real).orElse(null);
+  TargetGuard(ProtectedPaths protectedPaths) {
+    this.protectedPaths = protectedPaths;
   }
 
-  /** A guard protecting the user's home directory ({@code user.home}). */
-  static TargetGuard forCurrentUser() {
-    String home = System.getProperty("user.home");
-    return new TargetGuard(
-        home == null || home.isEmpty() ? Optional.empty() : Optional.of(Path.of(home)));
+  /** A guard protecting this host's home directories and the repository at {@code repository}. */
+  static TargetGuard forThisHost(Optional<Path> repository) {
+    return new TargetGuard(ProtectedPaths.forThisHost(repository));
+  }
+
+  /** The protected paths, for the planner's checks of recorded tablespace locations. */
+  ProtectedPaths protectedPaths() {
+    return protectedPaths;
   }
 
   /** What a restore of {@code plan} would be refused for; empty if it may go ahead. */
   Optional<HardstorageException> check(RestorePlan plan, boolean force) {
     try {
-      for (RestorePlan.ArchiveTarget a : plan.archives()) {
-        checkOne(a, force);
+      for (RestorePlan.Root r : plan.roots()) {
+        checkOne(r, force);
       }
       return Optional.empty();
     } catch (HardstorageException e) {
@@ -61,33 +64,38 @@ final class TargetGuard {
    * @throws HardstorageException a refusal, or {@code restore.write_failed}
    */
   void prepare(RestorePlan plan, boolean force, Fs fs) {
-    for (RestorePlan.ArchiveTarget a : plan.archives()) {
-      checkOne(a, force);
+    for (RestorePlan.Root r : plan.roots()) {
+      checkOne(r, force);
     }
-    for (Path root : plan.roots()) {
-      if (Files.isDirectory(root)) {
-        wipeContents(root);
+    for (RestorePlan.Root r : plan.roots()) {
+      if (Files.isDirectory(r.path())) {
+        wipeContents(r.path());
       }
-      fs.createRoot(root);
+      fs.createRoot(r.path());
     }
   }
 
-  private void checkOne(RestorePlan.ArchiveTarget a, boolean force) {
-    Path dir = a.root();
+  private void checkOne(RestorePlan.Root r, boolean force) {
+    Path dir = r.path();
+    Optional<String> forbidden = protectedPaths.whyNotToWriteInto(dir);
+    if (forbidden.isPresent()) {
+      throw RestoreErrors.targetProtected(dir, r.role(), forbidden.get());
+    }
     if (!Files.exists(dir)) {
       return;
     }
     if (!Files.isDirectory(dir)) {
       throw RestoreErrors.invalidRequest(
-          "restore target " + dir + " exists and is not a directory",
+          "restore " + r.role() + " " + dir + " exists and is not a directory",
           "choose a directory, or a path that does not exist yet");
     }
     Optional<String> first = firstEntry(dir);
     if (first.isEmpty()) {
       return;
     }
-    if (Files.exists(dir.resolve(POSTMASTER_PID), LinkOption.NOFOLLOW_LINKS)) {
-      throw RestoreErrors.serverRunning(dir, describePid(dir.resolve(POSTMASTER_PID)));
+    Path topPid = dir.resolve(POSTMASTER_PID);
+    if (Files.exists(topPid, LinkOption.NOFOLLOW_LINKS)) {
+      throw RestoreErrors.serverRunning(dir, topPid, describePid(topPid));
     }
     boolean interrupted =
         Files.exists(dir.resolve(IncompleteMarker.NAME), LinkOption.NOFOLLOW_LINKS);
@@ -95,32 +103,42 @@ final class TargetGuard {
       throw RestoreErrors.targetNotEmpty(
           dir, interrupted ? IncompleteMarker.NAME : first.get(), interrupted);
     }
-    requireNotProtected(dir);
-    if (!a.isBase() && !a.remapped() && !interrupted) {
+    Optional<String> protectedDir = protectedPaths.whyNotToWipe(dir);
+    if (protectedDir.isPresent()) {
+      throw RestoreErrors.targetProtected(dir, r.role(), protectedDir.get());
+    }
+    if (r.tablespaceOid() != 0 && !r.chosenByOperator() && !interrupted) {
       throw RestoreErrors.invalidRequest(
           "tablespace directory "
               + dir
               + " is not empty and is the tablespace's recorded location, which may belong to"
               + " the running cluster the backup was taken from; --force does not delete it",
-          "map the tablespace to another directory with --tablespace "
-              + a.archive().tablespaceOid()
+          "map the tablespace to another directory with --tablespace-map "
+              + r.tablespaceOid()
               + "=/new/dir, or empty "
               + dir
               + " yourself if it belongs to an earlier restore");
     }
+    // Only now, with everything protected ruled out, is the tree worth walking.
+    Optional<Path> pid = findPostmasterPid(dir);
+    if (pid.isPresent()) {
+      throw RestoreErrors.serverRunning(dir, pid.get(), describePid(pid.get()));
+    }
   }
 
-  private void requireNotProtected(Path dir) {
-    Path real = real(dir);
-    if (real.getParent() == null) {
-      throw RestoreErrors.targetProtected(dir, "it is the root directory");
-    }
-    if (home != null && home.startsWith(real)) {
-      throw RestoreErrors.targetProtected(
-          dir,
-          real.equals(home)
-              ? "it is the home directory"
-              : "it contains the home directory " + home);
+  /**
+   * A {@code postmaster.pid} anywhere below {@code dir} (links not followed): a cluster, perhaps a
+   * running one, that {@code --force} would delete from under it.
+   */
+  private static Optional<Path> findPostmasterPid(Path dir) {
+    try (var walk = Files.walk(dir)) {
+      return walk.filter(
+              p -> p.getFileName() != null && p.getFileName().toString().equals(POSTMASTER_PID))
+          .findFirst();
+    } catch (IOException e) {
+      throw RestoreErrors.writeFailed(dir, e);
+    } catch (java.io.UncheckedIOException e) {
+      throw RestoreErrors.writeFailed(dir, e.getCause());
     }
   }
 
@@ -183,14 +201,5 @@ final class TargetGuard {
             + pid
             + " does not run on this host, but a server on another host sharing the directory,"
             + " or a stale file after a crash, cannot be told apart";
-  }
-
-  private static Path real(Path p) {
-    try {
-      return p.toRealPath();
-    } catch (IOException e) {
-      // A path that does not resolve cannot be the real location of anything we protect.
-      return p.toAbsolutePath().normalize();
-    }
   }
 }

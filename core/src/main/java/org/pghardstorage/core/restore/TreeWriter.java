@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.pghardstorage.core.repo.manifest.FileEntry;
+import org.pghardstorage.core.repo.manifest.FileType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,26 +46,24 @@ final class TreeWriter {
       List<FileEntry> entries = new ArrayList<>(a.archive().files());
       entries.sort(Comparator.comparing(FileEntry::path));
       Set<Long> linked = new HashSet<>();
+      boolean walLinked = false;
       for (FileEntry e : entries) {
         Path p = a.root().resolve(e.path());
+        // The only links a restore creates point where the plan says, never to a manifest's
+        // link_target; ManifestPolicy refused every other link before anything was written.
+        Optional<String> link = a.isBase() ? linkTarget(e.path()) : Optional.empty();
         switch (e.type()) {
-          case DIR -> {
-            // Depending on version and options, PostgreSQL sends a tablespace's pg_tblspc entry
-            // as a directory; what belongs there is the link to the tablespace.
-            Optional<TablespaceTarget> ts =
-                a.isBase() ? tablespaceLink(e.path()) : Optional.empty();
-            if (ts.isPresent()) {
-              linked.add(ts.get().oid());
-              symlink(p, ts.get().location());
-            } else {
+          case DIR, SYMLINK -> {
+            if (link.isPresent()) {
+              tablespaceLink(e.path()).ifPresent(t -> linked.add(t.oid()));
+              walLinked |= e.path().equals(ManifestPolicy.PG_WAL);
+              symlink(p, link.get());
+            } else if (e.type() == FileType.DIR) {
+              // PostgreSQL sends a tablespace's pg_tblspc entry as a directory in some versions
               fs.createDirectories(p);
+            } else {
+              throw new IllegalStateException("ManifestPolicy let a symbolic link through: " + e);
             }
-          }
-          case SYMLINK -> {
-            Optional<TablespaceTarget> ts =
-                a.isBase() ? tablespaceLink(e.path()) : Optional.empty();
-            ts.ifPresent(t -> linked.add(t.oid()));
-            symlink(p, ts.map(TablespaceTarget::location).orElse(e.linkTarget()));
           }
           case FILE -> {
             fs.createDirectories(p.getParent());
@@ -83,6 +82,9 @@ final class TreeWriter {
           if (!linked.contains(t.oid())) {
             symlink(a.root().resolve(PG_TBLSPC + t.oid()), t.location());
           }
+        }
+        if (!walLinked && plan.walDir().isPresent()) {
+          symlink(a.root().resolve(ManifestPolicy.PG_WAL), plan.walDir().get().toString());
         }
       }
     }
@@ -117,6 +119,17 @@ final class TreeWriter {
   }
 
   private record Dir(Path path, FileEntry entry) {}
+
+  /**
+   * Where the base archive's entry {@code path} must point when the restore creates it as a link: a
+   * tablespace's placement, or the operator's WAL directory; empty for everything else.
+   */
+  private Optional<String> linkTarget(String path) {
+    if (path.equals(ManifestPolicy.PG_WAL)) {
+      return plan.walDir().map(Path::toString);
+    }
+    return tablespaceLink(path).map(TablespaceTarget::location);
+  }
 
   private Optional<TablespaceTarget> tablespaceLink(String path) {
     if (!path.startsWith(PG_TBLSPC)) {

@@ -108,6 +108,15 @@ public interface ObjectStore extends AutoCloseable {
    */
   void delete(ObjectKey key);
 
+  /**
+   * The local directory that holds this store's objects, for a store on a local file system; empty
+   * for a remote store. Only used to keep other writers out of it (a restore never writes into or
+   * deletes the repository it reads). Decorators pass it through.
+   */
+  default Optional<java.nio.file.Path> localDirectory() {
+    return Optional.empty();
+  }
+
   /** A description safe for logs and messages: the location without any credential. */
   String describe();
 

@@ -7,11 +7,12 @@ import org.pghardstorage.core.storage.ObjectKey;
 import org.pghardstorage.core.storage.ObjectStore;
 
 /** A test decorator that passes every call on; tests override the calls they watch. */
-class DelegatingStore implements ObjectStore {
+public class DelegatingStore implements ObjectStore {
   /** The wrapped store. */
   protected final ObjectStore delegate;
 
-  DelegatingStore(ObjectStore delegate) {
+  /** Passes every call on to {@code delegate}. */
+  public DelegatingStore(ObjectStore delegate) {
     this.delegate = delegate;
   }
 
@@ -48,6 +49,11 @@ class DelegatingStore implements ObjectStore {
   @Override
   public void delete(ObjectKey key) {
     delegate.delete(key);
+  }
+
+  @Override
+  public Optional<java.nio.file.Path> localDirectory() {
+    return delegate.localDirectory();
   }
 
   @Override

@@ -26,7 +26,11 @@ class RecoveryConfigTest {
             .with("recovery_target_time", "2026-11-30 02:40:00+00")
             .with(RecoverySettings.RECOVERY_TARGET_ACTION, "pause");
     assertThat(s.asMap().keySet())
-        .containsExactly("restore_command", "recovery_target_action", "recovery_target_time");
+        .containsExactly(
+            "restore_command",
+            "recovery_end_command",
+            "recovery_target_action",
+            "recovery_target_time");
     assertThat(s.asMap()).containsEntry("recovery_target_action", "pause");
     assertThatThrownBy(() -> s.with("restore_command", "a\nrecovery_target = 'x'"))
         .hasMessageContaining("line break");

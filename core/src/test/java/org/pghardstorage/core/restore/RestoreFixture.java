@@ -2,7 +2,7 @@ package org.pghardstorage.core.restore;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Optional;
+import java.util.List;
 import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.OpenOptions;
 import org.pghardstorage.core.repo.Repository;
@@ -28,7 +28,12 @@ final class RestoreFixture {
 
   /** A restorer whose protected home directory is {@code home}. */
   static Restorer restorer(Repository repo, Path home) {
-    return new Restorer(repo, new TargetGuard(Optional.of(home)), Clock.systemUTC());
+    return new Restorer(repo, guard(repo, home), Clock.systemUTC());
+  }
+
+  /** A guard whose only home directory is {@code home}, protecting the repository's directory. */
+  static TargetGuard guard(Repository repo, Path home) {
+    return new TargetGuard(new ProtectedPaths(List.of(home), repo.localDirectory()));
   }
 
   /** A request into {@code target}, tablespace into {@code tablespaceDir}, no fsync. */

@@ -16,9 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
+import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.Repository;
 import org.pghardstorage.core.repo.manifest.BackupManifest;
+import org.pghardstorage.core.storage.fs.FileSystemObjectStore;
 import org.pghardstorage.core.storage.memory.MemoryObjectStore;
+import org.pghardstorage.core.verify.VerificationRecord;
 
 /** What a restore may do to its target directories: refuse, wipe, never escape through links. */
 class RestoreTargetTest {
@@ -163,9 +166,11 @@ class RestoreTargetTest {
             Path.of("/"),
             List.of(new RestorePlan.ArchiveTarget(m.archives().get(0), Path.of("/"), false)),
             List.of(),
+            Optional.empty(),
+            Optional.empty(),
             RecoverySettings.immediate("cmd"),
             Map.of());
-    assertThat(new TargetGuard(Optional.of(tmp.resolve("home"))).check(plan, true))
+    assertThat(RestoreFixture.guard(repo, tmp.resolve("home")).check(plan, true))
         .hasValueSatisfying(
             e -> {
               assertThat(e.code()).isEqualTo(RestoreErrors.TARGET_PROTECTED);
@@ -194,7 +199,7 @@ class RestoreTargetTest {
                   .contains(recorded.toString())
                   .contains("recorded location");
               assertThat(e.suggestion())
-                  .hasValueSatisfying(s -> assertThat(s).contains("--tablespace 16385="));
+                  .hasValueSatisfying(s -> assertThat(s).contains("--tablespace-map 16385="));
             });
     assertThat(recorded.resolve("live")).exists();
 
@@ -260,5 +265,113 @@ class RestoreTargetTest {
               assertThat(e.getMessage()).contains("restore_command").contains("line break");
             });
     assertThat(data).doesNotExist();
+  }
+
+  @Test
+  void forceNeverDeletesAClusterWhosePostmasterPidLiesDeeper() throws IOException {
+    Path cluster = Files.createDirectories(data.resolve("old/cluster"));
+    Files.writeString(cluster.resolve("postmaster.pid"), "12345\n/srv/x\n");
+    Files.writeString(cluster.resolve("PG_VERSION"), "17\n");
+
+    assertThatThrownBy(
+            () -> restorer.restore(RestoreFixture.request(data, ts).force(true).build(), p -> {}))
+        .isInstanceOfSatisfying(
+            HardstorageException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(RestoreErrors.SERVER_RUNNING);
+              assertThat(e.getMessage()).contains(cluster.resolve("postmaster.pid").toString());
+            });
+    assertThat(cluster.resolve("PG_VERSION")).exists();
+  }
+
+  @Test
+  void forceNeverDeletesTheRepositoryNorWritesIntoIt() throws IOException {
+    repo.close();
+    Path repoDir = Files.createDirectories(tmp.resolve("restore-here/repo"));
+    repo = RestoreFixture.init(new FileSystemObjectStore(repoDir));
+    FakeCluster.typical().commit(repo, id(1));
+    FakeCluster.archiveWal(repo);
+    restorer = RestoreFixture.restorer(repo, tmp.resolve("home"));
+    long objects = count(repoDir);
+
+    for (Path target : List.of(tmp.resolve("restore-here"), repoDir, repoDir.resolve("restored"))) {
+      assertThatThrownBy(
+              () ->
+                  restorer.restore(RestoreFixture.request(target, ts).force(true).build(), p -> {}))
+          .as(target.toString())
+          .isInstanceOfSatisfying(
+              HardstorageException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo(RestoreErrors.TARGET_PROTECTED);
+                assertThat(e.getMessage()).contains("repository");
+              });
+    }
+    assertThat(count(repoDir)).isEqualTo(objects);
+    assertThat(repoDir.resolve("restored")).as("no restore inside the repository").doesNotExist();
+  }
+
+  @Test
+  void aBackupThatFailedVerificationIsRefusedUnlessForced() throws IOException {
+    FakeCluster.typical().commit(repo, id(2));
+    FakeCluster.archiveWal(repo);
+    failedVerification(id(2));
+
+    RestoreRequest latest = RestoreFixture.request(data, ts).build();
+    RestorePreview p = restorer.preview(latest);
+    assertThat(p.problems())
+        .anySatisfy(x -> assertThat(x).contains("failed its last verification"));
+    assertThatThrownBy(() -> restorer.restore(latest, x -> {}))
+        .isInstanceOfSatisfying(
+            HardstorageException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(RestoreErrors.BACKUP_FAILED_VERIFICATION);
+              assertThat(e.exitCode()).isEqualTo(ExitCode.VERIFY_FAILED);
+              assertThat(e.getMessage()).contains(id(2).value()).contains("1 error");
+              assertThat(e.suggestion())
+                  .hasValueSatisfying(
+                      s -> assertThat(s).contains(id(1).value()).contains("--force"));
+            });
+    assertThat(data).doesNotExist();
+
+    RestoreRequest forced = RestoreFixture.request(data, ts).force(true).build();
+    assertThat(restorer.preview(forced).warnings())
+        .singleElement()
+        .satisfies(w -> assertThat(w).contains("--force restores it anyway"));
+    restorer.restore(forced, x -> {});
+    assertThat(data.resolve("recovery.signal")).exists();
+  }
+
+  @Test
+  void anUnreadableVerificationRecordCountsAsFailed() {
+    repo.recordVerification(FakeCluster.DB1, id(1), "{not json".getBytes());
+
+    assertThatThrownBy(() -> restorer.restore(RestoreFixture.request(data, ts).build(), x -> {}))
+        .isInstanceOfSatisfying(
+            HardstorageException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(RestoreErrors.BACKUP_FAILED_VERIFICATION);
+              assertThat(e.getMessage()).contains("cannot be read");
+            });
+  }
+
+  private void failedVerification(BackupId backup) {
+    new VerificationRecord(
+            VerificationRecord.SCHEMA,
+            backup.value(),
+            false,
+            java.time.Instant.parse("2026-12-01T03:00:00Z"),
+            1,
+            0,
+            10,
+            1000,
+            5,
+            "test")
+        .store(repo, FakeCluster.DB1);
+  }
+
+  private static long count(Path dir) throws IOException {
+    try (var s = Files.walk(dir)) {
+      return s.count();
+    }
   }
 }

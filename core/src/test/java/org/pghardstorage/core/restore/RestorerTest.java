@@ -150,6 +150,7 @@ class RestorerTest {
                 + "restore_command = '"
                 + RestoreFixture.RESTORE_COMMAND
                 + "'\n"
+                + "recovery_end_command = 'rm -rf pg_wal/pg_hardstorage_prefetch'\n"
                 + "recovery_target = 'immediate'\n"
                 + "recovery_target_action = 'promote'\n"
                 + "# end of pg_hardstorage restore "
@@ -163,6 +164,7 @@ class RestorerTest {
     assertThat(result.recovery().asMap())
         .containsExactly(
             Map.entry("restore_command", RestoreFixture.RESTORE_COMMAND),
+            Map.entry("recovery_end_command", RestoreCommands.SPOOL_CLEANUP),
             Map.entry("recovery_target", "immediate"),
             Map.entry("recovery_target_action", "promote"));
   }

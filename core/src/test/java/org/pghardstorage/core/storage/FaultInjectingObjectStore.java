@@ -173,6 +173,11 @@ public final class FaultInjectingObjectStore implements ObjectStore {
   }
 
   @Override
+  public Optional<java.nio.file.Path> localDirectory() {
+    return delegate.localDirectory();
+  }
+
+  @Override
   public String describe() {
     return "faulty " + delegate.describe();
   }

@@ -237,6 +237,11 @@ public final class FileSystemObjectStore implements ObjectStore {
   }
 
   @Override
+  public Optional<Path> localDirectory() {
+    return Optional.of(root.path());
+  }
+
+  @Override
   public String describe() {
     return root.describe();
   }

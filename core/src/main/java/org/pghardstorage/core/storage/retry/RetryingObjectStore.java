@@ -118,6 +118,11 @@ public final class RetryingObjectStore implements ObjectStore {
   }
 
   @Override
+  public java.util.Optional<java.nio.file.Path> localDirectory() {
+    return delegate.localDirectory();
+  }
+
+  @Override
   public String describe() {
     return delegate.describe();
   }
