@@ -33,8 +33,8 @@ import org.pghardstorage.core.wal.TimelineHistory;
  *       off it;
  *   <li>a segment before the start of its timeline (PostgreSQL does not ask for these; answering
  *       them is harmless);
- *   <li>a history file that was never written: no later timeline's history names its timeline as an
- *       ancestor and no segment of it is stored.
+ *   <li>a history file that was never written: timeline 1's (it has none), or one whose timeline no
+ *       later timeline's history names as an ancestor and of which no segment is stored.
  * </ul>
  *
  * Everything else that is not stored is damage and throws: a segment inside the stored range of its
@@ -198,6 +198,10 @@ public final class WalFetcher {
   }
 
   private Answer history(String file, TimelineId tli) {
+    if (tli.equals(TimelineId.FIRST)) {
+      // PostgreSQL asks for it when it picks a new timeline after recovering timeline 1
+      return new Absent(file, "timeline 1 has no history file");
+    }
     Optional<byte[]> content = wal.getHistory(tli.value());
     if (content.isPresent()) {
       return new Found(file, content.get(), false);

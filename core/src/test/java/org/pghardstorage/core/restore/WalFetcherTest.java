@@ -153,6 +153,8 @@ class WalFetcherTest {
 
     assertThat(((WalFetcher.Found) fetch("00000003.history")).content()).isEqualTo(h3);
     assertThat(fetch("00000004.history")).isInstanceOf(WalFetcher.Absent.class);
+    // PostgreSQL asks for timeline 1's when it promotes; there never is one
+    assertThat(fetch("00000001.history")).isInstanceOf(WalFetcher.Absent.class);
     // timeline 3's history names 2 as its parent: the file of 2 was written once
     HardstorageException e = error("00000002.history");
     assertThat(e.code()).isEqualTo(WalFetcher.HOLE);
