@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,7 +68,7 @@ public final class ScriptedWalSender {
   public ScriptedWalSender identifySystem(String systemId, long timeline, Lsn xlogPos) {
     replies()
         .rowDescription("systemid", "25", "timeline", "23", "xlogpos", "25", "dbname", "25")
-        .dataRow(systemId, Long.toString(timeline), xlogPos.toString(), null)
+        .dataRow(systemId, Long.toString(timeline), ReplicationConnection.formatLsn(xlogPos), null)
         .commandComplete("IDENTIFY_SYSTEM")
         .ready('I');
     return this;
@@ -92,7 +93,8 @@ public final class ScriptedWalSender {
   public ScriptedWalSender slot(Lsn restartLsn, long restartTimeline) {
     replies()
         .rowDescription("slot_type", "25", "restart_lsn", "25", "restart_tli", "20")
-        .dataRow("physical", restartLsn.toString(), Long.toString(restartTimeline))
+        .dataRow(
+            "physical", ReplicationConnection.formatLsn(restartLsn), Long.toString(restartTimeline))
         .commandComplete("READ_REPLICATION_SLOT")
         .ready('I');
     return this;
@@ -170,10 +172,42 @@ public final class ScriptedWalSender {
     replies()
         .copyDone()
         .rowDescription("next_tli", "20", "next_tli_startpos", "25")
-        .dataRow(Long.toString(nextTimeline), switchPoint.toString())
+        .dataRow(Long.toString(nextTimeline), ReplicationConnection.formatLsn(switchPoint))
         .commandComplete("START_STREAMING")
         .ready('I');
     expectedCopyDones++;
+    return this;
+  }
+
+  /**
+   * The replies to {@code BASE_BACKUP}: the start position, the data directory as the only
+   * tablespace, the base archive in CopyData pieces, PostgreSQL's backup manifest, and the end
+   * position.
+   */
+  public ScriptedWalSender baseBackup(
+      Lsn start, long timeline, byte[] baseTar, byte[] backupManifest, Lsn end) {
+    Backend b =
+        replies()
+            .rowDescription("recptr", "25", "tli", "20")
+            .dataRow(ReplicationConnection.formatLsn(start), Long.toString(timeline))
+            .commandComplete("SELECT")
+            .rowDescription("spcoid", "26", "spclocation", "25", "size", "20")
+            .dataRow(null, null, Long.toString(baseTar.length / 1024))
+            .commandComplete("SELECT")
+            .copyOutResponse()
+            .copyData(Backend.concat(new byte[] {'n'}, Backend.cstrings("base.tar", "")));
+    for (int at = 0; at < baseTar.length; at += 65536) {
+      byte[] piece = Arrays.copyOfRange(baseTar, at, Math.min(baseTar.length, at + 65536));
+      b.copyData(Backend.concat(new byte[] {'d'}, piece));
+    }
+    b.copyData(new byte[] {'m'})
+        .copyData(Backend.concat(new byte[] {'d'}, backupManifest))
+        .copyDone()
+        .rowDescription("recptr", "25", "tli", "20")
+        .dataRow(ReplicationConnection.formatLsn(end), Long.toString(timeline))
+        .commandComplete("SELECT")
+        .commandComplete("BASE_BACKUP")
+        .ready('I');
     return this;
   }
 
