@@ -109,7 +109,8 @@ class WalReceiverTest {
 
   /**
    * XLogData for timeline 1's WAL from {@code from} to {@code to}, {@code chunk} bytes at most
-   * each.
+   * each; the server's end of WAL is {@code serverEnd}, or the message's own end if that is {@link
+   * Lsn#INVALID} (the server sends WAL as it is written: nothing to catch up).
    */
   private static ScriptedWalSender send(
       ScriptedWalSender s, Lsn from, Lsn to, int chunk, Lsn serverEnd) {
