@@ -53,10 +53,16 @@ public final class BackupRunner {
 
   private final Repository repository;
   private final Clock clock;
+  private final ReplicationConnector connector;
 
   public BackupRunner(Repository repository, Clock clock) {
+    this(repository, clock, ReplicationConnection::open);
+  }
+
+  BackupRunner(Repository repository, Clock clock, ReplicationConnector connector) {
     this.repository = repository;
     this.clock = clock;
+    this.connector = connector;
   }
 
   /** Runs the backup and returns what was committed. */
@@ -65,7 +71,7 @@ public final class BackupRunner {
     progress.phase("connect", request.connInfo().redacted());
     ConnectOptions options =
         ConnectOptions.replication().withFallbackApplicationName("pg_hardstorage backup");
-    try (ReplicationConnection control = ReplicationConnection.open(request.connInfo(), options)) {
+    try (ReplicationConnection control = connector.open(request.connInfo(), options)) {
       SystemIdentification system = control.identifySystem();
       int versionNum = control.connection().serverVersionNum();
       requireSupported(versionNum, control.connection().serverVersion());
@@ -78,7 +84,8 @@ public final class BackupRunner {
           progress.phase("checkpoint", request.fastCheckpoint() ? "fast" : "spread");
           Copied copied = copy(control, request, writer, progress);
           progress.phase("wal", "waiting for WAL up to " + copied.end.lsn());
-          int segments = wal.awaitDurable(copied.end.lsn(), request.walTimeout());
+          int segments =
+              wal.awaitDurable(copied.start.lsn(), copied.end.lsn(), request.walTimeout());
           progress.phase("commit", id.value());
           BackupManifest manifest =
               new BackupManifest(
@@ -136,7 +143,8 @@ public final class BackupRunner {
       return new StreamerWal(
           repository.wal(request.deployment()), segmentSize, system.timeline(), clock);
     }
-    return OwnWal.start(repository, request, options, system.timeline(), segmentSize, clock);
+    return OwnWal.start(
+        connector, repository, request, options, system.timeline(), segmentSize, clock);
   }
 
   /** What BASE_BACKUP produced. */

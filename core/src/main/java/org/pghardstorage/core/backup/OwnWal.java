@@ -81,6 +81,7 @@ final class OwnWal implements WalSource {
   }
 
   static OwnWal start(
+      ReplicationConnector connector,
       Repository repository,
       BackupRequest request,
       ConnectOptions options,
@@ -92,7 +93,7 @@ final class OwnWal implements WalSource {
     ReplicationConnection c = null;
     try {
       c =
-          ReplicationConnection.open(
+          connector.open(
               request.connInfo(), options.withFallbackApplicationName("pg_hardstorage backup wal"));
       byte[] random = new byte[6];
       ThreadLocalRandom.current().nextBytes(random);
@@ -131,11 +132,13 @@ final class OwnWal implements WalSource {
 
   /**
    * Waits until WAL up to {@code end} is durable in the repository and the receiver has stopped.
+   * The receiver stores WAL without a hole from the slot's restart point, which the slot took
+   * before the backup started: {@code start} is covered by construction.
    *
    * @return the number of complete segments stored
    */
   @Override
-  public int awaitDurable(Lsn end, Duration timeout) {
+  public int awaitDurable(Lsn start, Lsn end, Duration timeout) {
     receiver.stopAt(end);
     try {
       thread.join(timeout.toMillis());

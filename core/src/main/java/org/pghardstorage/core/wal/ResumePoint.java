@@ -52,33 +52,38 @@ record ResumePoint(Lsn start, TimelineId timeline, Optional<byte[]> prefill, Opt
     }
     TimelineId tli = TimelineId.of(timelines.get(timelines.size() - 1));
     Stored stored = lastStored(archive, size, tli);
+    // The candidate: right after what is stored, on the stored timeline...
     Lsn end = stored.end();
+    Lsn from = end;
+    TimelineId on = tli;
+    Optional<byte[]> prefill = stored.prefill();
     if (tli.compareTo(serverTimeline) < 0) {
-      // We stopped on an older timeline than the server's. Once we hold it up to the point where
-      // the server's history left it, continue on the following timeline from the start of the
-      // segment holding that point: the new timeline's copy of that segment is then stored whole.
-      // WAL we may hold past that point came from the old primary and stays where it is.
+      // ...unless we stopped on an older timeline than the server's and hold it up to the point
+      // where the server's history left it: then continue on the following timeline from the start
+      // of the segment holding that point, so the new timeline's copy of that segment is stored
+      // whole. WAL we may hold past that point came from the old primary and stays where it is.
       TimelineHistory h =
           TimelineHistory.parse(serverTimeline, history.apply(serverTimeline).content());
       Optional<Lsn> branch = h.switchPointOf(tli);
       if (branch.isPresent() && !end.isBefore(branch.get())) {
-        return new ResumePoint(
-            branch.get().segmentStart(size),
-            h.timelineAt(branch.get()),
-            Optional.empty(),
-            Optional.empty());
+        end = branch.get();
+        from = end.segmentStart(size);
+        on = h.timelineAt(end);
+        prefill = Optional.empty();
       }
     }
+    // The server keeps WAL only from the slot's restart point's segment on, whichever timeline we
+    // continue on: what lies between the candidate and that segment is lost.
     Lsn restartSegment = restart.segmentStart(size);
-    if (end.isBefore(restartSegment)) {
-      String gap = end + ".." + restartSegment + " on timeline " + tli.value();
+    if (from.isBefore(restartSegment)) {
+      String gap = end + ".." + restartSegment + " on timeline " + on.value();
       return new ResumePoint(restartSegment, restartTli, Optional.empty(), Optional.of(gap));
     }
-    if (end.isBefore(restart) && !restartTli.equals(tli)) {
+    if (from.isBefore(restart) && !restartTli.equals(on)) {
       // the server keeps this timeline only from the slot's restart point's segment on
       return new ResumePoint(restartSegment, restartTli, Optional.empty(), Optional.empty());
     }
-    return new ResumePoint(end, tli, stored.prefill(), Optional.empty());
+    return new ResumePoint(from, on, prefill, Optional.empty());
   }
 
   private record Stored(Lsn end, Optional<byte[]> prefill) {}
@@ -90,7 +95,7 @@ record ResumePoint(Lsn start, TimelineId timeline, Optional<byte[]> prefill, Opt
     if (!last.partial()) {
       return new Stored(name.endLsn(), Optional.empty());
     }
-    WalSegment partial =
+    WalSegment segment =
         archive
             .getSegment(last.name())
             .orElseThrow(
@@ -100,7 +105,13 @@ record ResumePoint(Lsn start, TimelineId timeline, Optional<byte[]> prefill, Opt
                         ExitCode.ERROR,
                         "partial segment " + last.name() + " vanished while resuming",
                         null));
+    if (!segment.partial()) {
+      // The segment is also stored complete (listed just before its partial): a crash or a failed
+      // delete between storing a segment and deleting its partial leaves both. The complete one is
+      // the truth; its bytes must never prefill the next segment.
+      return new Stored(name.endLsn(), Optional.empty());
+    }
     return new Stored(
-        name.startLsn().plus(partial.content().length), Optional.of(partial.content()));
+        name.startLsn().plus(segment.content().length), Optional.of(segment.content()));
   }
 }

@@ -1,6 +1,7 @@
 package org.pghardstorage.core.wal;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,12 +17,14 @@ import org.pghardstorage.core.repo.Deployment;
 import org.pghardstorage.core.repo.Repository;
 import org.pghardstorage.core.repo.WalArchive;
 import org.pghardstorage.core.repo.WalEntry;
+import org.pghardstorage.core.repo.WalSegment;
 import org.pghardstorage.core.repo.manifest.BackupManifest;
 
 /**
  * Proves that the stored WAL of a deployment is continuous from the start of its oldest retained
- * backup to the newest WAL, along the chain of timelines that leads to the newest one, and names
- * every gap. Abandoned branches (timelines not in the newest one's history) are not required.
+ * backup to the newest WAL, and at least to the newest backup's end, along the chain of timelines
+ * that leads to the newest one, and names every gap. Abandoned branches (timelines not in the
+ * newest one's history) are not required.
  */
 public final class WalAudit {
 
@@ -113,6 +116,7 @@ public final class WalAudit {
   private static Report run(
       Repository repository, Deployment deployment, Optional<BackupManifest> oldest) {
     WalArchive archive = repository.wal(deployment);
+    Optional<BackupManifest> newestBackup = newestBackup(repository, deployment);
     WalSegmentSize size =
         WalSegmentSize.ofBytes(oldest.map(m -> (long) m.wal().segmentSize()).orElse(16L << 20));
     List<Long> stored = archive.listTimelines();
@@ -151,13 +155,25 @@ public final class WalAudit {
     }
     chain.put(newest.value(), Optional.empty());
 
+    // Nothing after a lost head of the archive shows the hole: the newest backup's end does.
+    Optional<BackupManifest> needs =
+        newestBackup.filter(m -> m.wal().endTimeline() == newest.value());
+
     List<TimelineCoverage> coverage = new ArrayList<>();
     List<Gap> gaps = new ArrayList<>();
     Lsn start = from;
     for (Map.Entry<Long, Optional<Lsn>> link : chain.entrySet()) {
       long tli = link.getKey();
       Optional<Lsn> branch = link.getValue();
-      coverage.add(audit(archive, size, tli, start, branch, gaps));
+      coverage.add(
+          audit(
+              archive,
+              size,
+              tli,
+              start,
+              branch,
+              branch.isEmpty() ? needs : Optional.empty(),
+              gaps));
       if (branch.isPresent()) {
         start = branch.get();
       }
@@ -171,6 +187,7 @@ public final class WalAudit {
       long tli,
       Lsn start,
       Optional<Lsn> branch,
+      Optional<BackupManifest> needs,
       List<Gap> gaps) {
     TreeMap<Long, Boolean> complete = new TreeMap<>();
     for (WalEntry e : archive.listSegments(tli)) {
@@ -179,12 +196,15 @@ public final class WalAudit {
     }
     long first = start.segmentNumber(size);
     long last;
+    Optional<Lsn> needed = needs.map(m -> Lsn.parse(m.wal().endLsn()));
     if (branch.isPresent()) {
       // the branch segment must hold the bytes before the branch point; partial is fine there
-      Lsn b = branch.get();
-      last = (b.isSegmentStart(size) ? b.plus(-1) : b).segmentNumber(size);
+      last = segmentBefore(branch.get(), size);
     } else {
       last = complete.isEmpty() ? first : Math.max(first, complete.lastKey());
+      if (needed.isPresent()) {
+        last = Math.max(last, segmentBefore(needed.get(), size));
+      }
     }
     long present = 0;
     Long gapStart = null;
@@ -208,6 +228,9 @@ public final class WalAudit {
     if (gapStart != null) {
       gaps.add(gap(tli, gapStart, last, size, "missing"));
     }
+    if (needed.isPresent() && Boolean.FALSE.equals(complete.get(last))) {
+      shortPartial(archive, size, tli, last, needs.get(), needed.get()).ifPresent(gaps::add);
+    }
     Boolean lastComplete = complete.get(last);
     return new TimelineCoverage(
         tli,
@@ -216,6 +239,39 @@ public final class WalAudit {
         present,
         lastComplete != null && !lastComplete,
         branch.map(Lsn::toString).orElse(null));
+  }
+
+  /** The segment holding the byte just before {@code lsn}: the last one WAL up to it needs. */
+  private static long segmentBefore(Lsn lsn, WalSegmentSize size) {
+    return (lsn.isSegmentStart(size) ? lsn.plus(-1) : lsn).segmentNumber(size);
+  }
+
+  /**
+   * A gap if the head partial {@code n} ends before {@code needed}: a partial only grows while the
+   * streamer runs, so a shorter one lost WAL that a committed backup was promised.
+   */
+  private static Optional<Gap> shortPartial(
+      WalArchive archive, WalSegmentSize size, long tli, long n, BackupManifest needs, Lsn needed) {
+    String name = name(tli, n, size);
+    Optional<WalSegment> stored = archive.getSegment(name).filter(WalSegment::partial);
+    if (stored.isEmpty()) {
+      return Optional.empty(); // stored complete meanwhile
+    }
+    Lsn end = WalSegmentName.parse(name, size).startLsn().plus(stored.get().content().length);
+    if (!end.isBefore(needed)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Gap(
+            tli,
+            name,
+            name,
+            "the partial segment ends at "
+                + end
+                + ", before the end of backup "
+                + needs.backupId()
+                + " at "
+                + needed));
   }
 
   private static Gap gap(long tli, long from, long to, WalSegmentSize size, String reason) {
@@ -231,7 +287,18 @@ public final class WalAudit {
   }
 
   private static Optional<BackupManifest> oldestBackup(Repository repository, Deployment d) {
-    for (BackupId id : repository.listBackups(d)) {
+    return firstReadable(repository, d, repository.listBackups(d));
+  }
+
+  private static Optional<BackupManifest> newestBackup(Repository repository, Deployment d) {
+    List<BackupId> ids = new ArrayList<>(repository.listBackups(d));
+    Collections.reverse(ids);
+    return firstReadable(repository, d, ids);
+  }
+
+  private static Optional<BackupManifest> firstReadable(
+      Repository repository, Deployment d, List<BackupId> ids) {
+    for (BackupId id : ids) {
       Optional<BackupManifest> m = repository.readManifest(d, id);
       if (m.isPresent()) {
         return m;

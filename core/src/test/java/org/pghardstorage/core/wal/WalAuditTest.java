@@ -1,0 +1,378 @@
+package org.pghardstorage.core.wal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.pghardstorage.core.wal.WalFixtures.DB;
+import static org.pghardstorage.core.wal.WalFixtures.segment;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.pghardstorage.core.error.ExitCode;
+import org.pghardstorage.core.error.HardstorageException;
+import org.pghardstorage.core.pg.Lsn;
+import org.pghardstorage.core.repo.BackupId;
+import org.pghardstorage.core.repo.Repository;
+import org.pghardstorage.core.repo.WalArchive;
+import org.pghardstorage.core.repo.manifest.BackupManifest;
+import org.pghardstorage.core.restore.FakeCluster;
+import org.pghardstorage.core.storage.memory.MemoryObjectStore;
+import org.pghardstorage.core.wal.WalAudit.Gap;
+import org.pghardstorage.core.wal.WalAudit.Report;
+import org.pghardstorage.core.wal.WalAudit.TimelineCoverage;
+
+/**
+ * The gap audit over an in-memory archive: it must name every hole in the WAL the backups need, and
+ * report none where recovery would not stop (a false alarm makes operators ignore the real one).
+ * Backups start in segment 0x20 of timeline 1 ({@link FakeCluster}, 1 MiB segments).
+ */
+class WalAuditTest {
+  /** Timeline 2 branched off timeline 1 a quarter into segment 0x22. */
+  private static final String SWITCH = "0/2240000";
+
+  private static final String HISTORY_2 = "1\t" + SWITCH + "\tno recovery target specified\n";
+
+  private final Repository repo = WalFixtures.repository(new MemoryObjectStore("audit"));
+  private final WalArchive archive = repo.wal(DB);
+
+  private BackupManifest backup(int n, String start, String end, long tli) {
+    BackupId id = BackupId.parse(String.format("20261130T1%d0000Z-aaaaa%c", n, (char) ('a' + n)));
+    return FakeCluster.typical().withWal(start, end, tli).commit(repo, id).manifest();
+  }
+
+  private BackupManifest backup() {
+    return backup(1, FakeCluster.START_LSN, FakeCluster.END_LSN, 1);
+  }
+
+  /**
+   * Complete segments {@code from..to} of {@code tli}; their content is not the audit's business.
+   */
+  private void complete(long tli, long from, long to) {
+    for (long n = from; n <= to; n++) {
+      archive.putSegment(segment(tli, n), new byte[] {(byte) n});
+    }
+  }
+
+  private void partial(long tli, long n) {
+    archive.putPartial(segment(tli, n), new byte[] {(byte) n});
+  }
+
+  private void history(long tli, String content) {
+    archive.putHistory(tli, content.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private Report audit() {
+    return WalAudit.run(repo, DB);
+  }
+
+  @Test
+  void contiguousWalEndingInAPartialIsWhole() {
+    backup();
+    complete(1, 0x20, 0x24);
+    partial(1, 0x25);
+
+    Report r = audit();
+
+    assertThat(r.ok()).isTrue();
+    assertThat(r.gaps()).isEmpty();
+    assertThat(r.fromLsn()).isEqualTo(Lsn.parse(FakeCluster.START_LSN).toString());
+    assertThat(r.timelines())
+        .containsExactly(
+            new TimelineCoverage(1, segment(1, 0x20), segment(1, 0x25), 6, true, null));
+    r.requireOk();
+  }
+
+  @Test
+  void walBeforeTheOldestBackupIsNotRequired() {
+    complete(1, 0x10, 0x12); // older WAL with holes, left by retention or never needed
+    complete(1, 0x18, 0x18);
+    backup();
+    complete(1, 0x20, 0x21);
+
+    assertThat(audit().gaps()).isEmpty();
+  }
+
+  @Test
+  void aMissingSegmentInTheMiddleIsAGap() {
+    backup();
+    complete(1, 0x20, 0x21);
+    complete(1, 0x23, 0x24);
+
+    Report r = audit();
+
+    assertThat(r.ok()).isFalse();
+    assertThat(r.gaps()).containsExactly(new Gap(1, segment(1, 0x22), segment(1, 0x22), "missing"));
+    assertThat(r.timelines().get(0).segments()).isEqualTo(4);
+  }
+
+  @Test
+  void consecutiveMissingSegmentsAreOneGapAndSeparateHolesAreNamedEach() {
+    backup();
+    complete(1, 0x20, 0x20);
+    complete(1, 0x24, 0x25);
+    complete(1, 0x27, 0x27);
+
+    assertThat(audit().gaps())
+        .containsExactly(
+            new Gap(1, segment(1, 0x21), segment(1, 0x23), "missing"),
+            new Gap(1, segment(1, 0x26), segment(1, 0x26), "missing"));
+  }
+
+  @Test
+  void theBackupsOwnFirstSegmentMissingIsAGap() {
+    backup();
+    complete(1, 0x1E, 0x1F);
+    complete(1, 0x21, 0x22);
+
+    assertThat(audit().gaps())
+        .containsExactly(new Gap(1, segment(1, 0x20), segment(1, 0x20), "missing"));
+  }
+
+  @Test
+  void aPartialFollowedByLaterWalIsAGap() {
+    backup();
+    complete(1, 0x20, 0x21);
+    partial(1, 0x22);
+    complete(1, 0x23, 0x23);
+
+    assertThat(audit().gaps())
+        .containsExactly(
+            new Gap(
+                1,
+                segment(1, 0x22),
+                segment(1, 0x22),
+                "only a partial segment, but later WAL exists"));
+  }
+
+  @Test
+  void aPartialLeftBehindBesideItsCompleteSegmentIsNoGap() {
+    backup();
+    complete(1, 0x20, 0x22);
+    partial(1, 0x21); // a crash between storing 0x21 and deleting its partial
+    partial(1, 0x23);
+
+    assertThat(audit().gaps()).isEmpty();
+  }
+
+  @Test
+  void walTheNewestBackupNeedsMissingAtTheHeadIsAGap() {
+    // The head of the archive is gone (a rolled-back bucket, a deleted object): nothing after it
+    // shows the hole, but the newest backup's end LSN says how far the WAL must reach.
+    backup(); // ends at 0/2100100, in segment 0x21
+    complete(1, 0x20, 0x20);
+
+    assertThat(audit().gaps())
+        .containsExactly(new Gap(1, segment(1, 0x21), segment(1, 0x21), "missing"));
+  }
+
+  @Test
+  void aHeadPartialShortOfTheNewestBackupsEndIsAGap() {
+    BackupManifest m = backup();
+    complete(1, 0x20, 0x20);
+    archive.putPartial(segment(1, 0x21), new byte[0x80]);
+
+    assertThat(audit().gaps())
+        .containsExactly(
+            new Gap(
+                1,
+                segment(1, 0x21),
+                segment(1, 0x21),
+                "the partial segment ends at "
+                    + Lsn.parse("0/2100080")
+                    + ", before the end of backup "
+                    + m.backupId()
+                    + " at "
+                    + Lsn.parse(FakeCluster.END_LSN)));
+  }
+
+  @Test
+  void aHeadPartialReachingTheNewestBackupsEndIsNoGap() {
+    backup();
+    complete(1, 0x20, 0x20);
+    archive.putPartial(segment(1, 0x21), new byte[0x100]);
+
+    assertThat(audit().gaps()).isEmpty();
+  }
+
+  @Test
+  void aBackupWithNoWalStoredAtAllIsAGap() {
+    backup();
+
+    Report r = audit();
+
+    assertThat(r.gaps())
+        .containsExactly(new Gap(1, segment(1, 0x20), segment(1, 0x20), "no WAL stored at all"));
+    assertThat(r.timelines()).isEmpty();
+  }
+
+  @Test
+  void nothingStoredAndNoBackupIsNoGap() {
+    Report r = audit();
+
+    assertThat(r.ok()).isTrue();
+    assertThat(r.timelines()).isEmpty();
+  }
+
+  @Test
+  void withoutABackupTheWalIsAuditedFromItsFirstSegment() {
+    complete(1, 0x05, 0x06);
+    complete(1, 0x08, 0x08);
+
+    assertThat(audit().gaps())
+        .containsExactly(new Gap(1, segment(1, 0x07), segment(1, 0x07), "missing"));
+  }
+
+  @Test
+  void aTimelineSwitchWithItsHistoryIsContinuous() {
+    backup();
+    complete(1, 0x20, 0x21);
+    partial(1, 0x22); // timeline 1 up to the switch point, as the receiver leaves it
+    history(2, HISTORY_2);
+    complete(2, 0x22, 0x23);
+    partial(2, 0x24);
+
+    Report r = audit();
+
+    assertThat(r.gaps()).isEmpty();
+    assertThat(r.timelines())
+        .containsExactly(
+            new TimelineCoverage(
+                1, segment(1, 0x20), segment(1, 0x22), 3, true, Lsn.parse(SWITCH).toString()),
+            new TimelineCoverage(2, segment(2, 0x22), segment(2, 0x24), 3, true, null));
+  }
+
+  @Test
+  void aSwitchAtASegmentBoundaryNeedsNothingOfTheOldTimelineAtTheBoundary() {
+    backup();
+    complete(1, 0x20, 0x22);
+    history(2, "1\t0/2300000\tno recovery target specified\n");
+    complete(2, 0x23, 0x24);
+
+    Report r = audit();
+
+    assertThat(r.gaps()).isEmpty();
+    assertThat(r.timelines().get(0).lastSegment()).isEqualTo(segment(1, 0x22));
+    assertThat(r.timelines().get(1).firstSegment()).isEqualTo(segment(2, 0x23));
+  }
+
+  @Test
+  void walTheOldPrimaryWrotePastTheSwitchPointIsNeitherRequiredNorAGap() {
+    backup();
+    complete(1, 0x20, 0x24); // timeline 1 went on after the failover...
+    complete(1, 0x27, 0x27); // ...with a hole the new timeline does not care about
+    history(2, HISTORY_2);
+    complete(2, 0x22, 0x25);
+
+    Report r = audit();
+
+    assertThat(r.gaps()).isEmpty();
+    assertThat(r.timelines().get(0).lastSegment()).isEqualTo(segment(1, 0x22));
+    assertThat(r.timelines().get(0).endsWithPartial()).isFalse();
+  }
+
+  @Test
+  void aHoleOnTheOldTimelineBeforeTheSwitchIsAGap() {
+    backup();
+    complete(1, 0x20, 0x20);
+    partial(1, 0x22);
+    history(2, HISTORY_2);
+    complete(2, 0x22, 0x23);
+
+    assertThat(audit().gaps())
+        .containsExactly(new Gap(1, segment(1, 0x21), segment(1, 0x21), "missing"));
+  }
+
+  @Test
+  void theOldTimelinesSwitchSegmentMissingIsAGap() {
+    backup();
+    complete(1, 0x20, 0x21);
+    history(2, HISTORY_2);
+    complete(2, 0x22, 0x23);
+
+    assertThat(audit().gaps())
+        .containsExactly(new Gap(1, segment(1, 0x22), segment(1, 0x22), "missing"));
+  }
+
+  @Test
+  void theNewTimelinesFirstSegmentMissingIsAGap() {
+    backup();
+    complete(1, 0x20, 0x21);
+    partial(1, 0x22);
+    history(2, HISTORY_2);
+    complete(2, 0x23, 0x24);
+
+    assertThat(audit().gaps())
+        .containsExactly(new Gap(2, segment(2, 0x22), segment(2, 0x22), "missing"));
+  }
+
+  @Test
+  void aNewerTimelineWithoutItsHistoryCannotBeProvenContinuous() {
+    backup();
+    complete(1, 0x20, 0x21);
+    partial(1, 0x22);
+    complete(2, 0x22, 0x23); // the history file of timeline 2 is missing
+
+    Report r = audit();
+
+    assertThat(r.ok()).isFalse();
+    assertThat(r.gaps()).containsExactly(new Gap(2, segment(2, 0x20), segment(2, 0x21), "missing"));
+  }
+
+  @Test
+  void anAbandonedBranchIsNotRequired() {
+    backup();
+    complete(1, 0x20, 0x23);
+    // timeline 2 branched in 0x22 and was abandoned with a hole; timeline 3 branched later
+    history(2, HISTORY_2);
+    complete(2, 0x22, 0x22);
+    complete(2, 0x24, 0x24);
+    history(3, "1\t0/2380000\tno recovery target specified\n");
+    complete(3, 0x23, 0x25);
+
+    Report r = audit();
+
+    assertThat(r.gaps()).isEmpty();
+    assertThat(r.timelines()).extracting(TimelineCoverage::timeline).containsExactly(1L, 3L);
+  }
+
+  @Test
+  void aBackupTakenAfterTheSwitchNeedsNothingOfTheOldTimeline() {
+    complete(1, 0x10, 0x10); // timeline 1, holes and all, lies before the only backup
+    history(2, HISTORY_2);
+    backup(1, "0/2300028", "0/2400100", 2);
+    complete(2, 0x23, 0x25);
+
+    Report r = audit();
+
+    assertThat(r.gaps()).isEmpty();
+    assertThat(r.timelines()).extracting(TimelineCoverage::timeline).containsExactly(2L);
+  }
+
+  @Test
+  void theOldestBackupSetsTheStartAndAnAuditFromALaterOneIgnoresWhatLiesBefore() {
+    backup(1, FakeCluster.START_LSN, FakeCluster.END_LSN, 1);
+    BackupManifest later = backup(2, "0/2400028", "0/2500100", 1);
+    complete(1, 0x20, 0x21);
+    complete(1, 0x24, 0x26); // 0x22 and 0x23 are gone
+
+    assertThat(audit().gaps())
+        .containsExactly(new Gap(1, segment(1, 0x22), segment(1, 0x23), "missing"));
+    assertThat(WalAudit.run(repo, DB, later).gaps()).isEmpty();
+  }
+
+  @Test
+  void requireOkNamesTheGapsWithExitNine() {
+    backup();
+    complete(1, 0x20, 0x20);
+    complete(1, 0x23, 0x23);
+
+    assertThatThrownBy(() -> audit().requireOk())
+        .isInstanceOfSatisfying(
+            HardstorageException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("wal.gap_found");
+              assertThat(e.exitCode()).isEqualTo(ExitCode.VERIFY_FAILED);
+            })
+        .hasMessageContaining("1 gap(s)")
+        .hasMessageContaining(segment(1, 0x21) + ".." + segment(1, 0x22) + ": missing");
+  }
+}
