@@ -124,14 +124,25 @@ public final class WalArchive {
     return out;
   }
 
-  /** Timelines with at least one segment object, ascending. */
+  /**
+   * Timelines with at least one segment object, ascending. Only objects named like segments count:
+   * a stray object (or a directory {@code 00000000}) under the WAL prefix is not a timeline.
+   */
   public List<Long> listTimelines() {
     String prefix = deploymentPrefix();
     TreeSet<Long> out = new TreeSet<>();
     for (ObjectInfo info : ctx.store().list(prefix)) {
-      String dir = info.key().value().substring(prefix.length()).split("/")[0];
-      if (TIMELINE.matcher(dir).matches()) {
-        out.add(Long.parseLong(dir, 16));
+      String[] parts = info.key().value().substring(prefix.length()).split("/");
+      if (parts.length != 2 || !TIMELINE.matcher(parts[0]).matches()) {
+        continue;
+      }
+      String name =
+          parts[1].endsWith(PARTIAL)
+              ? parts[1].substring(0, parts[1].length() - PARTIAL.length())
+              : parts[1];
+      long tli = Long.parseLong(parts[0], 16);
+      if (tli >= 1 && SEGMENT.matcher(name).matches() && name.startsWith(parts[0])) {
+        out.add(tli);
       }
     }
     return new ArrayList<>(out);

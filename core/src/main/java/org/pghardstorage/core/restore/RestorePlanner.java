@@ -81,8 +81,9 @@ final class RestorePlanner {
 
   /**
    * Recovery cannot cross a hole in the WAL. A target at or beyond a known gap after the backup's
-   * start is refused. A time, name or xid target cannot be placed without reading WAL, so any gap
-   * after the backup refuses it: conservative, and the message says how to get around it.
+   * start is refused; a gap inside the backup's own WAL refuses every target. A time, name or xid
+   * target cannot be placed without reading WAL, so any gap after the backup refuses it:
+   * conservative, and the message says how to get around it.
    */
   private void requireNoGap(RestoreRequest request, BackupManifest manifest) {
     RecoveryTarget target = request.recoveryTarget();
@@ -93,15 +94,15 @@ final class RestorePlanner {
         org.pghardstorage.core.wal.WalAudit.run(repo, request.deployment());
     org.pghardstorage.core.pg.WalSegmentSize size =
         org.pghardstorage.core.pg.WalSegmentSize.ofBytes(manifest.wal().segmentSize());
-    org.pghardstorage.core.pg.Lsn backupEnd =
-        org.pghardstorage.core.pg.Lsn.parse(manifest.wal().endLsn());
+    org.pghardstorage.core.pg.Lsn backupStart =
+        org.pghardstorage.core.pg.Lsn.parse(manifest.wal().startLsn());
     for (org.pghardstorage.core.wal.WalAudit.Gap g : audit.gaps()) {
       org.pghardstorage.core.pg.Lsn gapStart =
           org.pghardstorage.core.pg.WalSegmentName.parse(g.fromSegment(), size).startLsn();
       org.pghardstorage.core.pg.Lsn gapEnd =
           org.pghardstorage.core.pg.WalSegmentName.parse(g.toSegment(), size).endLsn();
-      if (gapEnd.isBefore(backupEnd)) {
-        continue; // before this backup's end: the backup does not need it
+      if (!gapEnd.isAfter(backupStart)) {
+        continue; // entirely before this backup's start: the backup does not need it
       }
       boolean blocks = !(target instanceof RecoveryTarget.AtLsn at) || !at.lsn().isBefore(gapStart);
       if (blocks) {

@@ -155,4 +155,14 @@ class WalArchiveTest {
     assertThatThrownBy(() -> wal.getSegment(SEG3))
         .hasFieldOrPropertyWithValue("code", "repo.corrupt");
   }
+
+  @Test
+  void timelinesAreListedOnlyForSegmentObjects() {
+    wal.putSegment("000000010000000000000002", new byte[] {1});
+    store.put(ObjectKey.of("wal/db1/00000003/notes.txt"), new byte[] {1});
+    store.put(ObjectKey.of("wal/db1/00000000/notes.txt"), new byte[] {1});
+    store.put(ObjectKey.of("wal/db1/00000004/000000050000000000000002"), new byte[] {1});
+
+    assertThat(wal.listTimelines()).containsExactly(1L);
+  }
 }

@@ -144,4 +144,25 @@ class RestorePreviewTest {
     }
     return sum;
   }
+
+  @Test
+  void aHoleInsideTheBackupsOwnWalRefusesEveryPointInTime() {
+    FakeCluster.archiveWal(repo, 1, 0x22, 0x24);
+    repo.wal(FakeCluster.DB1).deleteSegment("000000010000000000000021");
+    RestoreRequest request =
+        RestoreFixture.request(tmp.resolve("data"), tmp.resolve("ts"))
+            .recoveryTarget(
+                new RecoveryTarget.AtLsn(org.pghardstorage.core.pg.Lsn.parse("0/24000000")))
+            .build();
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> RestoreFixture.restorer(repo, tmp.resolve("home")).restore(request, p -> {}))
+        .isInstanceOfSatisfying(
+            org.pghardstorage.core.error.HardstorageException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("restore.target_in_gap");
+              assertThat(e.getMessage()).contains("000000010000000000000021");
+            });
+    assertThat(tmp.resolve("data")).doesNotExist();
+  }
 }
