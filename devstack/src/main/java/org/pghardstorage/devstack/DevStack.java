@@ -141,9 +141,9 @@ public final class DevStack {
 
   /**
    * Makes the demo database a protected deployment, as an operator would: a file:// repository
-   * created with the command line, the backup role's password in a 0600 file the catalogue only
-   * references, {@code POST /api/v1/deployments} (the server starts its WAL streamer), and a first
-   * base-backup job. Returns the repository URL.
+   * created with the command line, the backup role's password in a 0600 file in the server's
+   * secrets directory that the catalogue only references, {@code POST /api/v1/deployments} (the
+   * server starts its WAL streamer), and a first base-backup job. Returns the repository URL.
    */
   private String protect(ServerStack server, PgCluster demo, String backupPassword)
       throws IOException {
@@ -156,7 +156,7 @@ public final class DevStack {
             Map.of(),
             Duration.ofMinutes(2))
         .orThrow();
-    Path passwordFile = dir.resolve("shop.password");
+    Path passwordFile = server.secretsDir().resolve("shop.password");
     Files.writeString(passwordFile, backupPassword + "\n");
     Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
     ObjectNode spec = JSON.createObjectNode();
