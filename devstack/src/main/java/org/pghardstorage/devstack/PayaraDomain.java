@@ -302,6 +302,11 @@ public final class PayaraDomain implements AutoCloseable {
     }
   }
 
+  /** Whether the domain's process (from its pid file) is alive, whoever started it. */
+  public boolean isAlive() {
+    return pid().flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false);
+  }
+
   /** The tail of server.log. */
   public String logTail() {
     Path log = domainDir.resolve(NAME).resolve("logs/server.log");
