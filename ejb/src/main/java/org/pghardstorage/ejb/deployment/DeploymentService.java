@@ -10,6 +10,7 @@ import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.pg.ConnInfo;
 import org.pghardstorage.core.repo.Deployment;
+import org.pghardstorage.core.storage.ObjectStores;
 import org.pghardstorage.core.wal.WalStreamer;
 import org.pghardstorage.ejb.event.EventLog;
 import org.pghardstorage.persistence.entity.DeploymentEntity;
@@ -165,6 +166,7 @@ public class DeploymentService {
       }
       Secrets.check(ref, secrets);
     }
+    ObjectStores.checkScheme(s.repositoryUrl());
     Secrets.checkRepositoryUrl(s.repositoryUrl(), secrets);
     if (s.backupSchedule() != null) {
       CronSchedule.parse("backupSchedule", s.backupSchedule());
