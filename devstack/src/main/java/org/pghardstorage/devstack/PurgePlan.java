@@ -19,7 +19,7 @@ record PurgePlan(Path dir, List<Path> entries) {
       Map.of(
           "repository", "the backup repository: every backup and WAL segment in it",
           "server", "the catalogue database, the Payara domain and the secrets directory",
-          "demo", "the demo PostgreSQL 18 and its data (database shop)",
+          "demo", "the demo PostgreSQL 18 and its data, database shop",
           "credentials.txt", "the generated passwords",
           "state.json", "what 'up' started");
 

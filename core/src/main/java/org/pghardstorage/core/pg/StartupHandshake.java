@@ -213,13 +213,13 @@ final class StartupHandshake {
 
   private HardstorageException methodRefused(RequireAuth.Method asked) {
     RequireAuth r = policy.requireAuth();
-    String how =
-        switch (asked) {
-          case PASSWORD -> "the password in cleartext";
-          case MD5 -> "an MD5 hash of the password, which anyone who sees it can replay";
-          default -> "it";
-        };
     String allowing = r.allowing(asked);
+    String allow =
+        allowing.isEmpty()
+            ? "remove require_auth from the connection string"
+            : "write require_auth=" + allowing + " in the connection string";
+    boolean handsOverPassword =
+        asked == RequireAuth.Method.PASSWORD || asked == RequireAuth.Method.MD5;
     return refused(
         "pg.auth_method_refused",
         "the server at "
@@ -231,14 +231,22 @@ final class StartupHandshake {
             + "\", which "
             + r
             + (r.isDefault() ? " (the default)" : "")
-            + " does not allow; nothing was sent. The method would send "
-            + how,
-        "make the server use scram-sha-256 for this role (pg_hba.conf method scram-sha-256,"
-            + " password_encryption = scram-sha-256, then set the password again); if you trust"
-            + " this server and the network, allow it: "
-            + (allowing.isEmpty()
-                ? "remove require_auth from the connection string"
-                : "write require_auth=" + allowing + " in the connection string"));
+            + " does not allow; nothing was sent"
+            + (asked == RequireAuth.Method.PASSWORD
+                ? " (the method sends the password in cleartext)"
+                : asked == RequireAuth.Method.MD5
+                    ? " (the method sends an MD5 hash of the password, which whoever sees it can"
+                        + " replay)"
+                    : ""),
+        handsOverPassword
+            ? "make the server use scram-sha-256 for this role (pg_hba.conf method"
+                + " scram-sha-256, password_encryption = scram-sha-256, then set the password"
+                + " again); if you trust this server and the network, allow it: "
+                + allow
+            : "change this role's method in pg_hba.conf to one require_auth allows ("
+                + r.describeAllowed()
+                + "), or "
+                + allow);
   }
 
   private HardstorageException channelBindingRefused(String message) {
