@@ -13,9 +13,7 @@ import picocli.CommandLine.Parameters;
  * {@code pg_hardstorage help [COMMAND...]}: the usage of any command of the tree, nested ones
  * included ({@code help wal fetch}); the same text as {@code COMMAND --help}.
  */
-@Command(
-    name = "help",
-    description = "Show the usage of a command: help restore, help wal fetch.")
+@Command(name = "help", description = "Show the usage of a command: help restore, help wal fetch.")
 final class HelpCommand extends BaseCommand {
   @Parameters(
       paramLabel = "COMMAND",
