@@ -12,6 +12,9 @@ import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Spec;
 
 /** The {@code pg_hardstorage} command. */
 @Command(
@@ -34,9 +37,11 @@ import picocli.CommandLine.Command;
       InitCommand.class,
       DemoCommand.class,
       CompletionCommand.class,
-      VersionCommand.class
+      VersionCommand.class,
+      HelpCommand.class
     })
 public final class Main implements Callable<Integer> {
+  private static final String[] HELP_OPTION_NAMES = {"-h", "--help"};
 
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
@@ -73,12 +78,33 @@ public final class Main implements Callable<Integer> {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    addHelpOptions(cli);
     return cli;
   }
 
+  /**
+   * Gives every command of the tree {@code -h}/{@code --help}, so that the hint of every usage
+   * error ("see '... --help'") works wherever it points, and no command can be added without it.
+   */
+  private static void addHelpOptions(CommandLine cl) {
+    CommandSpec spec = cl.getCommandSpec();
+    if (!spec.optionsMap().containsKey("--help")) {
+      String[] names =
+          spec.optionsMap().containsKey("-h") ? new String[] {"--help"} : HELP_OPTION_NAMES;
+      spec.addOption(
+          OptionSpec.builder(names)
+              .usageHelp(true)
+              .description("Show this help message and exit.")
+              .build());
+    }
+    cl.getSubcommands().values().forEach(Main::addHelpOptions);
+  }
+
+  @Spec private CommandSpec spec;
+
   @Override
   public Integer call() {
-    new CommandLine(this).usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
     return 0;
   }
 

@@ -20,12 +20,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code ./pg_hardstorage up | down | status}: the product on embedded defaults. {@code up} starts
- * a catalogue PostgreSQL 18, a demo PostgreSQL 18, and Payara with the EAR, protects the demo
- * database as deployment {@code shop} (repository, WAL streamer, first backup), then hands them
- * over (they keep running after this JVM exits); {@code down} stops them by PID and removes their
- * directory. State lives in {@code <dir>/state.json}; the directory is {@code PGHS_DEV_DIR},
- * default {@code /var/tmp/pg_hardstorage-dev}.
+ * {@code ./pg_hardstorage up | down [--purge] | status}: the product on embedded defaults. {@code
+ * up} starts a catalogue PostgreSQL 18, a demo PostgreSQL 18, and Payara with the EAR, protects the
+ * demo database as deployment {@code shop} (repository, WAL streamer, first backup), then hands
+ * them over (they keep running after this JVM exits). {@code down} stops them and keeps their data,
+ * the repository and its backups first; {@code up} then starts the same stack again. Only {@code
+ * down --purge} removes the directory, after listing what it removes. State lives in {@code
+ * <dir>/state.json}; the directory is {@code PGHS_DEV_DIR}, default {@code
+ * /var/tmp/pg_hardstorage-dev}.
  */
 public final class DevStack {
   static final int PORT_BASE = Integer.parseInt(env("PGHS_DEV_PORTBASE", "20000"));
@@ -41,20 +43,26 @@ public final class DevStack {
     this.out = out;
   }
 
-  /** Entry point: {@code up}, {@code down} or {@code status}. */
+  /** Entry point: {@code up}, {@code down [--purge]} or {@code status}. */
   public static void main(String[] args) {
     Path dir = Path.of(env("PGHS_DEV_DIR", "/var/tmp/pg_hardstorage-dev"));
     DevStack stack = new DevStack(dir, System.out);
-    String cmd = args.length == 0 ? "status" : args[0].toLowerCase(Locale.ROOT);
+    List<String> words = List.of(args);
+    String cmd = words.isEmpty() ? "status" : words.get(0).toLowerCase(Locale.ROOT);
+    List<String> options = words.isEmpty() ? List.of() : words.subList(1, words.size());
+    boolean purge = cmd.equals("down") && options.equals(List.of("--purge"));
+    if (!List.of("up", "down", "status").contains(cmd) || !(options.isEmpty() || purge)) {
+      System.err.println(
+          "pg_hardstorage: unexpected '"
+              + String.join(" ", words)
+              + "'; usage: pg_hardstorage up | down [--purge] | status");
+      System.exit(2);
+    }
     try {
       switch (cmd) {
         case "up" -> stack.up();
-        case "down" -> stack.down();
-        case "status" -> stack.status();
-        default -> {
-          System.err.println("usage: pg_hardstorage up|down|status");
-          System.exit(2);
-        }
+        case "down" -> stack.down(purge);
+        default -> stack.status();
       }
     } catch (RuntimeException | IOException e) {
       System.err.println("pg_hardstorage " + cmd + " failed: " + e.getMessage());
@@ -66,13 +74,16 @@ public final class DevStack {
   void up() throws IOException {
     Path state = dir.resolve("state.json");
     if (Files.exists(state)) {
-      if (alive(JSON.readTree(state.toFile()))) {
+      JsonNode s = JSON.readTree(state.toFile());
+      if (alive(s)) {
         out.println("pg_hardstorage is already up.");
-        print(JSON.readTree(state.toFile()));
-        return;
+      } else {
+        out.println(
+            "Starting the stack kept in " + dir + " again (its repository and data are kept) ...");
+        resume(s);
       }
-      out.println("Cleaning up a previous run that is no longer running ...");
-      down();
+      print(s);
+      return;
     }
     Path ear = Locations.projectRoot().orElseThrow().resolve("ear/target/pg-hardstorage.ear");
     Locations.ensurePublicDir(dir);
@@ -141,9 +152,9 @@ public final class DevStack {
 
   /**
    * Makes the demo database a protected deployment, as an operator would: a file:// repository
-   * created with the command line, the backup role's password in a 0600 file the catalogue only
-   * references, {@code POST /api/v1/deployments} (the server starts its WAL streamer), and a first
-   * base-backup job. Returns the repository URL.
+   * created with the command line, the backup role's password in a 0600 file in the server's
+   * secrets directory that the catalogue only references, {@code POST /api/v1/deployments} (the
+   * server starts its WAL streamer), and a first base-backup job. Returns the repository URL.
    */
   private String protect(ServerStack server, PgCluster demo, String backupPassword)
       throws IOException {
@@ -156,7 +167,7 @@ public final class DevStack {
             Map.of(),
             Duration.ofMinutes(2))
         .orThrow();
-    Path passwordFile = dir.resolve("shop.password");
+    Path passwordFile = server.secretsDir().resolve("shop.password");
     Files.writeString(passwordFile, backupPassword + "\n");
     Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
     ObjectNode spec = JSON.createObjectNode();
@@ -200,17 +211,77 @@ public final class DevStack {
     }
   }
 
-  void down() throws IOException {
+  /**
+   * Starts again what {@code down} stopped (or what died): both clusters, then Payara, with the EAR
+   * redeployed so that a rebuilt one takes effect. Everything else is as {@code up} left it.
+   */
+  private void resume(JsonNode s) {
+    try {
+      PgCluster.startDataDir(18, Path.of(s.path("catalogueDataDir").asText()));
+      PgCluster.startDataDir(18, Path.of(s.path("demoDataDir").asText()));
+      PayaraDomain domain =
+          PayaraDomain.existing(
+              Path.of(s.path("payaraDomainDir").asText()), s.path("portBase").asInt());
+      if (!domain.isAlive()) {
+        domain.start();
+      }
+      Path ear = Locations.projectRoot().orElseThrow().resolve("ear/target/pg-hardstorage.ear");
+      domain.deploy(ear, ServerStack.APP, "/api/v1/health", Duration.ofMinutes(6));
+      Reaper.releaseAll();
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "cannot start the stack kept in "
+              + dir
+              + " again: "
+              + e.getMessage()
+              + "; './pg_hardstorage down --purge' removes it (with its backups), then 'up'"
+              + " starts afresh",
+          e);
+    }
+    out.println();
+    out.println("pg_hardstorage is up.");
+  }
+
+  /**
+   * Stops what {@code up} started and keeps its data; with {@code purge}, then says exactly what it
+   * removes, and removes it.
+   */
+  void down(boolean purge) throws IOException {
     Path state = dir.resolve("state.json");
-    if (!Files.exists(state)) {
+    if (Files.exists(state)) {
+      stop(JSON.readTree(state.toFile()));
+    } else {
       out.println("pg_hardstorage is not up (no " + state + ").");
+    }
+    if (!purge) {
+      if (Files.exists(state)) {
+        out.println("pg_hardstorage is down. Its data is kept in " + dir + ":");
+        out.println("  the repository with every backup, the catalogue, the demo database.");
+        out.println("  './pg_hardstorage up' starts it again;");
+        out.println("  './pg_hardstorage down --purge' removes it, backups included.");
+      }
       return;
     }
-    JsonNode s = JSON.readTree(state.toFile());
+    PurgePlan plan = PurgePlan.of(dir);
+    if (plan.isEmpty()) {
+      out.println("Nothing to remove: " + dir + " does not exist.");
+      return;
+    }
+    plan.describe().forEach(out::println);
+    plan.execute();
+    out.println("Removed " + dir + ".");
+  }
+
+  /** Stops Payara and both clusters, each only if it runs; the first failure is thrown last. */
+  private static void stop(JsonNode s) {
     RuntimeException failure = null;
     try {
-      PayaraDomain.existing(Path.of(s.path("payaraDomainDir").asText()), s.path("portBase").asInt())
-          .stop();
+      PayaraDomain domain =
+          PayaraDomain.existing(
+              Path.of(s.path("payaraDomainDir").asText()), s.path("portBase").asInt());
+      if (domain.isAlive()) {
+        domain.stop();
+      }
     } catch (RuntimeException e) {
       failure = e;
     }
@@ -224,8 +295,6 @@ public final class DevStack {
     if (failure != null) {
       throw failure;
     }
-    Locations.deleteTree(dir);
-    out.println("pg_hardstorage is down; removed " + dir + ".");
   }
 
   void status() throws IOException {
@@ -257,7 +326,8 @@ public final class DevStack {
             + s.path("repository").asText()
             + " (WAL streamer on the server, first backup started)");
     out.println("  passwords: " + s.path("credentials").asText());
-    out.println("  stop everything: ./pg_hardstorage down");
+    out.println(
+        "  stop everything: ./pg_hardstorage down   (keeps the data; remove it with down --purge)");
   }
 
   private static boolean alive(JsonNode s) {
@@ -265,7 +335,8 @@ public final class DevStack {
     try {
       long pid = Long.parseLong(Files.readString(pidFile).strip());
       return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
-          && Files.exists(Path.of(s.path("catalogueDataDir").asText(), "postmaster.pid"));
+          && Files.exists(Path.of(s.path("catalogueDataDir").asText(), "postmaster.pid"))
+          && Files.exists(Path.of(s.path("demoDataDir").asText(), "postmaster.pid"));
     } catch (IOException | NumberFormatException e) {
       return false;
     }

@@ -216,6 +216,18 @@ public final class PayaraDomain implements AutoCloseable {
     asadmin("ping-connection-pool", pool);
   }
 
+  /**
+   * Sets a MicroProfile Config property for every application of the domain ({@code
+   * set-config-property --source=domain}); applications read it without a restart.
+   */
+  public void setConfigProperty(String name, String value) {
+    asadmin(
+        "set-config-property",
+        "--source=domain",
+        "--propertyName=" + name,
+        "--propertyValue=" + value);
+  }
+
   /** Creates a user in the {@code file} realm with the given groups (roles). */
   public void createUser(String name, String password, String... groups) {
     asadminWithPasswords(
@@ -288,6 +300,11 @@ public final class PayaraDomain implements AutoCloseable {
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
     }
+  }
+
+  /** Whether the domain's process (from its pid file) is alive, whoever started it. */
+  public boolean isAlive() {
+    return pid().flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false);
   }
 
   /** The tail of server.log. */

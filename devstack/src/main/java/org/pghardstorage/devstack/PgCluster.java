@@ -104,6 +104,32 @@ public final class PgCluster implements AutoCloseable {
   }
 
   /**
+   * Starts again, as it was configured, a cluster that an earlier process created and stopped
+   * ({@code ./pg_hardstorage up} after {@code down}); its log goes next to the data directory.
+   * Idempotent: a running cluster is fine. Nothing of it is registered for clean-up at exit.
+   */
+  public static void startDataDir(int major, Path dataDir) {
+    if (Files.exists(dataDir.resolve("postmaster.pid"))) {
+      return;
+    }
+    if (!Files.isDirectory(dataDir)) {
+      throw new IllegalStateException("no PostgreSQL data directory at " + dataDir);
+    }
+    List<String> cmd =
+        List.of(
+            PgDistribution.of(major).bin("pg_ctl").toString(),
+            "-D",
+            dataDir.toString(),
+            "-l",
+            dataDir.resolveSibling("postgresql.log").toString(),
+            "-w",
+            "-t",
+            String.valueOf(START_LIMIT.toSeconds()),
+            "start");
+    Cmd.run(OsUser.service().wrap(cmd), null, Map.of(), START_LIMIT.plusMinutes(1)).orThrow();
+  }
+
+  /**
    * Stops a cluster started by another process, given its data directory. Idempotent: a cluster
    * that is not running is fine.
    */

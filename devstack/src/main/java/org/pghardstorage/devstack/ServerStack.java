@@ -1,18 +1,26 @@
 package org.pghardstorage.devstack;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 
 /**
  * The product running for real: a catalogue PostgreSQL cluster, a Payara domain configured on it,
- * the EAR deployed, and one user per role in the {@code file} realm.
+ * the EAR deployed, one user per role in the {@code file} realm, and a secrets directory ({@code
+ * <runDir>/secrets}, mode 0700) that the server's {@code pghs.secrets.file.directories} names: the
+ * only place a deployment's {@code file:} secret may be.
  */
 public final class ServerStack implements AutoCloseable {
   /** The application name the EAR is deployed under. */
   public static final String APP = "pg-hardstorage";
+
+  /** The server's MicroProfile Config property naming where {@code file:} secrets may be. */
+  public static final String SECRETS_PROPERTY = "pghs.secrets.file.directories";
 
   /** How the stack is laid out. */
   public record Options(
@@ -31,14 +39,21 @@ public final class ServerStack implements AutoCloseable {
   private final User admin;
   private final User operator;
   private final User viewer;
+  private final Path secretsDir;
 
   private ServerStack(
-      PgCluster catalogue, PayaraDomain domain, User admin, User operator, User viewer) {
+      PgCluster catalogue,
+      PayaraDomain domain,
+      User admin,
+      User operator,
+      User viewer,
+      Path secretsDir) {
     this.catalogue = catalogue;
     this.domain = domain;
     this.admin = admin;
     this.operator = operator;
     this.viewer = viewer;
+    this.secretsDir = secretsDir;
   }
 
   /** Starts everything and returns once the EAR answers {@code /api/v1/health}. */
@@ -67,6 +82,8 @@ public final class ServerStack implements AutoCloseable {
           "pghs_catalogue",
           "pghs_app",
           appPassword);
+      Path secrets = secretsDir(o.runDir());
+      domain.setConfigProperty(SECRETS_PROPERTY, secrets.toString());
       User admin = new User("admin", secret());
       User operator = new User("operator", secret());
       User viewer = new User("viewer", secret());
@@ -74,7 +91,7 @@ public final class ServerStack implements AutoCloseable {
       domain.createUser(operator.name(), operator.password(), "operator", "viewer");
       domain.createUser(viewer.name(), viewer.password(), "viewer");
       domain.deploy(o.ear(), APP, "/api/v1/health", Duration.ofMinutes(6));
-      return new ServerStack(catalogue, domain, admin, operator, viewer);
+      return new ServerStack(catalogue, domain, admin, operator, viewer, secrets);
     } catch (RuntimeException e) {
       if (domain != null) {
         String log = domain.logTail();
@@ -86,6 +103,23 @@ public final class ServerStack implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** Creates {@code <runDir>/secrets}, readable by this OS user only (the server runs as it). */
+  private static Path secretsDir(Path runDir) {
+    Path dir = runDir.resolve("secrets");
+    try {
+      Files.createDirectories(dir);
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir, e);
+    }
+    return dir;
+  }
+
+  /** The directory the server accepts {@code file:} secrets from. */
+  public Path secretsDir() {
+    return secretsDir;
   }
 
   /** The catalogue cluster. */

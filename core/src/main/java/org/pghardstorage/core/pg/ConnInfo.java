@@ -15,11 +15,14 @@ import org.pghardstorage.core.error.HardstorageException;
  * A parsed, validated libpq connection string with libpq's environment defaults applied. Accepts
  * {@code key=value} strings and {@code postgresql://} / {@code postgres://} URIs, several hosts
  * separated by commas, and the keywords {@code host, hostaddr, port, user, dbname, password,
- * passfile, sslmode, sslrootcert, sslcert, sslkey, application_name, connect_timeout}; anything
- * else is refused rather than silently ignored.
+ * passfile, sslmode, sslrootcert, sslcert, sslkey, application_name, connect_timeout, require_auth,
+ * channel_binding}; anything else is refused rather than silently ignored.
  *
  * <p>Differences from libpq, on purpose: Unix-domain sockets are not supported (we speak TCP only),
- * so the default host is {@code localhost}, not a socket directory.
+ * so the default host is {@code localhost}, not a socket directory. Without {@code require_auth}
+ * the server may not ask for the password in cleartext or as MD5 ({@link RequireAuth#DEFAULT});
+ * libpq's default allows both. {@code channel_binding=require} with {@code sslmode=disable} is
+ * refused when parsed, since it can never connect.
  *
  * <p>{@link #toString()} and {@link #redacted()} mask the password; no accessor returns it.
  */
@@ -47,7 +50,8 @@ public final class ConnInfo {
    * Parses {@code conninfo}, taking unset values from {@code environment} as libpq does ({@code
    * PGHOST}, {@code PGHOSTADDR}, {@code PGPORT}, {@code PGUSER}, {@code PGDATABASE}, {@code
    * PGPASSWORD}, {@code PGPASSFILE}, {@code PGSSLMODE}, {@code PGSSLROOTCERT}, {@code PGSSLCERT},
-   * {@code PGSSLKEY}, {@code PGAPPNAME}, {@code PGCONNECT_TIMEOUT}).
+   * {@code PGSSLKEY}, {@code PGAPPNAME}, {@code PGCONNECT_TIMEOUT}, {@code PGREQUIREAUTH}, {@code
+   * PGCHANNELBINDING}).
    *
    * @throws HardstorageException with code {@code pg.conninfo_invalid} and exit USAGE, naming the
    *     offending keyword or value (never a password)
@@ -82,6 +86,8 @@ public final class ConnInfo {
       {"sslkey", "PGSSLKEY"},
       {"application_name", "PGAPPNAME"},
       {"connect_timeout", "PGCONNECT_TIMEOUT"},
+      {"require_auth", "PGREQUIREAUTH"},
+      {"channel_binding", "PGCHANNELBINDING"},
     };
     for (String[] d : defaults) {
       if (!values.containsKey(d[0])) {
@@ -146,6 +152,12 @@ public final class ConnInfo {
   private void validate() {
     get("sslmode").ifPresent(SslMode::parse);
     connectTimeout();
+    requireAuth();
+    if (channelBinding() == ChannelBinding.REQUIRE && sslMode() == SslMode.DISABLE) {
+      throw ConnInfoParser.invalid(
+          "channel_binding=require needs TLS, but sslmode=disable never uses it",
+          "use sslmode=require (or verify-full) with channel_binding=require");
+    }
   }
 
   private Optional<String> get(String key) {
@@ -175,6 +187,19 @@ public final class ConnInfo {
   /** {@code sslmode}, {@code PGSSLMODE} or {@link SslMode#PREFER}. */
   public SslMode sslMode() {
     return get("sslmode").map(SslMode::parse).orElse(SslMode.PREFER);
+  }
+
+  /**
+   * {@code require_auth} or {@code PGREQUIREAUTH}; {@link RequireAuth#DEFAULT} ({@code
+   * scram-sha-256,none}) when neither is set.
+   */
+  public RequireAuth requireAuth() {
+    return get("require_auth").map(RequireAuth::parse).orElse(RequireAuth.DEFAULT);
+  }
+
+  /** {@code channel_binding}, {@code PGCHANNELBINDING} or {@link ChannelBinding#PREFER}. */
+  public ChannelBinding channelBinding() {
+    return get("channel_binding").map(ChannelBinding::parse).orElse(ChannelBinding.PREFER);
   }
 
   /**

@@ -31,7 +31,9 @@ final class ConnInfoParser {
           "sslcert",
           "sslkey",
           "application_name",
-          "connect_timeout");
+          "connect_timeout",
+          "require_auth",
+          "channel_binding");
 
   private static final String[] URI_PREFIXES = {"postgresql://", "postgres://"};
 

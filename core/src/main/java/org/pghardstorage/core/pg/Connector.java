@@ -180,7 +180,9 @@ final class Connector {
               options.replicationMode());
       try {
         connection.startup(
-            startupParameters(), () -> info.passwordFor(endpoint, options.replicationMode()));
+            startupParameters(),
+            () -> info.passwordFor(endpoint, options.replicationMode()),
+            StartupHandshake.Policy.of(info));
       } catch (PgServerException e) {
         connection.close();
         if (encrypted && tls == Tls.IF_OFFERED) {

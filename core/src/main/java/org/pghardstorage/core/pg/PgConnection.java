@@ -73,16 +73,25 @@ public final class PgConnection implements AutoCloseable {
    *     missing database, too many connections…)
    * @throws HardstorageException {@code pg.unreachable} (exit UNREACHABLE) if no server could be
    *     reached, {@code pg.tls_failed} if TLS could not be established as required, {@code
-   *     pg.password_missing} (exit AUTHENTICATION) if the server wants a password we do not have
+   *     pg.password_missing} (exit AUTHENTICATION) if the server wants a password we do not have,
+   *     {@code pg.auth_method_refused} or {@code pg.channel_binding_required} (exit AUTHENTICATION)
+   *     if it asks for an authentication method that {@code require_auth} or {@code
+   *     channel_binding} does not allow (nothing is sent then)
    */
   public static PgConnection open(ConnInfo connInfo, ConnectOptions options) {
     return Connector.connect(connInfo, options);
   }
 
-  /** Runs startup and authentication; called once by the connector. */
-  void startup(Map<String, String> parameters, StartupHandshake.PasswordSource passwords) {
+  /**
+   * Runs startup and authentication under {@code policy} ({@code require_auth}, {@code
+   * channel_binding}); called once by the connector.
+   */
+  void startup(
+      Map<String, String> parameters,
+      StartupHandshake.PasswordSource passwords,
+      StartupHandshake.Policy policy) {
     StartupHandshake.Result r =
-        new StartupHandshake(pump, transport.tlsSession(), user, passwords).run(parameters);
+        new StartupHandshake(pump, transport.tlsSession(), user, passwords, policy).run(parameters);
     backendPid = r.backendPid();
     cancelKey = r.cancelKey();
     authenticationMethod = r.authenticationMethod();

@@ -13,25 +13,46 @@ public final class ObjectStores {
   private ObjectStores() {}
 
   /**
-   * Opens the store for {@code url}: {@code file:///srv/repo}, a bare absolute path, {@code
-   * memory://name}, and whatever further backends are on the class path.
+   * Opens the store for {@code url}: {@code file:///srv/repo}, a bare absolute path, and whatever
+   * further backends are on the class path ({@code s3://}). The in-memory store ({@code memory://})
+   * is a test fixture and is refused here unless a test registered it.
    *
    * @throws HardstorageException with exit code {@link ExitCode#USAGE} for a malformed URL or an
    *     unknown scheme
    */
   public static ObjectStore open(String url) {
     URI uri = parse(url);
+    try {
+      return provider(url, uri).open(uri);
+    } catch (IllegalArgumentException e) {
+      throw badUrl(url, e.getMessage());
+    }
+  }
+
+  /**
+   * Checks, without opening anything, that {@code url} is well formed and that a backend for its
+   * scheme is registered: for a URL that is stored now and opened later.
+   *
+   * @throws HardstorageException as {@link #open(String)} for a malformed URL or an unknown scheme
+   */
+  public static void checkScheme(String url) {
+    provider(url, parse(url));
+  }
+
+  private static ObjectStoreProvider provider(String url, URI uri) {
     String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
     TreeSet<String> known = new TreeSet<>();
     for (ObjectStoreProvider provider : ServiceLoader.load(ObjectStoreProvider.class)) {
       if (provider.schemes().contains(scheme)) {
-        try {
-          return provider.open(uri);
-        } catch (IllegalArgumentException e) {
-          throw badUrl(url, e.getMessage());
-        }
+        return provider;
       }
       known.addAll(provider.schemes());
+    }
+    if (scheme.equals("memory")) {
+      throw badUrl(
+          url,
+          "memory:// is an in-memory store for tests: a repository there would vanish with the"
+              + " process, backups included");
     }
     throw badUrl(url, "no storage backend for scheme '" + scheme + "' (known: " + known + ")");
   }

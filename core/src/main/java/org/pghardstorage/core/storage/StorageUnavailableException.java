@@ -3,9 +3,10 @@ package org.pghardstorage.core.storage;
 import org.pghardstorage.core.error.ExitCode;
 
 /**
- * The backend could not be reached, refused our credentials, is missing its root (bucket,
- * container, directory), is read-only, or ran out of space. Retrying later may succeed, which is
- * why {@code RetryingObjectStore} retries exactly this type.
+ * The backend could not be reached, is missing its root (bucket, container, directory), is
+ * read-only, or ran out of space. Retrying later may succeed, which is why {@code
+ * RetryingObjectStore} retries exactly this type. Refused or missing credentials are {@link
+ * StorageAuthenticationException} instead.
  *
  * <p>A failed write is never partially applied. When the backend answered with the error (a local
  * filesystem always does), the write was not applied at all. When a remote backend did not answer

@@ -64,19 +64,109 @@ abstract class AbstractConnectionIT {
   }
 
   @Test
-  void md5AndCleartextAuthentication() {
-    try (PgConnection c =
-        PgConnection.open(
-            pg.connInfo("md5user", "md5-pw", "sslmode=disable"), ConnectOptions.sql())) {
-      assertThat(c.querySingle("SELECT current_user").singleRow().getString(0))
-          .isEqualTo("md5user");
+  void md5AndCleartextAreRefusedUnlessRequireAuthAllowsThem() {
+    for (String[] role :
+        new String[][] {{"md5user", "md5-pw", "md5"}, {"pwuser", "pw-pw", "password"}}) {
+      assertThatThrownBy(
+              () ->
+                  PgConnection.open(
+                      pg.connInfo(role[0], role[1], "sslmode=disable"), ConnectOptions.sql()))
+          .isInstanceOfSatisfying(
+              HardstorageException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo("pg.auth_method_refused");
+                assertThat(e.exitCode()).isEqualTo(ExitCode.AUTHENTICATION);
+                assertThat(e.getMessage()).contains("\"" + role[2] + "\"");
+                assertThat(e.suggestion().orElseThrow())
+                    .contains("require_auth=" + role[2] + ",scram-sha-256,none");
+              });
     }
     try (PgConnection c =
         PgConnection.open(
-            pg.connInfo("pwuser", "pw-pw", "sslmode=disable"), ConnectOptions.replication())) {
+            pg.connInfo("md5user", "md5-pw", "sslmode=disable require_auth=md5"),
+            ConnectOptions.sql())) {
+      assertThat(c.querySingle("SELECT current_user").singleRow().getString(0))
+          .isEqualTo("md5user");
+      assertThat(c.authenticationMethod()).isEqualTo("md5");
+    }
+    try (PgConnection c =
+        PgConnection.open(
+            pg.connInfo("pwuser", "pw-pw", "sslmode=disable require_auth=scram-sha-256,password"),
+            ConnectOptions.replication())) {
       assertThat(new ReplicationConnection(c).identifySystem().dbname()).contains("postgres");
       assertThat(c.authenticationMethod()).isEqualTo("password");
     }
+    try (PgConnection c =
+        PgConnection.open(
+            pg.rep("sslmode=disable require_auth=!password,!md5"), ConnectOptions.sql())) {
+      assertThat(c.authenticationMethod()).isEqualTo("SCRAM-SHA-256");
+    }
+    assertThatThrownBy(
+            () ->
+                PgConnection.open(
+                    pg.rep("sslmode=disable require_auth=md5,password"), ConnectOptions.sql()))
+        .isInstanceOfSatisfying(
+            HardstorageException.class,
+            e -> assertThat(e.code()).isEqualTo("pg.auth_method_refused"))
+        .hasMessageContaining("\"scram-sha-256\"");
+  }
+
+  @Test
+  void channelBindingRequiredSucceedsOverTlsAndFailsWithout() {
+    String ca = " sslrootcert=" + pg.pki.caCert();
+    try (PgConnection c =
+        PgConnection.open(
+            pg.rep("sslmode=verify-full channel_binding=require" + ca),
+            ConnectOptions.replication())) {
+      assertThat(c.tlsSession()).isPresent();
+      assertThat(c.authenticationMethod()).isEqualTo("SCRAM-SHA-256-PLUS");
+    }
+    try (PgConnection c =
+        PgConnection.open(
+            pg.rep("sslmode=require channel_binding=disable"), ConnectOptions.sql())) {
+      assertThat(c.tlsSession()).isPresent();
+      assertThat(c.authenticationMethod()).isEqualTo("SCRAM-SHA-256");
+    }
+    // allow tries without TLS first, and the server takes the plain session
+    assertThatThrownBy(
+            () ->
+                PgConnection.open(
+                    pg.rep("sslmode=allow channel_binding=require"), ConnectOptions.sql()))
+        .isInstanceOfSatisfying(
+            HardstorageException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("pg.channel_binding_required");
+              assertThat(e.exitCode()).isEqualTo(ExitCode.AUTHENTICATION);
+            })
+        .hasMessageContaining("without TLS");
+    // md5 cannot be bound to the session, whatever require_auth allows
+    assertThatThrownBy(
+            () ->
+                PgConnection.open(
+                    pg.connInfo(
+                        "md5user",
+                        "md5-pw",
+                        "sslmode=require require_auth=md5 channel_binding=require"),
+                    ConnectOptions.sql()))
+        .isInstanceOfSatisfying(
+            HardstorageException.class,
+            e -> assertThat(e.code()).isEqualTo("pg.channel_binding_required"));
+    // certificate authentication lets us in without SCRAM: nothing was bound
+    TestPki.Issued client = pg.pki.issue("certuser-cb", "CN=certuser", null);
+    ConnInfo cert =
+        pg.connInfo(
+            "certuser",
+            null,
+            "sslmode=verify-full channel_binding=require sslrootcert="
+                + pg.pki.caCert()
+                + " sslcert="
+                + client.certFile()
+                + " sslkey="
+                + client.keyFile());
+    assertThatThrownBy(() -> PgConnection.open(cert, ConnectOptions.sql()))
+        .isInstanceOfSatisfying(
+            HardstorageException.class,
+            e -> assertThat(e.code()).isEqualTo("pg.channel_binding_required"));
   }
 
   @Test
@@ -95,7 +185,8 @@ abstract class AbstractConnectionIT {
     assertThatThrownBy(
             () ->
                 PgConnection.open(
-                    pg.connInfo("md5user", "wrong", "sslmode=disable"), ConnectOptions.sql()))
+                    pg.connInfo("md5user", "wrong", "sslmode=disable require_auth=md5"),
+                    ConnectOptions.sql()))
         .isInstanceOfSatisfying(
             PgServerException.class, e -> assertThat(e.sqlState()).isEqualTo("28P01"));
   }

@@ -198,6 +198,62 @@ class ConnInfoTest {
     assertThat(ci.withoutPassword().hasExplicitPassword()).isFalse();
   }
 
+  @Test
+  void requireAuthAndChannelBindingFollowLibpq() {
+    ConnInfo unset = parse("host=h");
+    assertThat(unset.requireAuth()).isEqualTo(RequireAuth.DEFAULT);
+    assertThat(unset.requireAuth().allows(RequireAuth.Method.PASSWORD)).isFalse();
+    assertThat(unset.requireAuth().allows(RequireAuth.Method.MD5)).isFalse();
+    assertThat(unset.requireAuth().allows(RequireAuth.Method.SCRAM_SHA_256)).isTrue();
+    assertThat(unset.requireAuth().allowsNone()).isTrue();
+    assertThat(unset.channelBinding()).isEqualTo(ChannelBinding.PREFER);
+
+    RequireAuth list = parse("require_auth='md5, scram-sha-256'").requireAuth();
+    assertThat(list.allows(RequireAuth.Method.MD5)).isTrue();
+    assertThat(list.allows(RequireAuth.Method.PASSWORD)).isFalse();
+    assertThat(list.allowsNone()).as("a plain list without none requires authentication").isFalse();
+    assertThat(list.isDefault()).isFalse();
+
+    RequireAuth negated =
+        parse("postgresql://h/db?require_auth=!password,!none&channel_binding=require")
+            .requireAuth();
+    assertThat(negated.allows(RequireAuth.Method.PASSWORD)).isFalse();
+    assertThat(negated.allows(RequireAuth.Method.MD5)).isTrue();
+    assertThat(negated.allows(RequireAuth.Method.GSS)).isTrue();
+    assertThat(negated.allowsNone()).isFalse();
+    assertThat(parse("require_auth=!md5").requireAuth().allowsNone()).isTrue();
+
+    PgEnvironment env =
+        PgEnvironment.of(
+            Map.of("PGREQUIREAUTH", "password", "PGCHANNELBINDING", "disable"),
+            Path.of("/home/ops"),
+            "ops");
+    ConnInfo fromEnv = ConnInfo.parse("host=h", env);
+    assertThat(fromEnv.requireAuth().allows(RequireAuth.Method.PASSWORD)).isTrue();
+    assertThat(fromEnv.channelBinding()).isEqualTo(ChannelBinding.DISABLE);
+    assertThat(
+            ConnInfo.parse("host=h require_auth=md5", env)
+                .requireAuth()
+                .allows(RequireAuth.Method.PASSWORD))
+        .as("the string wins over the environment")
+        .isFalse();
+  }
+
+  @Test
+  void badRequireAuthAndChannelBindingAreRefusedLikeLibpqRefusesThem() {
+    assertUsage(() -> parse("require_auth=md5,!password"), "cannot be mixed");
+    assertUsage(() -> parse("require_auth=!md5,password"), "cannot be mixed");
+    assertUsage(() -> parse("require_auth=md5,md5"), "more than once");
+    assertUsage(() -> parse("require_auth=none,none"), "more than once");
+    assertUsage(() -> parse("require_auth=scram-sha-512"), "\"scram-sha-512\"");
+    assertUsage(() -> parse("require_auth=md5,,none"), "invalid require_auth value");
+    assertUsage(() -> parse("require_auth=MD5"), "\"MD5\"");
+    assertUsage(() -> parse("channel_binding=yes"), "invalid channel_binding value: \"yes\"");
+    assertUsage(
+        () -> parse("sslmode=disable channel_binding=require"),
+        "channel_binding=require needs TLS");
+  }
+
   private static Throwable catchThrowable(Runnable r) {
     try {
       r.run();

@@ -40,7 +40,9 @@ class PgConnectionTest {
   void cleartextPassword() {
     PgConnection c =
         ScriptedTransport.connect(
-            Backend.script().auth(3, new byte[0]).startup(), ReplicationMode.NONE);
+            Backend.script().auth(3, new byte[0]).startup(),
+            ReplicationMode.NONE,
+            allow("password"));
     ScriptedTransport.Sent p = ScriptedTransport.of(c).messages().get(1);
     assertThat(p.type()).isEqualTo('p');
     assertThat(new String(p.body(), StandardCharsets.UTF_8)).isEqualTo("pw\0");
@@ -50,12 +52,17 @@ class PgConnectionTest {
   void md5Password() {
     byte[] salt = {1, 2, 3, 4};
     PgConnection c =
-        ScriptedTransport.connect(Backend.script().auth(5, salt).startup(), ReplicationMode.NONE);
+        ScriptedTransport.connect(
+            Backend.script().auth(5, salt).startup(), ReplicationMode.NONE, allow("md5"));
     ScriptedTransport.Sent p = ScriptedTransport.of(c).messages().get(1);
     // md5(md5("pw" + "backup") + salt), computed independently of the implementation
     assertThat(new String(p.body(), StandardCharsets.US_ASCII))
         .isEqualTo(
             "md5" + md5Hex(Backend.concat(md5Hex("pwbackup".getBytes()).getBytes(), salt)) + "\0");
+  }
+
+  private static StartupHandshake.Policy allow(String requireAuth) {
+    return new StartupHandshake.Policy(RequireAuth.parse(requireAuth), ChannelBinding.PREFER);
   }
 
   private static String md5Hex(byte[] in) {
@@ -78,7 +85,7 @@ class PgConnectionTest {
             Duration.ZERO,
             "u",
             ReplicationMode.NONE);
-    assertThatThrownBy(() -> c.startup(Map.of("user", "u"), Optional::empty))
+    assertThatThrownBy(() -> c.startup(Map.of("user", "u"), Optional::empty, allow("md5")))
         .isInstanceOfSatisfying(
             HardstorageException.class,
             e -> {
@@ -97,7 +104,7 @@ class PgConnectionTest {
     assertThatThrownBy(
             () ->
                 ScriptedTransport.connect(
-                    Backend.script().auth(7, new byte[0]), ReplicationMode.NONE))
+                    Backend.script().auth(7, new byte[0]), ReplicationMode.NONE, allow("gss")))
         .isInstanceOfSatisfying(
             HardstorageException.class, e -> assertThat(e.code()).isEqualTo("pg.auth_unsupported"))
         .hasMessageContaining("GSSAPI");

@@ -23,6 +23,12 @@ final class ScriptedTransport implements Transport {
 
   /** A connection over {@code script}, with startup already run when the script begins with it. */
   static PgConnection connect(Backend script, ReplicationMode mode) {
+    return connect(script, mode, StartupHandshake.Policy.DEFAULT);
+  }
+
+  /** As {@link #connect(Backend, ReplicationMode)}, authenticating under {@code policy}. */
+  static PgConnection connect(
+      Backend script, ReplicationMode mode, StartupHandshake.Policy policy) {
     ScriptedTransport t = new ScriptedTransport(script.bytes());
     PgConnection c =
         new PgConnection(
@@ -32,7 +38,7 @@ final class ScriptedTransport implements Transport {
             Duration.ZERO,
             "backup",
             mode);
-    c.startup(java.util.Map.of("user", "backup"), () -> Optional.of("pw"));
+    c.startup(java.util.Map.of("user", "backup"), () -> Optional.of("pw"), policy);
     return c;
   }
 
@@ -48,19 +54,15 @@ final class ScriptedTransport implements Transport {
 
   /** The frontend messages sent so far, split by type (the startup packet has type 0). */
   List<Sent> messages() {
-    ByteBuffer b = ByteBuffer.wrap(sent.toByteArray());
+    return split(sent.toByteArray());
+  }
+
+  /** Splits a client's bytes into messages; the first, the startup packet, has no type byte. */
+  static List<Sent> split(byte[] bytes) {
+    ByteBuffer b = ByteBuffer.wrap(bytes);
     List<Sent> result = new ArrayList<>();
-    boolean first = true;
     while (b.hasRemaining()) {
-      if (first) {
-        int len = b.getInt();
-        byte[] body = new byte[len - 4];
-        b.get(body);
-        result.add(new Sent((char) 0, body));
-        first = false;
-        continue;
-      }
-      char type = (char) b.get();
+      char type = result.isEmpty() ? 0 : (char) b.get();
       int len = b.getInt();
       byte[] body = new byte[len - 4];
       b.get(body);

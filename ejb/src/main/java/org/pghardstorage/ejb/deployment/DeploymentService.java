@@ -10,6 +10,7 @@ import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.pg.ConnInfo;
 import org.pghardstorage.core.repo.Deployment;
+import org.pghardstorage.core.storage.ObjectStores;
 import org.pghardstorage.core.wal.WalStreamer;
 import org.pghardstorage.ejb.event.EventLog;
 import org.pghardstorage.persistence.entity.DeploymentEntity;
@@ -52,10 +53,11 @@ public class DeploymentService {
   /**
    * Creates a deployment.
    *
-   * @throws HardstorageException {@code deployment.exists} (CONFLICT), or a validation error
+   * @throws HardstorageException {@code deployment.exists} (CONFLICT), or a validation error such
+   *     as {@code deployment.secret_not_allowed} (USAGE)
    */
   public DeploymentView create(DeploymentSpec spec, String actor) {
-    validate(spec);
+    validate(spec, Secrets.policy());
     if (entity(spec.name()).isPresent()) {
       throw new HardstorageException(
           "deployment.exists",
@@ -94,7 +96,7 @@ public class DeploymentService {
             spec.rotateSchedule(),
             spec.keep(),
             spec.streaming());
-    validate(named);
+    validate(named, Secrets.policy());
     e.setConninfo(spec.conninfo());
     e.setRepositoryUrl(spec.repositoryUrl());
     apply(e, named);
@@ -136,7 +138,11 @@ public class DeploymentService {
     e.setStreaming(spec.streaming() == null || spec.streaming());
   }
 
-  private static void validate(DeploymentSpec s) {
+  /**
+   * Refuses an invalid spec: missing fields, a password in the conninfo, a secret reference of a
+   * wrong form or pointing where {@code secrets} does not allow, a bad schedule.
+   */
+  static void validate(DeploymentSpec s, SecretPolicy secrets) {
     require(s.name() != null && Deployment.isValid(s.name()), "name", s.name());
     require(s.conninfo() != null && !s.conninfo().isBlank(), "conninfo", s.conninfo());
     require(
@@ -158,7 +164,10 @@ public class DeploymentService {
             "'" + ref + "' is not a secret reference",
             "write alias:NAME (a Payara password alias), env:VARIABLE or file:/path");
       }
+      Secrets.check(ref, secrets);
     }
+    ObjectStores.checkScheme(s.repositoryUrl());
+    Secrets.checkRepositoryUrl(s.repositoryUrl(), secrets);
     if (s.backupSchedule() != null) {
       CronSchedule.parse("backupSchedule", s.backupSchedule());
     }

@@ -55,7 +55,10 @@ public record Protected(
         deployment, connInfo(), slot, Duration.ofSeconds(1), false, Duration.ofMinutes(1));
   }
 
-  /** Opens the repository (its chunk index too); close the result. */
+  /**
+   * Opens the repository (its chunk index too); close the result. Its secrets are judged against
+   * the server's {@link SecretPolicy} as it is now.
+   */
   public OpenedRepository open(RetryListener retries) {
     return open(retries, false);
   }
@@ -70,6 +73,7 @@ public record Protected(
     if (kekRef != null) {
       options = options.withPassphrase(Secrets.resolve(kekRef).toCharArray());
     }
+    Secrets.checkRepositoryUrl(repositoryUrl, Secrets.policy());
     return OpenedRepository.open(
         new RetryingObjectStore(ObjectStores.open(repositoryUrl), RetryPolicy.DEFAULT, retries),
         options,

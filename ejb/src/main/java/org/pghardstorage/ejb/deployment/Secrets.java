@@ -15,7 +15,9 @@ import org.pghardstorage.core.error.HardstorageException;
  * Resolves a secret reference as the catalogue stores it, never the secret itself: {@code
  * alias:NAME} (a Payara password alias, read through MicroProfile Config), {@code env:VAR} (an
  * environment variable of the server process) or {@code file:/path} (the first line of a file the
- * server's OS user can read).
+ * server's OS user can read). A reference may point only where the server's {@link SecretPolicy}
+ * allows; that is checked when a deployment is saved and again at every resolution, since the
+ * configuration (or a symbolic link) may have changed since.
  */
 public final class Secrets {
   /** The name Payara gives its password-alias config source. */
@@ -28,18 +30,69 @@ public final class Secrets {
     return ref != null && ref.matches("(alias|env|file):.+");
   }
 
+  /** The policy the server's configuration sets now. */
+  public static SecretPolicy policy() {
+    Config config = ConfigProvider.getConfig();
+    return SecretPolicy.from(name -> config.getOptionalValue(name, String.class));
+  }
+
   /**
-   * The secret {@code ref} names.
+   * Refuses a reference of an accepted form that points where {@code policy} does not allow.
    *
-   * @throws HardstorageException {@code deployment.secret_unresolved} (USAGE) naming the reference,
-   *     never a value
+   * @throws HardstorageException {@code deployment.secret_not_allowed} (USAGE) naming the reference
+   *     and the rule
+   */
+  public static void check(String ref, SecretPolicy policy) {
+    if (isReference(ref)) {
+      policy.check(ref, kind(ref), name(ref));
+    }
+  }
+
+  /**
+   * Refuses a repository URL whose {@code credentials_file} (an S3 credentials file the server
+   * would read and sign requests to the URL's endpoint with) lies outside the policy's secrets
+   * directories.
+   *
+   * @throws HardstorageException {@code deployment.secret_not_allowed} (USAGE)
+   */
+  public static void checkRepositoryUrl(String url, SecretPolicy policy) {
+    credentialsFile(url).ifPresent(f -> policy.checkFile("credentials_file=" + f, Path.of(f)));
+  }
+
+  private static Optional<String> credentialsFile(String url) {
+    int q = url == null ? -1 : url.indexOf('?');
+    if (q < 0) {
+      return Optional.empty();
+    }
+    for (String param : url.substring(q + 1).split("&")) {
+      if (param.startsWith("credentials_file=")) {
+        return Optional.of(
+            java.net.URLDecoder.decode(
+                param.substring("credentials_file=".length()), StandardCharsets.UTF_8));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The secret {@code ref} names, if the server's configuration allows it.
+   *
+   * @throws HardstorageException {@code deployment.secret_not_allowed} (USAGE) if it points where
+   *     the server does not allow; {@code deployment.secret_unresolved} (USAGE) naming the
+   *     reference, never a value, if it does not resolve
    */
   public static String resolve(String ref) {
+    return resolve(ref, policy());
+  }
+
+  /** As {@link #resolve(String)}, under {@code policy}. */
+  static String resolve(String ref, SecretPolicy policy) {
     if (!isReference(ref)) {
       throw unresolved(ref, "it must be alias:NAME, env:VARIABLE or file:/path");
     }
-    String kind = ref.substring(0, ref.indexOf(':'));
-    String name = ref.substring(ref.indexOf(':') + 1);
+    String kind = kind(ref);
+    String name = name(ref);
+    policy.check(ref, kind, name);
     return switch (kind) {
       case "alias" ->
           alias(name)
@@ -55,8 +108,16 @@ public final class Secrets {
       case "env" ->
           Optional.ofNullable(System.getenv(name))
               .orElseThrow(() -> unresolved(ref, "set " + name + " in the server's environment"));
-      default -> file(ref, Path.of(name));
+      default -> file(ref, Path.of(name), policy);
     };
+  }
+
+  private static String kind(String ref) {
+    return ref.substring(0, ref.indexOf(':'));
+  }
+
+  private static String name(String ref) {
+    return ref.substring(ref.indexOf(':') + 1);
   }
 
   /**
@@ -76,9 +137,10 @@ public final class Secrets {
     return config.getOptionalValue(name, String.class);
   }
 
-  private static String file(String ref, Path path) {
+  private static String file(String ref, Path path, SecretPolicy policy) {
     try {
-      return Files.readAllLines(path, StandardCharsets.UTF_8).stream()
+      // read the resolved path that was judged, not the name again
+      return Files.readAllLines(policy.realFile(ref, path), StandardCharsets.UTF_8).stream()
           .findFirst()
           .orElseThrow(() -> unresolved(ref, "the file is empty"));
     } catch (IOException e) {

@@ -69,8 +69,9 @@ class OperationsIT {
     repo = "file://" + work.resolve("repo");
     Cli.Result init = Cli.run("repo", "init", repo);
     assertThat(init.exitCode()).as(init.toString()).isZero();
-    // the password lives in a file only the server's OS user reads; the catalogue holds its path
-    passwordFile = work.resolve("db1.password");
+    // the password lives in a file only the server's OS user reads, in the directory the server
+    // accepts secrets from; the catalogue holds its path
+    passwordFile = server.secretsDir().resolve("db1.password");
     try {
       java.nio.file.Files.writeString(passwordFile, "backup-secret\n");
       java.nio.file.Files.setPosixFilePermissions(
@@ -107,6 +108,18 @@ class OperationsIT {
             spec.deepCopy()
                 .put("conninfo", spec.get("conninfo").asText() + " password=x")
                 .toString());
+    HttpResponse<String> outsideSecrets =
+        TestServer.send(
+            "POST",
+            "/api/v1/deployments",
+            server.admin(),
+            spec.deepCopy().put("password_ref", "file:" + work.resolve("db1.password")).toString());
+    HttpResponse<String> catalogueAlias =
+        TestServer.send(
+            "POST",
+            "/api/v1/deployments",
+            server.admin(),
+            spec.deepCopy().put("password_ref", "alias:pghs-catalogue-password").toString());
     HttpResponse<String> byOperator =
         TestServer.send("POST", "/api/v1/deployments", server.operator(), spec.toString());
     HttpResponse<String> created =
@@ -115,6 +128,12 @@ class OperationsIT {
     assertThat(withPassword.statusCode()).as(withPassword.body()).isEqualTo(400);
     assertThat(json(withPassword).path("code").asText())
         .isEqualTo("deployment.password_in_conninfo");
+    for (HttpResponse<String> refused : List.of(outsideSecrets, catalogueAlias)) {
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+      assertThat(json(refused).path("code").asText()).isEqualTo("deployment.secret_not_allowed");
+    }
+    assertThat(outsideSecrets.body()).contains("file:" + work.resolve("db1.password"));
+    assertThat(catalogueAlias.body()).contains("pghs.secrets.alias.prefixes");
     assertThat(byOperator.statusCode()).isEqualTo(403);
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     assertThat(json(created).path("slot").asText()).isEqualTo("pg_hardstorage_db1");
@@ -400,11 +419,11 @@ class OperationsIT {
         .asadminWithPasswords(
             Map.of("AS_ADMIN_ALIASPASSWORD", "backup-secret"),
             "create-password-alias",
-            "pghs-it-db2-password");
+            "pghs-secret-it-db2");
     ObjectNode db2 = JSON.createObjectNode();
     db2.put("name", "db2");
     db2.put("conninfo", "host=127.0.0.1 port=" + pg.port() + " user=backup dbname=postgres");
-    db2.put("password_ref", "alias:pghs-it-db2-password");
+    db2.put("password_ref", "alias:pghs-secret-it-db2");
     db2.put("repository_url", repo);
     db2.put("streaming", false);
     HttpResponse<String> created =
@@ -652,7 +671,7 @@ class OperationsIT {
 
     ObjectNode spec =
         (ObjectNode) json(TestServer.send("GET", "/api/v1/deployments/db2", server.viewer(), null));
-    spec.put("password_ref", "alias:pghs-it-no-such-alias");
+    spec.put("password_ref", "alias:pghs-secret-it-no-such-alias");
     HttpResponse<String> put =
         TestServer.send("PUT", "/api/v1/deployments/db2", server.admin(), spec.toString());
     assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
@@ -660,7 +679,7 @@ class OperationsIT {
         TestServer.send("POST", "/api/v1/deployments/db2/connection-test", server.operator(), "");
     assertThat(missing.statusCode()).as(missing.body()).isEqualTo(400);
     assertThat(json(missing).path("code").asText()).isEqualTo("deployment.secret_unresolved");
-    assertThat(missing.body()).contains("alias:pghs-it-no-such-alias");
+    assertThat(missing.body()).contains("alias:pghs-secret-it-no-such-alias");
 
     assertThat(
             TestServer.send("DELETE", "/api/v1/deployments/db2", server.admin(), null).statusCode())

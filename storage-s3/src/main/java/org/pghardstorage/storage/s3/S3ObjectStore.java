@@ -11,6 +11,7 @@ import org.pghardstorage.core.storage.ObjectInfo;
 import org.pghardstorage.core.storage.ObjectKey;
 import org.pghardstorage.core.storage.ObjectNotFoundException;
 import org.pghardstorage.core.storage.ObjectStore;
+import org.pghardstorage.core.storage.StorageAuthenticationException;
 import org.pghardstorage.core.storage.StorageException;
 import org.pghardstorage.core.storage.StorageUnavailableException;
 import software.amazon.awssdk.core.ResponseBytes;
@@ -40,9 +41,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *       the order {@link ObjectKey} sorts by.
  * </ul>
  *
- * <p>Errors: 404 {@code NoSuchKey} is {@link ObjectNotFoundException}; a missing bucket, refused
- * credentials, throttling, 5xx answers and network failures are {@link StorageUnavailableException}
- * (retried by the retry decorator); anything else is {@link StorageException}.
+ * <p>Errors: 404 {@code NoSuchKey} is {@link ObjectNotFoundException}; 401 and 403 (refused
+ * credentials or permissions) and having no credentials at all are {@link
+ * StorageAuthenticationException} (exit AUTHENTICATION, not retried); a missing bucket, throttling,
+ * 5xx answers and network failures are {@link StorageUnavailableException} (retried by the retry
+ * decorator); anything else is {@link StorageException}.
  */
 public final class S3ObjectStore implements ObjectStore {
   /** How often a create answered 409 (a racing conditional write in progress) is asked again. */
@@ -352,6 +355,26 @@ public final class S3ObjectStore implements ObjectStore {
     return e.awsErrorDetails() != null && "NoSuchBucket".equals(e.awsErrorDetails().errorCode());
   }
 
+  /** Where the credentials come from, for a hint (never the credentials). */
+  private String credentialsSource() {
+    if (location.credentialsFile().isPresent()) {
+      return "profile '"
+          + location.profile().orElse("default")
+          + "' of credentials_file "
+          + location.credentialsFile().get();
+    }
+    return location
+        .profile()
+        .map(p -> "profile '" + p + "' of ~/.aws")
+        .orElse(
+            "the SDK's default chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE,"
+                + " ~/.aws/credentials, or the instance or container role");
+  }
+
+  private String endpointName() {
+    return location.endpoint().map(Object::toString).orElse("Amazon S3");
+  }
+
   /** The SPI's exception for an SDK failure of {@code what} on {@code key} (null: the store). */
   private StorageException failure(String what, ObjectKey key, SdkException e) {
     String on = key == null ? describe() : "'" + key + "' in " + describe();
@@ -369,11 +392,17 @@ public final class S3ObjectStore implements ObjectStore {
             e);
       }
       if (status == 401 || status == 403) {
-        return new StorageUnavailableException(
+        return new StorageAuthenticationException(
             "S3 refused to " + what + " " + on + detail,
-            "check the credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or the"
-                + " role) and the bucket policy: pg_hardstorage needs s3:GetObject, s3:PutObject,"
-                + " s3:DeleteObject and s3:ListBucket",
+            "check the credentials used for bucket '"
+                + location.bucket()
+                + "' ("
+                + credentialsSource()
+                + "): the access key must exist on "
+                + endpointName()
+                + " and the secret key must match it; and check the bucket policy:"
+                + " pg_hardstorage needs s3:GetObject, s3:PutObject, s3:DeleteObject and"
+                + " s3:ListBucket",
             e);
       }
       if (status == 429 || status == 503 || status >= 500) {
@@ -381,6 +410,14 @@ public final class S3ObjectStore implements ObjectStore {
             "S3 could not " + what + " " + on + detail, "retry later", e);
       }
       return new StorageException("S3 could not " + what + " " + on + detail, e);
+    }
+    if (MissingCredentials.in(e)) {
+      return new StorageAuthenticationException(
+          "no credentials to sign requests to " + describe() + ": " + MissingCredentials.reason(e),
+          "give them as AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, as a profile (?profile=NAME"
+              + " in the URL, or AWS_PROFILE), as ?credentials_file=/path in the URL, or run where"
+              + " an instance or container role applies",
+          e);
     }
     if (e instanceof SdkClientException) {
       return new StorageUnavailableException(

@@ -89,7 +89,7 @@ public final class S3ObjectStoreProvider implements ObjectStoreProvider {
                     .apiCallAttemptTimeout(Duration.ofMinutes(5))
                     .build())
             .forcePathStyle(location.pathStyle())
-            .credentialsProvider(credentials(location));
+            .credentialsProvider(MissingCredentials.marking(credentials(location)));
     location.endpoint().ifPresent(b::endpointOverride);
     if (location.endpoint().isPresent()) {
       // S3-compatible services often mishandle the SDK's default trailing CRC checksums

@@ -8,6 +8,9 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.pghardstorage.core.error.ExitCode;
@@ -15,15 +18,21 @@ import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.storage.ObjectKey;
 import org.pghardstorage.core.storage.ObjectStore;
 import org.pghardstorage.core.storage.ObjectStores;
+import org.pghardstorage.core.storage.StorageAuthenticationException;
 import org.pghardstorage.core.storage.StorageException;
 import org.pghardstorage.core.storage.StorageUnavailableException;
+import org.pghardstorage.core.storage.retry.RetryPolicy;
+import org.pghardstorage.core.storage.retry.RetryingObjectStore;
 import org.pghardstorage.devstack.S3ProxyServer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** What an operator sees when the S3 side is wrong: each case a precise, retryable-or-not error. */
+/**
+ * What an operator sees when the S3 side is wrong: each case a precise error, retried only when a
+ * retry can help (outages, not credentials).
+ */
 class S3ObjectStoreErrorsTest {
   private static final ObjectKey KEY = ObjectKey.of("config");
 
@@ -52,7 +61,7 @@ class S3ObjectStoreErrorsTest {
   }
 
   @Test
-  void wrongCredentialsAreRefusedWithAHintAndNoSecret() {
+  void wrongCredentialsAreAnAuthenticationFailureWithAHintAndNoSecret() {
     S3Location location =
         S3Location.parse(
             URI.create(S3ProxyServer.get().url(S3ObjectStoreContractTest.BUCKET, "creds/")));
@@ -66,15 +75,68 @@ class S3ObjectStoreErrorsTest {
                     AwsBasicCredentials.create(S3ProxyServer.ACCESS_KEY, "wrong-secret-value")))
             .build();
     try (ObjectStore store = new S3ObjectStore(client, location)) {
-      assertThatThrownBy(() -> store.putIfAbsent(KEY, new byte[] {1}))
+      for (ThrowingCallable call :
+          new ThrowingCallable[] {
+            () -> store.putIfAbsent(KEY, new byte[] {1}), () -> store.get(KEY), () -> store.list("")
+          }) {
+        assertThatThrownBy(call)
+            .isInstanceOfSatisfying(
+                StorageAuthenticationException.class,
+                e -> {
+                  assertAuthFailed(e);
+                  assertThat(e.getMessage())
+                      .contains("S3 refused to")
+                      .contains("HTTP 403")
+                      .contains("s3://" + S3ObjectStoreContractTest.BUCKET)
+                      .doesNotContain("wrong-secret-value");
+                  assertThat(e.suggestion())
+                      .get()
+                      .asString()
+                      .contains("credentials")
+                      .contains("bucket '" + S3ObjectStoreContractTest.BUCKET + "'")
+                      .contains(S3ProxyServer.get().endpoint().toString())
+                      .doesNotContain("wrong-secret-value");
+                });
+      }
+    }
+  }
+
+  @Test
+  void missingCredentialsAreAnAuthenticationFailureNamingWhereToPutThem() throws IOException {
+    Path dir = Files.createTempDirectory("pghs-s3-nocreds-");
+    Path file = S3ProxyServer.get().credentialsFile(dir.resolve("aws-credentials"));
+    String url =
+        S3ProxyServer.get().url(S3ObjectStoreContractTest.BUCKET, "no-creds/")
+            + "&credentials_file="
+            + file
+            + "&profile=no-such-profile";
+    List<Object> retries = new ArrayList<>();
+    try (ObjectStore store =
+        new RetryingObjectStore(
+            ObjectStores.open(url),
+            RetryPolicy.DEFAULT,
+            (operation, failedAttempt, backoff, cause) -> retries.add(cause))) {
+      assertThatThrownBy(() -> store.get(KEY))
           .isInstanceOfSatisfying(
-              StorageUnavailableException.class,
+              StorageAuthenticationException.class,
               e -> {
-                assertThat(e.getMessage()).contains("S3 refused to write").contains("HTTP 403");
-                assertThat(e.suggestion()).get().asString().contains("credentials");
-                assertThat(e.getMessage()).doesNotContain("wrong-secret-value");
+                assertAuthFailed(e);
+                assertThat(e.getMessage())
+                    .contains("no credentials to sign requests to s3://")
+                    .contains("no-such-profile");
+                assertThat(e.suggestion())
+                    .get()
+                    .asString()
+                    .contains("AWS_ACCESS_KEY_ID")
+                    .contains("credentials_file");
               });
     }
+    assertThat(retries).as("retrying cannot bring credentials").isEmpty();
+  }
+
+  private static void assertAuthFailed(StorageAuthenticationException e) {
+    assertThat(e.code()).isEqualTo("storage.auth_failed");
+    assertThat(e.exitCode()).isEqualTo(ExitCode.AUTHENTICATION);
   }
 
   @Test
