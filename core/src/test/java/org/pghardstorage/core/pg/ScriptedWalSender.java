@@ -260,7 +260,8 @@ public final class ScriptedWalSender {
             Duration.ZERO,
             "replicator",
             ReplicationMode.DATABASE);
-    c.startup(Map.of("user", "replicator"), () -> Optional.of("pw"));
+    c.startup(
+        Map.of("user", "replicator"), () -> Optional.of("pw"), StartupHandshake.Policy.DEFAULT);
     return new ReplicationConnection(c);
   }
 

@@ -16,25 +16,25 @@ import org.pghardstorage.devstack.PgCluster;
  * Test scaffolding shared by the WAL and point-in-time ITs: a source cluster with a markers table,
  * a repository, and a streamer process whose ndjson status is read back.
  */
-final class StreamedCluster {
+public final class StreamedCluster {
   static final ObjectMapper JSON = new ObjectMapper();
 
   private StreamedCluster() {}
 
-  static String conninfo(PgCluster pg) {
+  public static String conninfo(PgCluster pg) {
     return "host=127.0.0.1 port="
         + pg.port()
         + " user=backup password=backup-secret dbname=postgres";
   }
 
-  static void prepare(PgCluster pg) {
+  public static void prepare(PgCluster pg) {
     pg.createRole("backup", "backup-secret", true);
     pg.execute(
         "postgres",
         "CREATE TABLE markers (id int PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())");
   }
 
-  static Cli.Background stream(Path log, PgCluster pg, String repo) {
+  public static Cli.Background stream(Path log, PgCluster pg, String repo) {
     return Cli.start(
         log,
         "wal",
@@ -50,13 +50,13 @@ final class StreamedCluster {
         "ndjson");
   }
 
-  static void mark(PgCluster pg, int from, int to) {
+  public static void mark(PgCluster pg, int from, int to) {
     for (int i = from; i <= to; i++) {
       pg.execute("postgres", "INSERT INTO markers (id) VALUES (" + i + ")");
     }
   }
 
-  static String insertLsn(PgCluster pg) {
+  public static String insertLsn(PgCluster pg) {
     return pg.queryValue("postgres", "SELECT pg_current_wal_insert_lsn()");
   }
 
@@ -66,13 +66,13 @@ final class StreamedCluster {
         "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
   }
 
-  static long lsn(String text) {
+  public static long lsn(String text) {
     String[] p = text.split("/");
     return (Long.parseLong(p[0], 16) << 32) | Long.parseLong(p[1], 16);
   }
 
   /** The durable LSN the streamer last reported, or 0. */
-  static long durable(Cli.Background streamer) {
+  public static long durable(Cli.Background streamer) {
     long best = 0;
     for (String line : streamer.output().split("\n")) {
       if (!line.startsWith("{")) {
@@ -92,7 +92,7 @@ final class StreamedCluster {
   }
 
   /** Waits until the streamer has made everything up to {@code lsn} durable. */
-  static void awaitDurable(Cli.Background streamer, String lsn) {
+  public static void awaitDurable(Cli.Background streamer, String lsn) {
     Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
     long want = lsn(lsn);
     while (durable(streamer) < want) {
@@ -106,7 +106,7 @@ final class StreamedCluster {
     }
   }
 
-  static String tail(Cli.Background b) {
+  public static String tail(Cli.Background b) {
     List<String> lines = List.of(b.output().split("\n"));
     return lines.subList(Math.max(0, lines.size() - 10), lines.size()).stream()
         .collect(Collectors.joining("\n"));
@@ -125,17 +125,17 @@ final class StreamedCluster {
     return c;
   }
 
-  static List<Integer> markers(PgCluster pg) {
+  public static List<Integer> markers(PgCluster pg) {
     return pg.query("postgres", "SELECT id FROM markers ORDER BY id").stream()
         .map(r -> Integer.parseInt(r.get(0)))
         .toList();
   }
 
-  static List<Integer> range(int from, int to) {
+  public static List<Integer> range(int from, int to) {
     return java.util.stream.IntStream.rangeClosed(from, to).boxed().toList();
   }
 
-  static void sleep(long ms) {
+  public static void sleep(long ms) {
     try {
       Thread.sleep(ms);
     } catch (InterruptedException e) {
