@@ -44,10 +44,13 @@ public interface ObjectStore extends AutoCloseable {
    * directory fsync), the object may stay visible without the durability promise; and when a remote
    * backend did not answer, the caller cannot know whether the write was applied (see {@link
    * StorageUnavailableException}). In both cases a retry that returns {@code false} restores the
-   * promise.
+   * promise. A backend that itself sends a request again after a lost answer (an SDK's own retries)
+   * must not report its own earlier attempt as somebody else's object: when the retry finds the
+   * object, and it holds exactly {@code data}, the call returns {@code true}.
    *
    * @return {@code true} if this call created the object, {@code false} if one already existed (its
-   *     content is not compared and is left unchanged)
+   *     content is not compared, except after a retry inside the call as above, and is left
+   *     unchanged)
    */
   boolean putIfAbsent(ObjectKey key, byte[] data);
 

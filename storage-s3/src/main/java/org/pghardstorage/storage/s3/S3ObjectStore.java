@@ -33,7 +33,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * <ul>
  *   <li>{@link #putIfAbsent} is a conditional PUT ({@code If-None-Match: *}): S3 lets exactly one
  *       of racing writers create the key, across hosts; the others get 412 (a 409, "a conflicting
- *       write is in progress", is asked again until it becomes 412 or 200). Before its first
+ *       write is in progress", is asked again until it becomes 412 or 200). When the SDK had to
+ *       send the PUT again (the answer to an earlier attempt was lost) and then gets 412, the
+ *       object is read back: holding exactly our bytes, it was our own attempt, and the call
+ *       returns {@code true} rather than report a conflict that never happened. Before its first
  *       conditional write a store checks that the service refuses a second create of a probe key,
  *       and fails rather than trust a service that ignores the header.
  *   <li>A PUT is atomic and durable once S3 answers 200: readers see the old object or the new one.
@@ -86,7 +89,9 @@ public final class S3ObjectStore implements ObjectStore {
         return true;
       } catch (S3Exception e) {
         if (e.statusCode() == 412) {
-          return false; // the key exists
+          // The key exists. If the SDK sent the request more than once, an earlier attempt may
+          // have created it and only its answer was lost: then the object holds exactly our bytes.
+          return e.numAttempts() != null && e.numAttempts() > 1 && holds(key, data);
         }
         if (e.statusCode() != 409) {
           throw failure("write", key, e);
@@ -106,6 +111,15 @@ public final class S3ObjectStore implements ObjectStore {
       } catch (SdkException e) {
         throw failure("write", key, e);
       }
+    }
+  }
+
+  /** Whether {@code key} holds exactly {@code data}. */
+  private boolean holds(ObjectKey key, byte[] data) {
+    try {
+      return java.util.Arrays.equals(get(key), data);
+    } catch (org.pghardstorage.core.storage.ObjectNotFoundException gone) {
+      return false;
     }
   }
 

@@ -23,6 +23,7 @@ import org.pghardstorage.core.storage.StorageException;
 import org.pghardstorage.core.storage.StorageUnavailableException;
 import org.pghardstorage.core.storage.retry.RetryPolicy;
 import org.pghardstorage.core.storage.retry.RetryingObjectStore;
+import org.pghardstorage.devstack.FaultyHttpProxy;
 import org.pghardstorage.devstack.S3ProxyServer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -205,6 +206,38 @@ class S3ObjectStoreErrorsTest {
           .isInstanceOfSatisfying(
               HardstorageException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
           .hasMessageNotContaining("secret");
+    }
+  }
+
+  @Test
+  void aCreateWhoseAnswerWasLostIsNotMistakenForAConflict() throws IOException {
+    S3ProxyServer s3 = S3ProxyServer.get();
+    try (FaultyHttpProxy proxy = new FaultyHttpProxy(s3.endpoint(), 1, 0);
+        ObjectStore store =
+            ObjectStores.open(
+                "s3://"
+                    + S3ObjectStoreContractTest.BUCKET
+                    + "/lost-answer-"
+                    + System.nanoTime()
+                    + "/?endpoint="
+                    + proxy.endpoint()
+                    + "&path_style=true")) {
+      ObjectKey manifest = ObjectKey.of("backups/db1/x/manifest");
+      proxy.failNext(
+          r -> r.startsWith("PUT ") && r.contains("backups/db1/x/manifest"),
+          FaultyHttpProxy.Fault.LOST_RESPONSE);
+
+      assertThat(store.putIfAbsent(manifest, new byte[] {1, 2, 3}))
+          .as("the SDK's retry found our own object: created, not a conflict")
+          .isTrue();
+      assertThat(proxy.injected().get(FaultyHttpProxy.Fault.LOST_RESPONSE)).isEqualTo(1);
+      assertThat(store.get(manifest)).containsExactly(1, 2, 3);
+      // somebody else's object under the key is still a conflict
+      proxy.failNext(
+          r -> r.startsWith("PUT ") && r.contains("backups/db1/x/manifest"),
+          FaultyHttpProxy.Fault.LOST_RESPONSE);
+      assertThat(store.putIfAbsent(manifest, new byte[] {9})).isFalse();
+      assertThat(store.get(manifest)).containsExactly(1, 2, 3);
     }
   }
 }
