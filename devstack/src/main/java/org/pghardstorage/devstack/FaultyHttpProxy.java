@@ -195,7 +195,7 @@ public final class FaultyHttpProxy implements AutoCloseable {
       throw new IOException("fault proxy: connection dropped before forwarding");
     }
     if (fault == Fault.SLOW) {
-      sleep(1500);
+      sleep(300);
     }
     HttpResponse<byte[]> answer = forward(ex, body);
     forwarded.incrementAndGet();
