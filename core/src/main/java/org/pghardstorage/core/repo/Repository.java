@@ -89,7 +89,7 @@ public final class Repository implements AutoCloseable {
       }
     }
     if (options.passphrase().isEmpty() && open.passphrase().isPresent()) {
-      throw RepositoryErrors.keyUnexpected(where);
+      throw RepositoryErrors.keyUnexpectedAtInit(where);
     }
     SecureRandom random = new SecureRandom();
     byte[] id = new byte[16];

@@ -163,6 +163,16 @@ public final class RepositoryErrors {
     return String.format(java.util.Locale.ROOT, "%.3f s", d.toMillis() / 1000.0);
   }
 
+  static HardstorageException keyUnexpectedAtInit(String where) {
+    return new HardstorageException(
+        KEY_UNEXPECTED,
+        ExitCode.AUTHENTICATION,
+        "a passphrase was given, but the repository being created at "
+            + where
+            + " is not encrypted (encryption none)",
+        "create an encrypted repository with that passphrase, or give none");
+  }
+
   static HardstorageException keyUnexpected(String where) {
     return new HardstorageException(
         KEY_UNEXPECTED,
