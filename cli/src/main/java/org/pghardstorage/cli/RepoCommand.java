@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.pghardstorage.cli.output.Printer;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
+import org.pghardstorage.core.repo.DamagedObject;
 import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.repo.Repository;
 import org.pghardstorage.core.repo.RepositoryConfig;
@@ -121,6 +122,9 @@ final class RepoCommand {
         result.put(
             "deployments",
             o.repository().listDeployments().stream().map(Object::toString).toList());
+        result.put(
+            "damaged_index_objects",
+            o.repository().damagedIndexFiles().stream().map(DamagedObject::key).toList());
         printer.result(
             result,
             out -> {

@@ -17,7 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
@@ -42,7 +41,6 @@ final class LockManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LockManager.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final Pattern LOCK_ID = Pattern.compile("[0-9a-f]{32}");
 
   private final ObjectStore store;
   private final Clock clock;
@@ -217,47 +215,9 @@ final class LockManager implements AutoCloseable {
     return removed;
   }
 
-  /**
-   * Deletes one lock: a stale one always, a live one only with {@code force}. Breaking a live lock
-   * lets a GC delete the packs of a running backup, or two GCs run at once, so it is the operator's
-   * explicit decision, never a default.
-   *
-   * @return the lock as it was read just before it was deleted
-   * @throws HardstorageException {@code repo.invalid_lock_id} (USAGE), {@code repo.lock_not_found}
-   *     (NOT_FOUND), {@code repo.lock_live} (CONFLICT) for a live lock without {@code force}
-   */
-  LockInfo remove(String id, boolean force) {
-    if (!LOCK_ID.matcher(id).matches()) {
-      throw new HardstorageException(
-          RepositoryErrors.INVALID_LOCK_ID,
-          ExitCode.USAGE,
-          "'" + id + "' is not a lock id (32 lower-case hex digits, as 'repo locks' lists them)",
-          "pg_hardstorage repo locks");
-    }
-    LockInfo lock =
-        list().stream()
-            .filter(l -> l.id().equals(id))
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    new HardstorageException(
-                        RepositoryErrors.LOCK_NOT_FOUND,
-                        ExitCode.NOT_FOUND,
-                        "there is no lock " + id + " in " + store.describe(),
-                        "pg_hardstorage repo locks lists the locks there are"));
-    if (!lock.stale() && !force) {
-      throw new HardstorageException(
-          RepositoryErrors.LOCK_LIVE,
-          ExitCode.CONFLICT,
-          "lock " + id + " is live: " + lock.describe(),
-          "wait for that operation to finish; only if its process is certainly gone, remove the"
-              + " lock with --lock "
-              + id
-              + " --force");
-    }
-    LOG.warn("removing {}{}", lock.stale() ? "" : "LIVE ", lock.describe());
+  /** Deletes the lock object {@code id}, live or not; the caller has decided. */
+  void delete(String id) {
     store.delete(key(id));
-    return lock;
   }
 
   /** Refreshes one lock's heartbeat; marks it lost if it was removed or is already expired. */
