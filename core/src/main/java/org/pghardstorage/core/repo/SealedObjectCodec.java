@@ -113,9 +113,10 @@ final class SealedObjectCodec {
                 + index
                 + " length "
                 + Integer.toUnsignedString(len)
-                + " runs past the end ("
+                + " does not fit: "
                 + (stored.length - pos)
-                + " bytes left)");
+                + " bytes are left, and a frame has at most "
+                + BlobCodec.MAX_SEALED);
       }
       byte[] frame;
       try {
