@@ -79,7 +79,8 @@ final class InitRunner {
 
   /** Creates the repository, or opens an existing one; true if created. */
   private boolean repository(InitPlan plan) {
-    RepositoryRoots.create(plan.repository(), plan.defaultRepository());
+    RepositoryRoots.prepare(plan.repository(), plan.defaultRepository(), false)
+        .ifPresent(printer::note);
     RepositoryOptions options = RepositoryOptions.defaults();
     Optional<char[]> passphrase = keys.passphrase();
     if (passphrase.isPresent()) {

@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.pghardstorage.cli.output.Printer;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
+import org.pghardstorage.core.repo.DamagedObject;
 import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.repo.Repository;
 import org.pghardstorage.core.repo.RepositoryConfig;
@@ -16,11 +17,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code pg_hardstorage repo ...}: create and inspect repositories. */
+/** {@code pg_hardstorage repo ...}: create, inspect and repair repositories. */
 @Command(
     name = "repo",
-    description = "Create and inspect repositories.",
-    subcommands = {RepoCommand.Init.class, RepoCommand.Info.class})
+    description = "Create, inspect and repair repositories.",
+    subcommands = {
+      RepoCommand.Init.class,
+      RepoCommand.Info.class,
+      RepoIndexCommand.class,
+      RepoLockCommands.Locks.class,
+      RepoLockCommands.Unlock.class
+    })
 final class RepoCommand {
 
   /** {@code repo init <url>}. */
@@ -39,6 +46,15 @@ final class RepoCommand {
             "none, or aes-256-gcm (needs a passphrase: --passphrase-file or PGHS_PASSPHRASE)."
                 + " Default: aes-256-gcm when a passphrase is given, else none.")
     String encryption;
+
+    @Option(
+        names = "--group-readable",
+        description =
+            "Filesystem repositories only: let the directory's group read the repository"
+                + " (directories 2750, files 0640) instead of only its owner (0700/0600), so that"
+                + " PostgreSQL's OS user, in that group, can run restore_command. The choice is"
+                + " kept in the root directory's mode, which every later writer follows.")
+    boolean groupReadable;
 
     @Mixin RepoOptions keys;
 
@@ -68,7 +84,7 @@ final class RepoCommand {
                 "unknown encryption mode '" + mode + "'",
                 "use none or aes-256-gcm");
       }
-      RepositoryRoots.create(url, false);
+      RepositoryRoots.prepare(url, false, groupReadable).ifPresent(printer::note);
       try (ObjectStore store = keys.store();
           Repository repo = Repository.init(store, options, keys.openOptions())) {
         Map<String, Object> result = describe(repo, keys.url());
@@ -106,6 +122,9 @@ final class RepoCommand {
         result.put(
             "deployments",
             o.repository().listDeployments().stream().map(Object::toString).toList());
+        result.put(
+            "damaged_index_objects",
+            o.repository().damagedIndexFiles().stream().map(DamagedObject::key).toList());
         printer.result(
             result,
             out -> {

@@ -31,17 +31,78 @@ public final class RepositoryRoots {
   }
 
   /**
-   * Creates the root of a filesystem repository if it is missing; with {@code parents} also its
-   * missing parents, otherwise only when the parent exists.
+   * Prepares the root directory of a filesystem repository about to be created: creates it if it is
+   * missing (with {@code parents} also its missing parents, otherwise only when the parent exists),
+   * and gives it the mode the repository keeps from then on, because the filesystem store derives
+   * the mode of every object from it: {@code 0700}, like PGDATA, or with {@code groupReadable}
+   * {@code 2750} (the group may read; new objects inherit the root's group through the set-group-ID
+   * bit). A root that already holds a {@code config} is an existing repository and is left alone.
    *
-   * @throws HardstorageException {@code repo.create_failed} (UNREACHABLE)
+   * @return a note for the operator when an existing directory's mode was changed
+   * @throws HardstorageException {@code repo.create_failed} (UNREACHABLE) if the directory cannot
+   *     be created or its mode set, {@code usage.group_readable} (USAGE) for {@code groupReadable}
+   *     with a URL that is no filesystem path
    */
-  public static void create(String url, boolean parents) {
+  public static Optional<String> prepare(String url, boolean parents, boolean groupReadable) {
     Optional<Path> root = fileRoot(url);
-    if (root.isEmpty() || Files.exists(root.get())) {
-      return;
+    if (root.isEmpty()) {
+      if (groupReadable) {
+        throw new HardstorageException(
+            "usage.group_readable",
+            ExitCode.USAGE,
+            "--group-readable applies to filesystem repositories only, not to " + url,
+            "for object stores, grant read access to PostgreSQL's OS user through the store's"
+                + " own access control (e.g. its credentials)");
+      }
+      return Optional.empty();
     }
     Path dir = root.get();
+    if (Files.exists(dir.resolve("config"))) {
+      return Optional.empty();
+    }
+    boolean existed = Files.isDirectory(dir);
+    if (!existed) {
+      create(dir, parents);
+      if (!Files.isDirectory(dir)) {
+        return Optional.empty(); // no parent to create it in: the store says what is missing
+      }
+    }
+    int wanted = groupReadable ? GROUP_READABLE : OWNER_ONLY;
+    try {
+      int mode = (Integer) Files.getAttribute(dir, "unix:mode") & 07777;
+      if (mode == wanted) {
+        return Optional.empty();
+      }
+      Files.setAttribute(dir, "unix:mode", wanted);
+      return existed
+          ? Optional.of(
+              String.format(
+                  "Changed the permissions of the existing directory %s from %04o to %04o%s.",
+                  dir,
+                  mode,
+                  wanted,
+                  groupReadable ? " (group-readable)" : " (owner only, like PGDATA)"))
+          : Optional.empty();
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      return Optional.empty(); // no POSIX modes on this filesystem: nothing to keep
+    } catch (IOException e) {
+      throw new HardstorageException(
+          "repo.create_failed",
+          ExitCode.UNREACHABLE,
+          "cannot set the permissions of repository directory " + dir + ": " + e.getMessage(),
+          "the directory must belong to the user running pg_hardstorage; chown it, or choose"
+              + " another location",
+          e);
+    }
+  }
+
+  /** {@code rwx------}: the default mode of a repository root. */
+  static final int OWNER_ONLY = 0700;
+
+  /** {@code rwxr-s---}: a group-readable repository root whose objects inherit its group. */
+  static final int GROUP_READABLE = 02750;
+
+  private static void create(Path dir, boolean parents) {
     try {
       if (parents) {
         Files.createDirectories(dir);

@@ -201,7 +201,9 @@ final class RotateReport {
       out.printf("Packs: would delete %d (%s)%n", p.packs(), Bytes.human(p.bytes()));
     } else {
       out.printf(
-          "Packs: %d chunks of kept backups have no index entry; --apply would refuse (repo.gc_unsafe)%n",
+          "Packs: collection is unsafe (%d chunks of kept backups have no index entry, or an index"
+              + " object is damaged); --apply would refuse (repo.gc_unsafe). Run 'pg_hardstorage"
+              + " repo index rebuild' first.%n",
           p.unindexedChunks());
     }
   }

@@ -152,17 +152,21 @@ public final class DevStack {
 
   /**
    * Makes the demo database a protected deployment, as an operator would: a file:// repository
-   * created with the command line, the backup role's password in a 0600 file in the server's
-   * secrets directory that the catalogue only references, {@code POST /api/v1/deployments} (the
+   * created with the command line, group-readable by PostgreSQL's OS user, the backup role's
+   * password in a 0600 file in the server's secrets directory that the catalogue only references,
+   * {@code POST /api/v1/deployments} (the
    * server starts its WAL streamer), and a first base-backup job. Returns the repository URL.
    */
   private String protect(ServerStack server, PgCluster demo, String backupPassword)
       throws IOException {
     Path root = Locations.projectRoot().orElseThrow();
     Path cli = root.resolve("cli/target/pg_hardstorage/bin/pg_hardstorage");
-    String repository = "file://" + dir.resolve("repository");
+    // group-readable in PostgreSQL's group: a restore's restore_command runs as that user
+    Path repositoryDir = Files.createDirectories(dir.resolve("repository"));
+    OsUser.service().shareGroup(repositoryDir);
+    String repository = "file://" + repositoryDir;
     Cmd.run(
-            List.of(cli.toString(), "repo", "init", repository, "-o", "json"),
+            List.of(cli.toString(), "repo", "init", "--group-readable", repository, "-o", "json"),
             null,
             Map.of(),
             Duration.ofMinutes(2))

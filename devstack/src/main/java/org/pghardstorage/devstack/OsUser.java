@@ -81,6 +81,18 @@ public final class OsUser {
     return out;
   }
 
+  /**
+   * Gives directory {@code dir} (not what is in it) this user's group, so that a group-readable
+   * directory, such as a repository created with {@code repo init --group-readable}, lets this user
+   * read it, and objects created in it inherit the group; a no-op when we are not root (the user is
+   * then ourselves).
+   */
+  public void shareGroup(Path dir) {
+    if (switching) {
+      Cmd.check(List.of("chgrp", name, dir.toString()), Duration.ofSeconds(30));
+    }
+  }
+
   /** Gives {@code path} (recursively) to this user; a no-op when we are not root. */
   public void own(Path path) {
     if (switching) {

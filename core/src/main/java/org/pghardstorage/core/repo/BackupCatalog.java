@@ -115,12 +115,12 @@ final class BackupCatalog {
     }
   }
 
-  /** Writes the commit point. */
+  /** Writes the commit point; finding the very bytes written (a lost answer) is success. */
   void writeManifest(BackupManifest manifest) {
     ObjectKey key = manifestKey(manifest.deployment(), manifest.backupId());
     byte[] stored =
         ctx.objects().encode(ObjectType.MANIFEST, key.value(), ManifestJson.write(manifest));
-    if (!ctx.store().putIfAbsent(key, stored)) {
+    if (!WriteOnce.create(ctx.store(), key, stored)) {
       throw RepositoryErrors.backupExists(key.value());
     }
   }

@@ -3,6 +3,7 @@ package org.pghardstorage.core.repo;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.pghardstorage.core.crypto.BlobCipher;
+import org.pghardstorage.core.crypto.EncryptionMode;
 import org.pghardstorage.core.crypto.IntegrityException;
 
 /**
@@ -16,6 +17,12 @@ final class BlobCodec {
   static final int STORED = 0;
   static final int ZSTD = 1;
   static final int MAX_RAW = 4 * 1024 * 1024;
+
+  /**
+   * The largest sealed blob a writer produces: the header, {@link #MAX_RAW} bytes stored raw, and
+   * the largest cipher overhead (AES-256-GCM's nonce and tag). Readers refuse longer lengths.
+   */
+  static final int MAX_SEALED = HEADER + MAX_RAW + EncryptionMode.AES_256_GCM.overhead();
 
   private final BlobCipher cipher;
   private final ZstdCodec zstd;

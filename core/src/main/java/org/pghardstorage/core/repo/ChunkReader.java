@@ -13,8 +13,10 @@ import org.pghardstorage.core.storage.ObjectNotFoundException;
 /**
  * Reads chunks back: looks the chunk up in the index, range-reads its blob from the pack, opens and
  * decompresses it, and re-computes the keyed id. Anything wrong is a {@link
- * RepositoryCorruptException} naming the chunk and pack. Thread-safe: restore may read in parallel
- * from many threads.
+ * RepositoryCorruptException} naming the chunk and pack. A chunk the index does not know (its index
+ * file is damaged or lost) is looked up in the trailers of the packs no intact index file lists
+ * (format spec §9.1); what is read through such an entry is checked exactly like the rest.
+ * Thread-safe: restore may read in parallel from many threads.
  */
 public final class ChunkReader {
   /** Blobs of one pack closer than this are fetched in one range request. */
@@ -29,16 +31,21 @@ public final class ChunkReader {
     this.ctx = ctx;
   }
 
-  /** Where a chunk is stored, if the index knows it (for planning reads by pack). */
+  /**
+   * Where a chunk is stored, if the index or, failing that, a pack trailer knows it (for planning
+   * reads by pack).
+   */
   public Optional<ChunkLocation> locate(ChunkId id) {
-    return ctx.index().find(id);
+    Optional<ChunkLocation> indexed = ctx.index().find(id);
+    return indexed.isPresent() ? indexed : ctx.indexes().findInTrailers(id);
   }
 
   /**
    * One chunk's plaintext, checked against the reference's id and length.
    *
    * @throws org.pghardstorage.core.error.HardstorageException {@code repo.chunk_missing} if no
-   *     index entry names it, {@code repo.corrupt} if its blob is missing or damaged
+   *     index entry or pack trailer names it, {@code repo.corrupt} if its blob is missing or
+   *     damaged
    */
   public byte[] read(ChunkRef ref) {
     ChunkLocation loc = require(ref.id());
@@ -95,7 +102,7 @@ public final class ChunkReader {
   }
 
   private ChunkLocation require(ChunkId id) {
-    return ctx.index().find(id).orElseThrow(() -> RepositoryErrors.chunkMissing(id.hex()));
+    return locate(id).orElseThrow(() -> RepositoryErrors.chunkMissing(id.hex()));
   }
 
   private byte[] fetch(ChunkId id, ChunkLocation loc, long offset, int length) {

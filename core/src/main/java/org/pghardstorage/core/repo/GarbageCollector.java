@@ -29,9 +29,6 @@ final class GarbageCollector {
   /** Deletions between two checks that our lock is still held. */
   private static final int BATCH = 64;
 
-  /** Entries per new index file (≈ 3 MiB of plaintext). */
-  private static final int ENTRIES_PER_FILE = 65_536;
-
   private final RepoContext ctx;
   private final GarbageFinder finder;
 
@@ -82,34 +79,15 @@ final class GarbageCollector {
                 }
               });
     }
-    List<String> written = new ArrayList<>();
-    Map<PackId, List<PackEntry>> batch = new LinkedHashMap<>();
-    int entries = 0;
-    for (Map.Entry<PackId, List<PackEntry>> pack : carried.entrySet()) {
-      batch.put(pack.getKey(), pack.getValue());
-      entries += pack.getValue().size();
-      if (entries >= ENTRIES_PER_FILE) {
-        written.add(write(batch, doomed, lock));
-        batch.clear();
-        entries = 0;
+    List<String> written = ctx.indexes().writeBatched(carried, lock);
+    // Cannot happen (a doomed file lists a dead pack, a new one does not), but deleting a file
+    // just written would unindex live packs, so make sure before anything is deleted.
+    for (String name : written) {
+      if (doomed.contains(name)) {
+        throw new IllegalStateException("new index file " + name + " is one about to be deleted");
       }
     }
-    if (!batch.isEmpty()) {
-      written.add(write(batch, doomed, lock));
-    }
     return written;
-  }
-
-  private String write(
-      Map<PackId, List<PackEntry>> batch, List<String> doomed, RepositoryLock lock) {
-    lock.checkHeld();
-    String name = ctx.indexes().write(batch);
-    // Cannot happen (a doomed file lists a dead pack, the new one does not), but deleting the
-    // file just written would unindex live packs, so make sure.
-    if (doomed.contains(name)) {
-      throw new IllegalStateException("new index file " + name + " is one about to be deleted");
-    }
-    return name;
   }
 
   /** Step 2. */
@@ -146,7 +124,7 @@ final class GarbageCollector {
 
   private static void requireSafe(GarbageReport report) {
     if (!report.safeToCollect()) {
-      throw RepositoryErrors.gcUnsafe(report.unindexedChunks());
+      throw RepositoryErrors.gcUnsafe(report);
     }
   }
 }

@@ -1,7 +1,6 @@
 package org.pghardstorage.core.repo;
 
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,15 +28,7 @@ final class GarbageFinder {
 
   /** Every pack in {@code data/} with its stored size, in key order. */
   Map<PackId, Long> packSizes() {
-    Map<PackId, Long> out = new LinkedHashMap<>();
-    for (ObjectInfo info : ctx.store().list("data/")) {
-      String name = info.key().name();
-      if (PackId.isValid(name)
-          && info.key().value().equals("data/" + name.substring(0, 2) + "/" + name)) {
-        out.put(PackId.parse(name), info.size());
-      }
-    }
-    return out;
+    return StoredPacks.list(ctx.store());
   }
 
   /** References of every committed backup. */
@@ -72,8 +63,16 @@ final class GarbageFinder {
         unreferencedIndexes.add(file.getKey());
       }
     }
+    Set<String> damaged = new TreeSet<>();
+    ctx.indexes().damaged().keySet().forEach(name -> damaged.add(IndexStore.PREFIX + name));
     return new GarbageReport(
-        referenced, unreferenced, bytes, unreferencedIndexes, unindexed, orphanPostgresManifests());
+        referenced,
+        unreferenced,
+        bytes,
+        unreferencedIndexes,
+        unindexed,
+        damaged,
+        orphanPostgresManifests());
   }
 
   /** {@code backup_manifest} keys whose backup has no {@code manifest}. */

@@ -14,6 +14,8 @@ import org.pghardstorage.core.chunk.ChunkId;
  * @param unreferencedIndexFiles index file names all of whose packs are unreferenced
  * @param unindexedChunks chunks named by a manifest but by no index entry: while this is not empty,
  *     GC must not delete anything, because those chunks may sit in packs that look unreferenced
+ * @param damagedIndexFiles keys of index objects that could not be read: while this is not empty,
+ *     GC must not delete anything either, because nobody knows which packs they list
  * @param orphanPostgresManifests keys of {@code backup_manifest} objects without a sibling {@code
  *     manifest}: left by a backup that failed before its commit, or a deletion that stopped halfway
  */
@@ -23,6 +25,7 @@ public record GarbageReport(
     long unreferencedPackBytes,
     Set<String> unreferencedIndexFiles,
     Set<ChunkId> unindexedChunks,
+    Set<String> damagedIndexFiles,
     Set<String> orphanPostgresManifests) {
 
   /** Copies the sets. */
@@ -31,11 +34,15 @@ public record GarbageReport(
     unreferencedPacks = Set.copyOf(unreferencedPacks);
     unreferencedIndexFiles = Set.copyOf(unreferencedIndexFiles);
     unindexedChunks = Set.copyOf(unindexedChunks);
+    damagedIndexFiles = Set.copyOf(damagedIndexFiles);
     orphanPostgresManifests = Set.copyOf(orphanPostgresManifests);
   }
 
-  /** Whether deleting the unreferenced objects is safe as far as the index can tell. */
+  /**
+   * Whether deleting the unreferenced objects is safe as far as the index can tell: every chunk a
+   * backup names is indexed, and every index object could be read.
+   */
   public boolean safeToCollect() {
-    return unindexedChunks.isEmpty();
+    return unindexedChunks.isEmpty() && damagedIndexFiles.isEmpty();
   }
 }

@@ -38,7 +38,7 @@ public enum LockKind {
   }
 
   /** A name for messages: {@code shared}, {@code wal-append} or {@code exclusive}. */
-  String label() {
+  public String label() {
     return this == WAL_APPEND ? WAL_APPEND_SCOPE : name().toLowerCase(Locale.ROOT);
   }
 

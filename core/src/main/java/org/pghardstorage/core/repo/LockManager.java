@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -65,20 +66,13 @@ final class LockManager implements AutoCloseable {
    * @throws HardstorageException {@code repo.locked}, exit CONFLICT, naming the holders
    */
   RepositoryLock acquire(LockKind kind, String purpose) {
-    byte[] random = new byte[16];
-    RANDOM.nextBytes(random);
-    String id = HexFormat.of().formatHex(random);
-    Instant now = clock.instant();
-    RepositoryLock lock = new RepositoryLock(this, id, kind, purpose, now);
-    ObjectKey key = key(id);
-    if (!store.putIfAbsent(key, json(lock, now))) {
-      throw new IllegalStateException("random lock id " + id + " already exists");
-    }
+    RepositoryLock lock = create(kind, purpose);
+    ObjectKey key = key(lock.id());
     List<LockInfo> conflicts;
     try {
       conflicts =
           list().stream()
-              .filter(other -> !other.id().equals(id) && !other.stale())
+              .filter(other -> !other.id().equals(lock.id()) && !other.stale())
               .filter(other -> kind.conflictsWith(other.kind()))
               .toList();
     } catch (RuntimeException e) {
@@ -121,6 +115,67 @@ final class LockManager implements AutoCloseable {
     }
   }
 
+  /**
+   * Creates a lock object with a fresh random id, and checks this host's clock against the store's;
+   * on failure the object is deleted again.
+   */
+  private RepositoryLock create(LockKind kind, String purpose) {
+    byte[] random = new byte[16];
+    RANDOM.nextBytes(random);
+    String id = HexFormat.of().formatHex(random);
+    Instant now = clock.instant();
+    RepositoryLock lock = new RepositoryLock(this, id, kind, purpose, now);
+    ObjectKey key = key(id);
+    if (!WriteOnce.create(store, key, json(lock, now))) {
+      throw new IllegalStateException("random lock id " + id + " already exists");
+    }
+    try {
+      requireClockAgrees(key, lock, now, clock.instant());
+    } catch (RuntimeException e) {
+      deleteQuietlyAfter(key, e);
+      throw e;
+    }
+    return lock;
+  }
+
+  /**
+   * Compares this host's clock with the store's: the last-modified time the store gave the lock
+   * object just created must lie between our clock's readings before and after the write (from the
+   * start of the second before, as some stores keep whole seconds). Staleness is judged by whoever
+   * looks, with their clock, and our heartbeat leaves a margin of one heartbeat interval (format
+   * spec §12); a larger skew could let another host break a live lock, or keep a dead one, so the
+   * lock is refused rather than trusted.
+   *
+   * @throws HardstorageException {@code repo.clock_skew} (PREFLIGHT_REFUSED) with both times, the
+   *     difference and the margin; {@code repo.lock_lost} if the object is already gone
+   */
+  private void requireClockAgrees(
+      ObjectKey key, RepositoryLock lock, Instant before, Instant after) {
+    Instant stored =
+        store
+            .stat(key)
+            .orElseThrow(
+                () ->
+                    new HardstorageException(
+                        RepositoryErrors.LOCK_LOST,
+                        ExitCode.CONFLICT,
+                        "lock object "
+                            + key
+                            + " vanished right after it was created; another host may judge"
+                            + " locks by a clock far ahead of this one",
+                        "check the clocks of every host using " + store.describe() + " (NTP)"))
+            .lastModified();
+    Instant from = before.truncatedTo(ChronoUnit.SECONDS);
+    Duration skew =
+        stored.isBefore(from)
+            ? Duration.between(stored, from)
+            : stored.isAfter(after) ? Duration.between(after, stored) : Duration.ZERO;
+    if (skew.compareTo(heartbeat) > 0) {
+      throw RepositoryErrors.clockSkew(
+          store.describe(), lock.id(), stored, before, after, skew, heartbeat);
+    }
+  }
+
   /** Every lock in the repository, with staleness judged now. */
   List<LockInfo> list() {
     Instant now = clock.instant();
@@ -137,17 +192,32 @@ final class LockManager implements AutoCloseable {
     return out;
   }
 
-  /** Deletes every stale lock; returns how many. */
-  int removeStale() {
-    int removed = 0;
+  /**
+   * Deletes every stale lock. Staleness is judged by this host's clock, so that clock is first
+   * compared with the store's through a short-lived lock object that conflicts with nothing (a
+   * wal-append lock): a clock far ahead would otherwise judge live locks stale.
+   *
+   * @return the locks deleted
+   * @throws HardstorageException {@code repo.clock_skew} (PREFLIGHT_REFUSED) before anything is
+   *     deleted
+   */
+  List<LockInfo> removeStale() {
+    RepositoryLock probe = create(LockKind.WAL_APPEND, "clock check before removing stale locks");
+    store.delete(key(probe.id()));
+    List<LockInfo> removed = new ArrayList<>();
     for (LockInfo lock : list()) {
       if (lock.stale()) {
         LOG.info("removing stale {}", lock.describe());
         store.delete(key(lock.id()));
-        removed++;
+        removed.add(lock);
       }
     }
     return removed;
+  }
+
+  /** Deletes the lock object {@code id}, live or not; the caller has decided. */
+  void delete(String id) {
+    store.delete(key(id));
   }
 
   /** Refreshes one lock's heartbeat; marks it lost if it was removed or is already expired. */

@@ -32,11 +32,18 @@ final class PackFormat {
     }
   }
 
-  /** Reads {@code count} entries from {@code in}'s position. */
+  /**
+   * Reads {@code count} entries from {@code in}'s position. The count is checked against the bytes
+   * present before anything is allocated for it, and every length against the largest blob a writer
+   * makes, so a forged entry cannot make a reader request gigabytes.
+   */
   static List<PackEntry> getEntries(ByteBuffer in, int count) {
     if (count < 0 || (long) count * ENTRY > in.remaining()) {
       throw new DecodeException(
-          count + " entries do not fit in the remaining " + in.remaining() + " bytes");
+          Integer.toUnsignedString(count)
+              + " entries do not fit in the remaining "
+              + in.remaining()
+              + " bytes");
     }
     List<PackEntry> out = new ArrayList<>(count);
     byte[] id = new byte[ChunkId.LENGTH];
@@ -45,8 +52,24 @@ final class PackFormat {
       long offset = in.getLong();
       int length = in.getInt();
       int rawLength = in.getInt();
-      if (offset < 0 || length <= 0 || rawLength < 0) {
-        throw new DecodeException("entry " + i + " has offset " + offset + ", length " + length);
+      if (offset < 0
+          || length <= 0
+          || length > BlobCodec.MAX_SEALED
+          || rawLength < 0
+          || rawLength > BlobCodec.MAX_RAW) {
+        throw new DecodeException(
+            "entry "
+                + i
+                + " has offset "
+                + offset
+                + ", length "
+                + Integer.toUnsignedString(length)
+                + " and raw length "
+                + Integer.toUnsignedString(rawLength)
+                + "; a blob is at most "
+                + BlobCodec.MAX_SEALED
+                + " bytes holding at most "
+                + BlobCodec.MAX_RAW);
       }
       out.add(new PackEntry(ChunkId.of(id), offset, length, rawLength));
     }
@@ -92,7 +115,11 @@ final class PackFormat {
     int length = f.getInt(0);
     if (length <= 0 || length > packSize - FOOTER) {
       throw new DecodeException(
-          "pack trailer length " + length + " does not fit a pack of " + packSize + " bytes");
+          "pack trailer length "
+              + Integer.toUnsignedString(length)
+              + " does not fit a pack of "
+              + packSize
+              + " bytes");
     }
     return length;
   }
@@ -117,7 +144,11 @@ final class PackFormat {
     int count = in.getInt();
     if (count < 1 || (long) count * ENTRY != plain.length - 8L) {
       throw new DecodeException(
-          "pack trailer declares " + count + " entries in " + (plain.length - 8) + " bytes");
+          "pack trailer declares "
+              + Integer.toUnsignedString(count)
+              + " entries in "
+              + (plain.length - 8)
+              + " bytes");
     }
     List<PackEntry> entries = getEntries(in, count);
     long expected = 0;

@@ -3,6 +3,7 @@ package org.pghardstorage.core.repo;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,9 @@ import org.pghardstorage.core.storage.ObjectStore;
 /**
  * A pg_hardstorage repository, format 1 ({@code docs/explanation/repository-format.md}), on any
  * {@link ObjectStore}. Create one with {@link #init}, open one with {@link #open}. At open, every
- * index file is loaded into memory so that chunks already stored are never stored again.
+ * index file is loaded into memory so that chunks already stored are never stored again; a damaged
+ * one is recorded ({@link #damagedIndexFiles}) rather than fatal, and its chunks are found through
+ * pack trailers.
  *
  * <p>Thread-safe. Closing releases locks this instance still holds and its threads, not the store:
  * the caller owns the store.
@@ -53,7 +56,7 @@ public final class Repository implements AutoCloseable {
             objects,
             new PageAlignedChunker(config.chunker()),
             index,
-            new IndexStore(store, objects, index),
+            new IndexStore(store, objects, keys.cipher(), index),
             new LockManager(store, open),
             open);
     this.catalog = new BackupCatalog(ctx);
@@ -71,7 +74,8 @@ public final class Repository implements AutoCloseable {
    * Creates a repository: writes {@code config} with {@code putIfAbsent} and returns it open.
    *
    * @throws HardstorageException {@code repo.already_exists} or {@code repo.not_empty} (CONFLICT),
-   *     {@code repo.invalid_options} (USAGE)
+   *     {@code repo.invalid_options} (USAGE), {@code crypto.key_unexpected} (AUTHENTICATION) if
+   *     {@code open} carries a passphrase for an unencrypted repository
    */
   public static Repository init(ObjectStore store, RepositoryOptions options, OpenOptions open) {
     String where = store.describe();
@@ -84,6 +88,9 @@ public final class Repository implements AutoCloseable {
         throw RepositoryErrors.notEmpty(where, found.get(0).key().value());
       }
     }
+    if (options.passphrase().isEmpty() && open.passphrase().isPresent()) {
+      throw RepositoryErrors.keyUnexpectedAtInit(where);
+    }
     SecureRandom random = new SecureRandom();
     byte[] id = new byte[16];
     random.nextBytes(id);
@@ -92,7 +99,7 @@ public final class Repository implements AutoCloseable {
     RepositoryKeys.Created created = RepositoryKeys.create(options, repositoryId, random);
     byte[] json =
         ConfigJson.write(new ConfigJson.Stored(config, created.clearIdKey(), created.slots()));
-    if (!store.putIfAbsent(CONFIG, json)) {
+    if (!WriteOnce.create(store, CONFIG, json)) {
       throw RepositoryErrors.alreadyExists(where);
     }
     return new Repository(store, config, created.keys(), open);
@@ -108,18 +115,11 @@ public final class Repository implements AutoCloseable {
    *
    * @throws HardstorageException {@code repo.not_found} (NOT_FOUND), {@code repo.format_too_new}
    *     (PREFLIGHT_REFUSED), {@code repo.config_invalid}, {@code crypto.key_required} / {@code
-   *     crypto.wrong_key} (AUTHENTICATION), {@code repo.corrupt} for a damaged index file
+   *     crypto.wrong_key} / {@code crypto.key_unexpected} (AUTHENTICATION)
    */
   public static Repository open(ObjectStore store, OpenOptions open) {
-    String where = store.describe();
-    byte[] json;
-    try {
-      json = store.get(CONFIG);
-    } catch (ObjectNotFoundException e) {
-      throw RepositoryErrors.notFound(where);
-    }
-    ConfigJson.Stored stored = ConfigJson.read(json, where);
-    RepositoryKeys keys = RepositoryKeys.resolve(stored, open.passphrase(), where);
+    ConfigJson.Stored stored = readConfig(store);
+    RepositoryKeys keys = RepositoryKeys.resolve(stored, open.passphrase(), store.describe());
     Repository repo = new Repository(store, stored.config(), keys, open);
     try {
       repo.ctx.indexes().loadNew();
@@ -137,6 +137,20 @@ public final class Repository implements AutoCloseable {
    * first use.
    */
   public static Repository openForWal(ObjectStore store, OpenOptions open) {
+    ConfigJson.Stored stored = readConfig(store);
+    RepositoryKeys keys = RepositoryKeys.resolve(stored, open.passphrase(), store.describe());
+    Repository repo = new Repository(store, stored.config(), keys, open);
+    repo.indexLoaded = false;
+    return repo;
+  }
+
+  /**
+   * The repository's {@code config}, read and checked (format version, rules); needs no key.
+   *
+   * @throws HardstorageException {@code repo.not_found}, {@code repo.format_too_new}, {@code
+   *     repo.config_invalid}
+   */
+  static ConfigJson.Stored readConfig(ObjectStore store) {
     String where = store.describe();
     byte[] json;
     try {
@@ -144,11 +158,7 @@ public final class Repository implements AutoCloseable {
     } catch (ObjectNotFoundException e) {
       throw RepositoryErrors.notFound(where);
     }
-    ConfigJson.Stored stored = ConfigJson.read(json, where);
-    RepositoryKeys keys = RepositoryKeys.resolve(stored, open.passphrase(), where);
-    Repository repo = new Repository(store, stored.config(), keys, open);
-    repo.indexLoaded = false;
-    return repo;
+    return ConfigJson.read(json, where);
   }
 
   /** Loads the chunk index if {@link #openForWal} skipped it. */
@@ -324,10 +334,45 @@ public final class Repository implements AutoCloseable {
     return ctx.locks().list();
   }
 
-  /** Deletes stale locks; returns how many. */
-  public int removeStaleLocks() {
+  /**
+   * Deletes stale locks, once this host's clock agrees with the store's; see {@link
+   * RepositoryLocks#removeStale}.
+   *
+   * @return the locks deleted
+   */
+  public List<LockInfo> removeStaleLocks() {
     requireOpen();
     return ctx.locks().removeStale();
+  }
+
+  /**
+   * Index objects that could not be read when the index was loaded, each with what is wrong. The
+   * chunks they list are still found, through the trailers of the packs no intact index file lists,
+   * but garbage collection refuses to run until {@link #rebuildIndex} has replaced them.
+   */
+  public List<DamagedObject> damagedIndexFiles() {
+    requireOpen();
+    requireIndex();
+    List<DamagedObject> out = new ArrayList<>();
+    ctx.indexes()
+        .damaged()
+        .forEach((name, why) -> out.add(new DamagedObject(IndexStore.PREFIX + name, why)));
+    return out;
+  }
+
+  /**
+   * Rebuilds the index from the packs (format spec §14.1): reads every pack's footer and trailer
+   * under a shared lock and writes new index files for the packs no intact index file lists; then,
+   * if index objects are damaged, deletes them under an exclusive lock. Crash-safe and idempotent.
+   * Afterwards this instance's index is reloaded.
+   *
+   * @throws HardstorageException {@code repo.locked} (CONFLICT) if a conflicting lock is held,
+   *     {@code repo.lock_lost} if a lock is lost midway (which stops it safely)
+   */
+  public IndexRebuild rebuildIndex() {
+    requireOpen();
+    requireIndex();
+    return new IndexRebuilder(ctx).rebuild();
   }
 
   /** Loads index files written since open (by other processes); returns how many. */
@@ -379,7 +424,7 @@ public final class Repository implements AutoCloseable {
    * @throws IllegalArgumentException if {@code exclusive} is not an exclusive lock
    * @throws HardstorageException {@code repo.lock_lost} if the lock was lost (checked before each
    *     batch of deletions), {@code repo.gc_unsafe} (VERIFY_FAILED) if a referenced chunk has no
-   *     index entry, in which case nothing is deleted
+   *     index entry or an index object is damaged, in which case nothing is deleted
    */
   public GarbageCollection collectGarbage(RepositoryLock exclusive) {
     requireOpen();

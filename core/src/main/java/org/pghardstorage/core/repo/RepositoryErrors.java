@@ -1,7 +1,9 @@
 package org.pghardstorage.core.repo;
 
-import java.util.Set;
-import org.pghardstorage.core.chunk.ChunkId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 
@@ -45,6 +47,21 @@ public final class RepositoryErrors {
 
   /** Referenced chunks have no index entry, so garbage collection must not delete anything. */
   public static final String GC_UNSAFE = "repo.gc_unsafe";
+
+  /** This host's clock and the storage's differ by more than the lock margin. */
+  public static final String CLOCK_SKEW = "repo.clock_skew";
+
+  /** A lock id given to {@code repo unlock} is malformed. */
+  public static final String INVALID_LOCK_ID = "repo.invalid_lock_id";
+
+  /** No lock with the given id exists. */
+  public static final String LOCK_NOT_FOUND = "repo.lock_not_found";
+
+  /** A live lock was to be removed without {@code --force}. */
+  public static final String LOCK_LIVE = "repo.lock_live";
+
+  /** A passphrase or key was given for a repository that is not encrypted. */
+  public static final String KEY_UNEXPECTED = "crypto.key_unexpected";
 
   /** A deployment name is malformed. */
   public static final String INVALID_DEPLOYMENT = "repo.invalid_deployment";
@@ -112,26 +129,102 @@ public final class RepositoryErrors {
         "provide the repository passphrase");
   }
 
+  static HardstorageException clockSkew(
+      String where,
+      String lockId,
+      Instant stored,
+      Instant before,
+      Instant after,
+      Duration skew,
+      Duration margin) {
+    return new HardstorageException(
+        CLOCK_SKEW,
+        ExitCode.PREFLIGHT_REFUSED,
+        "this host's clock and the storage's differ by "
+            + seconds(skew)
+            + ": "
+            + where
+            + " stamped lock "
+            + lockId
+            + " at "
+            + stored
+            + " while this host's clock read "
+            + before
+            + " to "
+            + after
+            + "; locks tolerate at most "
+            + seconds(margin)
+            + " (the margin between the lock heartbeat and the stale timeout), so the lock was"
+            + " released and nothing was done",
+        "synchronise this host's clock with the storage's (NTP, chrony), then retry");
+  }
+
+  private static String seconds(Duration d) {
+    return String.format(java.util.Locale.ROOT, "%.3f s", d.toMillis() / 1000.0);
+  }
+
+  static HardstorageException keyUnexpectedAtInit(String where) {
+    return new HardstorageException(
+        KEY_UNEXPECTED,
+        ExitCode.AUTHENTICATION,
+        "a passphrase was given, but the repository being created at "
+            + where
+            + " is not encrypted (encryption none)",
+        "create an encrypted repository with that passphrase, or give none");
+  }
+
+  static HardstorageException keyUnexpected(String where) {
+    return new HardstorageException(
+        KEY_UNEXPECTED,
+        ExitCode.AUTHENTICATION,
+        "a passphrase was given, but the repository at "
+            + where
+            + " is not encrypted; it was not ignored, because a repository that was supposed to be"
+            + " encrypted and is not may have been replaced",
+        "if this is the right repository, give no passphrase (unset PGHS_PASSPHRASE and"
+            + " PGHS_PASSPHRASE_FILE, drop --passphrase-file and the deployment's kek); otherwise"
+            + " find out who replaced it");
+  }
+
   static HardstorageException chunkMissing(String chunk) {
     return new HardstorageException(
         CHUNK_MISSING,
         ExitCode.VERIFY_FAILED,
-        "chunk " + chunk + " is referenced but is in no index file",
-        "run pg_hardstorage verify; if packs exist that are not indexed, rebuild the index");
+        "chunk " + chunk + " is referenced but is in no index file and no pack trailer",
+        "run pg_hardstorage verify to see what else is missing; the pack that held it is gone or"
+            + " damaged, so restore from another copy of the repository");
   }
 
-  /** {@link #GC_UNSAFE}, naming one of the unindexed chunks. */
-  public static HardstorageException gcUnsafe(Set<ChunkId> unindexed) {
-    ChunkId example = unindexed.iterator().next();
+  /**
+   * {@link #GC_UNSAFE}: garbage collection was refused, naming the damaged index objects or one of
+   * the unindexed chunks that made it unsafe.
+   *
+   * @param report a report whose {@link GarbageReport#safeToCollect()} is false
+   */
+  public static HardstorageException gcUnsafe(GarbageReport report) {
+    List<String> why = new ArrayList<>();
+    if (!report.damagedIndexFiles().isEmpty()) {
+      why.add(
+          report.damagedIndexFiles().size()
+              + " index object(s) are damaged (e.g. "
+              + report.damagedIndexFiles().iterator().next()
+              + "), so the packs they list are unknown");
+    }
+    if (!report.unindexedChunks().isEmpty()) {
+      why.add(
+          report.unindexedChunks().size()
+              + " chunk(s) named by backups have no index entry (e.g. "
+              + report.unindexedChunks().iterator().next().hex()
+              + ")");
+    }
     return new HardstorageException(
         GC_UNSAFE,
         ExitCode.VERIFY_FAILED,
-        unindexed.size()
-            + " chunk(s) named by backups have no index entry (e.g. "
-            + example.hex()
-            + "); they may sit in packs that look unreferenced, so nothing was deleted",
-        "run pg_hardstorage verify on the backups to find the damage; garbage can be collected"
-            + " once every referenced chunk is indexed again");
+        String.join("; ", why)
+            + "; packs that hold data of backups may look unreferenced, so nothing was deleted",
+        "run pg_hardstorage repo index rebuild to index every pack from its trailer again, then"
+            + " retry; if chunks are still unindexed afterwards, run pg_hardstorage verify to find"
+            + " the damage");
   }
 
   static HardstorageException backupExists(String key) {

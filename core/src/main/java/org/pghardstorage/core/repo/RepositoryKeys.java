@@ -55,13 +55,18 @@ record RepositoryKeys(BlobCipher cipher, ChunkIdHasher hasher) {
   /**
    * The keys of an existing repository.
    *
-   * @throws HardstorageException {@code crypto.key_required}, {@code crypto.wrong_key}, or {@code
+   * @throws HardstorageException {@code crypto.key_required}, {@code crypto.wrong_key}, {@code
+   *     crypto.key_unexpected} for key material given to an unencrypted repository, or {@code
    *     repo.format_too_new} when only key slot types this release cannot use exist
    */
   static RepositoryKeys resolve(
       ConfigJson.Stored stored, Optional<char[]> passphrase, String where) {
     RepositoryConfig config = stored.config();
     if (config.encryption() == EncryptionMode.NONE) {
+      if (passphrase.isPresent()) {
+        Arrays.fill(passphrase.get(), '\0');
+        throw RepositoryErrors.keyUnexpected(where);
+      }
       return new RepositoryKeys(
           BlobCipher.none(), new ChunkIdHasher(stored.clearIdKey().orElseThrow()));
     }

@@ -16,6 +16,10 @@ final class SealedObjectCodec {
   static final int HEADER = 16;
   static final int VERSION = 1;
   static final int FRAME = 1024 * 1024;
+
+  /** The largest plaintext one array holds: the largest length a header may declare. */
+  static final long MAX_RAW_LENGTH = Integer.MAX_VALUE - 16;
+
   private static final byte[] MAGIC = "PGHO".getBytes(StandardCharsets.US_ASCII);
 
   private final BlobCodec blobs;
@@ -57,10 +61,15 @@ final class SealedObjectCodec {
   }
 
   /**
-   * The plaintext of a stored object.
+   * The plaintext of a stored object. Nothing is allocated from the clear header's {@code
+   * raw_length} before a frame has opened: every frame's associated data holds the header, so once
+   * the first frame opens under an authenticating cipher the header is proven; under {@code none}
+   * (CRC32C, which anybody can recompute) the output grows only with frames that opened, so a
+   * forged length of 2 GiB over a few bytes of frames fails as corrupt instead of running out of
+   * memory.
    *
-   * @throws DecodeException if anything about it is wrong: header, type, cipher, a frame's seal,
-   *     the total length, trailing bytes
+   * @throws DecodeException if anything about it is wrong: header, type, cipher, a frame's seal or
+   *     length, the total length, trailing bytes
    */
   byte[] decode(ObjectType type, String binding, byte[] stored) {
     if (stored.length < HEADER) {
@@ -83,13 +92,14 @@ final class SealedObjectCodec {
           "object was sealed with cipher id " + h.get(6) + ", repository uses " + mode.id());
     }
     long rawLength = h.getLong(8);
-    if (rawLength < 0 || rawLength > Integer.MAX_VALUE - 16) {
+    if (rawLength < 0 || rawLength > MAX_RAW_LENGTH) {
       throw new DecodeException("object raw length " + rawLength + " is out of range");
     }
-    byte[] raw = new byte[(int) rawLength];
+    boolean headerProven = mode != EncryptionMode.NONE;
+    byte[] raw = new byte[0];
     ByteBuffer in = ByteBuffer.wrap(stored);
     int pos = HEADER;
-    int filled = 0;
+    long filled = 0;
     int index = 0;
     do {
       if (stored.length - pos < 4) {
@@ -97,8 +107,16 @@ final class SealedObjectCodec {
       }
       int len = in.getInt(pos);
       pos += 4;
-      if (len < 0 || len > stored.length - pos) {
-        throw new DecodeException("frame " + index + " length " + len + " runs past the end");
+      if (len < 0 || len > stored.length - pos || len > BlobCodec.MAX_SEALED) {
+        throw new DecodeException(
+            "frame "
+                + index
+                + " length "
+                + Integer.toUnsignedString(len)
+                + " does not fit: "
+                + (stored.length - pos)
+                + " bytes are left, and a frame has at most "
+                + BlobCodec.MAX_SEALED);
       }
       byte[] frame;
       try {
@@ -106,18 +124,39 @@ final class SealedObjectCodec {
       } catch (DecodeException e) {
         throw new DecodeException("frame " + index + ": " + e.getMessage(), e);
       }
-      if (frame.length > raw.length - filled) {
-        throw new DecodeException("frames hold more than the header's " + rawLength + " bytes");
+      if (frame.length > rawLength - filled) {
+        throw new DecodeException(
+            "frames hold more than the header's " + rawLength + " bytes (frame " + index + ")");
       }
-      System.arraycopy(frame, 0, raw, filled, frame.length);
+      if (raw.length - filled < frame.length) {
+        raw =
+            Arrays.copyOf(
+                raw, capacity(raw.length, filled + frame.length, rawLength, headerProven));
+      }
+      if (frame.length == 0 && filled < rawLength) {
+        throw new DecodeException(
+            "frame " + index + " is empty before the header's " + rawLength + " bytes");
+      }
+      System.arraycopy(frame, 0, raw, (int) filled, frame.length);
       filled += frame.length;
       pos += len;
       index++;
-    } while (filled < raw.length);
+    } while (filled < rawLength);
     if (pos != stored.length) {
       throw new DecodeException((stored.length - pos) + " unexpected bytes after the last frame");
     }
     return raw;
+  }
+
+  /**
+   * The next size of the output: all of {@code rawLength} once the header is proven, else double
+   * what is held, at least what is {@code needed}, never more than {@code rawLength}.
+   */
+  private static int capacity(int held, long needed, long rawLength, boolean headerProven) {
+    if (headerProven) {
+      return (int) rawLength;
+    }
+    return (int) Math.min(rawLength, Math.max(needed, 2L * held));
   }
 
   private byte[] header(ObjectType type, long rawLength) {

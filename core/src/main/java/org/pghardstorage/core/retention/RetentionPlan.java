@@ -122,8 +122,8 @@ public record RetentionPlan(
    *
    * @param packs how many packs
    * @param bytes their stored size
-   * @param safe whether collection is safe: every chunk the kept backups name is indexed. If not,
-   *     applying the plan fails before it deletes anything
+   * @param safe whether collection is safe: every chunk the kept backups name is indexed and no
+   *     index object is damaged. If not, applying the plan fails before it deletes anything
    * @param unindexedChunks chunks named by a backup but by no index entry
    */
   public record PackPlan(long packs, long bytes, boolean safe, long unindexedChunks) {}

@@ -69,9 +69,9 @@ public final class Rotator {
    *
    * @throws HardstorageException {@code repo.locked} (CONFLICT) naming the holder if a backup,
    *     restore, verify or other rotation holds a lock, before anything is deleted; {@code
-   *     repo.gc_unsafe} (VERIFY_FAILED) if a kept backup names a chunk without an index entry,
-   *     before anything is deleted; {@code repo.lock_lost} (CONFLICT) if the lock is lost midway,
-   *     which stops the deletions safely
+   *     repo.gc_unsafe} (VERIFY_FAILED) if a kept backup names a chunk without an index entry, or
+   *     an index object is damaged, before anything is deleted; {@code repo.lock_lost} (CONFLICT)
+   *     if the lock is lost midway, which stops the deletions safely
    */
   public RotationResult apply(Deployment deployment, GfsPolicy policy) {
     return apply(deployment, policy, Optional.empty());
@@ -108,7 +108,7 @@ public final class Rotator {
       RetentionPlanner.Planned planned = planner.plan(deployment, policy);
       reviewed.ifPresent(r -> requireWithin(deployment, planned.plan(), r));
       if (!planned.garbage().safeToCollect()) {
-        throw RepositoryErrors.gcUnsafe(planned.garbage().unindexedChunks());
+        throw RepositoryErrors.gcUnsafe(planned.garbage());
       }
       List<String> backups = deleteBackups(deployment, planned.selection().deleted(), lock);
       WalArchive wal = repository.wal(deployment);

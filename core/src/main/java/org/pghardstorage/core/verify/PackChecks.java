@@ -105,13 +105,21 @@ final class PackChecks {
         return new VerifyProblem(VerifyProblem.Severity.ERROR, kind, object, files, chunkIds, why);
       }
       case UNINDEXED -> {
+        // A chunk the backup uses was found only through its pack's trailer: its index file is
+        // damaged or lost, which is repaired without touching the data.
+        String why =
+            files.isEmpty()
+                ? detail
+                : detail
+                    + "; read through the pack's trailer, run 'pg_hardstorage repo index"
+                    + " rebuild' to index it again";
         return new VerifyProblem(
             VerifyProblem.Severity.WARNING,
             VerifyProblem.Kind.CHUNK_UNINDEXED,
             object,
             files,
             chunkIds,
-            detail);
+            why);
       }
       default -> {
         // HASH_MISMATCH, TRAILER_UNREADABLE: the pack's bytes changed, and damaged blobs, if any,

@@ -13,6 +13,7 @@ import org.pghardstorage.core.chunk.ChunkId;
 import org.pghardstorage.core.chunk.ChunkRef;
 import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.ChunkReader;
+import org.pghardstorage.core.repo.DamagedObject;
 import org.pghardstorage.core.repo.Deployment;
 import org.pghardstorage.core.repo.PackId;
 import org.pghardstorage.core.repo.Repository;
@@ -132,6 +133,7 @@ public final class VerificationPlan {
       return;
     }
     BackupManifest m = manifest.get();
+    leading.addAll(indexDamageProblems(repo));
     reader = repo.openChunkReader();
     usage = new ChunkUsage(m, reader);
     leading.addAll(unindexedProblems(usage));
@@ -337,6 +339,28 @@ public final class VerificationPlan {
     public long bytes() {
       return bytes;
     }
+  }
+
+  /**
+   * A warning per damaged index object: the backup's chunks were still found (through pack
+   * trailers) and are checked like any others, so the backup's verdict does not depend on it, but
+   * the repository needs repair before garbage can be collected.
+   */
+  static List<VerifyProblem> indexDamageProblems(Repository repo) {
+    List<VerifyProblem> out = new ArrayList<>();
+    for (DamagedObject d : repo.damagedIndexFiles()) {
+      out.add(
+          new VerifyProblem(
+              VerifyProblem.Severity.WARNING,
+              VerifyProblem.Kind.INDEX_DAMAGED,
+              d.key(),
+              List.of(),
+              List.of(),
+              d.detail()
+                  + "; chunks it lists were looked up in pack trailers, and garbage collection"
+                  + " refuses to run until 'pg_hardstorage repo index rebuild' replaces it"));
+    }
+    return out;
   }
 
   static List<VerifyProblem> unindexedProblems(ChunkUsage usage) {

@@ -48,7 +48,8 @@ public final class Verifier {
 
   /**
    * Opens the repository and verifies a backup. A repository that does not open because its {@code
-   * config} or an index file is damaged gives a failed report naming that object, not an exception.
+   * config} is damaged gives a failed report naming that object, not an exception; a damaged index
+   * object does not stop it (the report warns about it, {@link VerifyProblem.Kind#INDEX_DAMAGED}).
    *
    * @throws HardstorageException for a repository that is missing, locked, or needs another key;
    *     and as {@link #verify(VerifyRequest, ProgressListener)}

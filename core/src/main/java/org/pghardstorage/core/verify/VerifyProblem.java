@@ -67,8 +67,13 @@ public record VerifyProblem(
 
   /** Kinds of problems. */
   public enum Kind {
-    /** The repository could not be opened: its config or an index file is damaged. */
+    /** The repository could not be opened: its config is damaged. */
     REPOSITORY_UNREADABLE,
+    /**
+     * An index object is damaged. Its chunks were found through pack trailers, so backups still
+     * restore, but garbage collection refuses to run until {@code repo index rebuild} replaces it.
+     */
+    INDEX_DAMAGED,
     /** The backup's manifest object does not open or parse. */
     MANIFEST_DAMAGED,
     /** The backup's copy of PostgreSQL's backup_manifest does not exist. */

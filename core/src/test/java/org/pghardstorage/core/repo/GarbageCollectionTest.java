@@ -6,8 +6,6 @@ import static org.pghardstorage.core.repo.RepoFixtures.DB1;
 import static org.pghardstorage.core.repo.RepoFixtures.id;
 import static org.pghardstorage.core.repo.RepoFixtures.pages;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.repo.manifest.BackupManifest;
-import org.pghardstorage.core.repo.manifest.FileEntry;
 import org.pghardstorage.core.storage.ObjectInfo;
 import org.pghardstorage.core.storage.ObjectKey;
 import org.pghardstorage.core.storage.ObjectStore;
-import org.pghardstorage.core.storage.StorageUnavailableException;
 import org.pghardstorage.core.storage.memory.MemoryObjectStore;
 
 /** Format spec §14.2: what garbage collection deletes, in which order, and who notices. */
@@ -76,21 +72,7 @@ class GarbageCollectionTest {
       w.abort(); // its packs stay pending and are flushed with the next commit
       BackupManifest kept = RepoFixtures.backup(repo, id(2), SHARED);
       assertThat(store.list("index/")).hasSize(1);
-      List<String> ops = Collections.synchronizedList(new ArrayList<>());
-      ObjectStore order =
-          new DelegatingStore(store) {
-            @Override
-            public boolean putIfAbsent(ObjectKey key, byte[] data) {
-              ops.add("put " + key.value());
-              return super.putIfAbsent(key, data);
-            }
-
-            @Override
-            public void delete(ObjectKey key) {
-              ops.add("delete " + key.value());
-              super.delete(key);
-            }
-          };
+      RecordingStore order = new RecordingStore(store);
       try (Repository gcRepo = Repository.open(order, oneIndexFile);
           RepositoryLock x = gcRepo.lock(LockKind.EXCLUSIVE, "gc")) {
         GarbageCollection gc = gcRepo.collectGarbage(x);
@@ -98,14 +80,14 @@ class GarbageCollectionTest {
         assertThat(gc.indexFilesDeleted()).isEqualTo(1);
         assertThat(gc.packsDeleted()).isPositive();
       }
-      int written = firstIndexOf(ops, "put index/");
-      int indexDeleted = firstIndexOf(ops, "delete index/");
-      int packDeleted = firstIndexOf(ops, "delete data/");
+      int written = order.firstIndexOf("put index/");
+      int indexDeleted = order.firstIndexOf("delete index/");
+      int packDeleted = order.firstIndexOf("delete data/");
       assertThat(written).isNotNegative().isLessThan(indexDeleted);
       assertThat(indexDeleted).isLessThan(packDeleted);
       assertEveryIndexEntryNamesAStoredPack();
       try (Repository fresh = Repository.open(store, RepoFixtures.open())) {
-        assertRestorable(fresh, kept, SHARED);
+        RepoFixtures.assertRestorable(fresh, kept, SHARED);
       }
     }
   }
@@ -120,46 +102,29 @@ class GarbageCollectionTest {
         kept = RepoFixtures.backup(repo, id(2), SHARED, ONLY_2);
         repo.deleteBackup(DB1, id(1));
       }
-      StoppingStore stopping = new StoppingStore(memory, n);
-      boolean stopped;
-      try (Repository repo = Repository.open(stopping, RepoFixtures.open());
-          RepositoryLock x = repo.lock(LockKind.EXCLUSIVE, "gc")) {
-        repo.collectGarbage(x);
-        stopped = false;
-      } catch (HardstorageException e) {
-        assertThat(e).hasMessageContaining("stop at deletion " + n);
-        stopped = true;
-      }
+      StoppingStore stopping =
+          new StoppingStore(
+              memory, n, op -> op.startsWith("delete ") && !op.startsWith("delete locks/"));
+      boolean stopped =
+          StoppingStore.stops(
+              n,
+              () -> {
+                try (Repository repo = Repository.open(stopping, RepoFixtures.open());
+                    RepositoryLock x = repo.lock(LockKind.EXCLUSIVE, "gc")) {
+                  repo.collectGarbage(x);
+                }
+              });
       try (Repository repo = Repository.open(memory, RepoFixtures.open())) {
-        assertRestorable(repo, kept, SHARED, ONLY_2);
+        RepoFixtures.assertRestorable(repo, kept, SHARED, ONLY_2);
         try (RepositoryLock x = repo.lock(LockKind.EXCLUSIVE, "gc")) {
           repo.collectGarbage(x);
         }
         assertThat(Set.copyOf(repo.listPacks())).isEqualTo(repo.referencedPacks());
-        assertRestorable(repo, kept, SHARED, ONLY_2);
+        RepoFixtures.assertRestorable(repo, kept, SHARED, ONLY_2);
       }
       if (!stopped) {
         assertThat(n).as("deletions in one collection").isGreaterThan(3);
         return;
-      }
-    }
-  }
-
-  /** Applies the n-th deletion of a repository object (not a lock), then fails as a crash would. */
-  private static final class StoppingStore extends DelegatingStore {
-    private final int failAt;
-    private int deletions;
-
-    StoppingStore(ObjectStore delegate, int failAt) {
-      super(delegate);
-      this.failAt = failAt;
-    }
-
-    @Override
-    public synchronized void delete(ObjectKey key) {
-      super.delete(key);
-      if (!key.value().startsWith("locks/") && ++deletions == failAt) {
-        throw new StorageUnavailableException("injected: stop at deletion " + failAt, null, null);
       }
     }
   }
@@ -240,7 +205,7 @@ class GarbageCollectionTest {
       assertThat(again.stats().chunksNew()).isPositive();
     }
     try (Repository fresh = Repository.open(store, RepoFixtures.open())) {
-      assertRestorable(fresh, fresh.readManifest(DB1, id(3)).orElseThrow(), ONLY_1);
+      RepoFixtures.assertRestorable(fresh, fresh.readManifest(DB1, id(3)).orElseThrow(), ONLY_1);
     }
   }
 
@@ -295,7 +260,7 @@ class GarbageCollectionTest {
 
     try (Repository reader = Repository.open(racing, RepoFixtures.open())) {
       assertThat(collected).isTrue();
-      assertRestorable(reader, kept, SHARED);
+      RepoFixtures.assertRestorable(reader, kept, SHARED);
     }
   }
 
@@ -316,27 +281,7 @@ class GarbageCollectionTest {
 
   private void assertRestorable(BackupManifest m, byte[]... files) {
     try (Repository fresh = Repository.open(store, RepoFixtures.open())) {
-      assertRestorable(fresh, m, files);
+      RepoFixtures.assertRestorable(fresh, m, files);
     }
-  }
-
-  private static void assertRestorable(Repository repo, BackupManifest m, byte[]... files) {
-    List<FileEntry> entries = m.archives().get(0).files();
-    assertThat(entries).hasSize(files.length);
-    ChunkReader reader = repo.openChunkReader();
-    for (int i = 0; i < files.length; i++) {
-      assertThat(RepoFixtures.read(reader, entries.get(i).chunks()))
-          .as("file %s of %s", entries.get(i).path(), m.backupId())
-          .isEqualTo(files[i]);
-    }
-  }
-
-  private static int firstIndexOf(List<String> ops, String prefix) {
-    for (int i = 0; i < ops.size(); i++) {
-      if (ops.get(i).startsWith(prefix)) {
-        return i;
-      }
-    }
-    return -1;
   }
 }

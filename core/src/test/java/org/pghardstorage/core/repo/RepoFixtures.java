@@ -1,5 +1,7 @@
 package org.pghardstorage.core.repo;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -85,6 +87,18 @@ final class RepoFixtures {
   static BackupId id(int n) {
     return BackupId.parse(
         String.format("20261130T1906%02dZ-aaaaa%c", n % 60, (char) ('a' + n % 26)));
+  }
+
+  /** Every file of {@code m}'s base archive reads back through {@code repo} as {@code files}. */
+  static void assertRestorable(Repository repo, BackupManifest m, byte[]... files) {
+    List<FileEntry> entries = m.archives().get(0).files();
+    assertThat(entries).hasSize(files.length);
+    ChunkReader reader = repo.openChunkReader();
+    for (int i = 0; i < files.length; i++) {
+      assertThat(read(reader, entries.get(i).chunks()))
+          .as("file %s of %s", entries.get(i).path(), m.backupId())
+          .isEqualTo(files[i]);
+    }
   }
 
   /** Reassembles a file from its chunks. */

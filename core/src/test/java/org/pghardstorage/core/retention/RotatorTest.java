@@ -202,6 +202,20 @@ class RotatorTest {
     for (ObjectInfo i : store.list("index/")) {
       store.delete(i.key());
     }
+    assertRefusedAsUnsafeBeforeAnyDeletion("chunk(s) named by backups have no index entry");
+  }
+
+  @Test
+  void aDamagedIndexObjectStopsTheRotationBeforeAnyDeletion() {
+    fixture.fourHourly(repo);
+    ObjectInfo index = store.list("index/").get(0);
+    byte[] damaged = store.get(index.key());
+    damaged[damaged.length / 2] ^= 0x02;
+    store.put(index.key(), damaged);
+    assertRefusedAsUnsafeBeforeAnyDeletion(index.key().value());
+  }
+
+  private void assertRefusedAsUnsafeBeforeAnyDeletion(String why) {
     try (Repository fresh = Repository.open(store, RotationFixture.open())) {
       Rotator rotator = new Rotator(fresh, RotationFixture.CLOCK);
       assertThat(rotator.plan(DB1, TWO_HOURLY).packs().safe()).isFalse();
@@ -209,7 +223,8 @@ class RotatorTest {
 
       assertThatThrownBy(() -> rotator.apply(DB1, TWO_HOURLY))
           .hasFieldOrPropertyWithValue("code", RepositoryErrors.GC_UNSAFE)
-          .hasFieldOrPropertyWithValue("exitCode", ExitCode.VERIFY_FAILED);
+          .hasFieldOrPropertyWithValue("exitCode", ExitCode.VERIFY_FAILED)
+          .hasMessageContaining(why);
       assertThat(store.list("")).isEqualTo(before);
     }
   }

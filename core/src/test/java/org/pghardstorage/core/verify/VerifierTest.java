@@ -194,13 +194,39 @@ class VerifierTest {
   }
 
   @Test
-  void aDamagedIndexOrConfigIsNamedEvenThoughTheRepositoryDoesNotOpen() {
+  void aDamagedIndexObjectIsAWarningAndTheBackupIsStillCheckedThroughPackTrailers() {
     backup(FakeCluster.typical());
     repo.close();
     repo = null;
-    ObjectKey index = store.list("index/").get(0).key();
-    byte[] original = store.get(index);
-    flip(index, 30);
+    List<ObjectKey> indexes = store.list("index/").stream().map(ObjectInfo::key).toList();
+    indexes.forEach(k -> flip(k, 30));
+    VerifyRequest request = VerifyRequest.of(FakeCluster.DB1, BackupSelector.latest());
+
+    VerifyReport r = Verifier.verify(store, open(), request, p -> {});
+
+    assertThat(r.ok()).as(r.problems().toString()).isTrue();
+    assertThat(r.filesChecked()).isPositive();
+    assertThat(r.problems())
+        .filteredOn(p -> p.kind() == VerifyProblem.Kind.INDEX_DAMAGED)
+        .extracting(VerifyProblem::object)
+        .containsExactlyInAnyOrderElementsOf(indexes.stream().map(ObjectKey::value).toList());
+    assertThat(r.problems())
+        .filteredOn(p -> p.kind() == VerifyProblem.Kind.INDEX_DAMAGED)
+        .allSatisfy(
+            p -> {
+              assertThat(p.severity()).isEqualTo(VerifyProblem.Severity.WARNING);
+              assertThat(p.detail()).contains("pg_hardstorage repo index rebuild");
+            });
+    assertThat(r.problems())
+        .allSatisfy(p -> assertThat(p.severity()).isEqualTo(VerifyProblem.Severity.WARNING));
+  }
+
+  @Test
+  void aDamagedConfigIsNamedEvenThoughTheRepositoryDoesNotOpen() {
+    backup(FakeCluster.typical());
+    repo.close();
+    repo = null;
+    store.put(ObjectKey.of("config"), "{\"format\": 1".getBytes());
     VerifyRequest request = VerifyRequest.of(FakeCluster.DB1, BackupSelector.latest());
 
     VerifyReport r = Verifier.verify(store, open(), request, p -> {});
@@ -212,23 +238,32 @@ class VerifierTest {
         .satisfies(
             p -> {
               assertThat(p.kind()).isEqualTo(VerifyProblem.Kind.REPOSITORY_UNREADABLE);
-              assertThat(p.object()).isEqualTo(index.value());
+              assertThat(p.object()).isEqualTo("config");
             });
-
-    store.put(index, original);
-    store.put(ObjectKey.of("config"), "{\"format\": 1".getBytes());
-    assertThat(Verifier.verify(store, open(), request, p -> {}).problems())
-        .singleElement()
-        .satisfies(p -> assertThat(p.object()).isEqualTo("config"));
   }
 
   @Test
-  void lostIndexFilesLeaveChunksMissingAndNameTheirFiles() {
+  void lostIndexFilesAreFoundThroughPackTrailersAndALostPackLeavesItsChunksMissing() {
     backup(FakeCluster.typical());
     repo.close();
     for (ObjectInfo info : store.list("index/")) {
       store.delete(info.key());
     }
+    repo = Repository.open(store, open());
+    VerifyReport intact = verify();
+    assertThat(intact.ok()).as(intact.problems().toString()).isTrue();
+    assertThat(intact.problems())
+        .filteredOn(p -> p.kind() == VerifyProblem.Kind.CHUNK_UNINDEXED)
+        .isNotEmpty()
+        .anySatisfy(p -> assertThat(p.files()).contains("base/1/1259"));
+    repo.close();
+
+    ChunkRef first = file("base/1/1259").chunks().get(0);
+    ChunkLocation where;
+    try (Repository look = Repository.open(store, open())) {
+      where = look.openChunkReader().locate(first.id()).orElseThrow();
+    }
+    store.delete(where.pack().key());
     repo = Repository.open(store, open());
 
     VerifyReport r = verify();

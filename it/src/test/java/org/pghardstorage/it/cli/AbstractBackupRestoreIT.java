@@ -81,7 +81,7 @@ abstract class AbstractBackupRestoreIT {
 
   @Test
   void backupUnderLoadVerifiesAndRestoresToAConsistentCopy() throws Exception {
-    assertThat(Cli.run("repo", "init", repo).exitCode()).isZero();
+    assertThat(Cli.initRepository(repo).exitCode()).isZero();
     long historyBefore = count(source, "pgbench_history");
 
     JsonNode first;

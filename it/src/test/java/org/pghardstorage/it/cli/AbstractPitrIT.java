@@ -55,7 +55,7 @@ abstract class AbstractPitrIT {
 
   @Test
   void restoresExactlyToTheNamedPointTheLsnTheTimeAndTheLatest() {
-    assertThat(Cli.run("repo", "init", repo).exitCode()).isZero();
+    assertThat(Cli.initRepository(repo).exitCode()).isZero();
     Cli.Result backup =
         Cli.run("backup", "db1", "--pg-connection", conninfo(source), "--repo", repo);
     assertThat(backup.exitCode()).as(backup.toString()).isZero();

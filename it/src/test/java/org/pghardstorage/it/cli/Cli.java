@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.pghardstorage.devstack.Cmd;
 import org.pghardstorage.devstack.Locations;
+import org.pghardstorage.devstack.OsUser;
 
 /**
  * Runs the {@code pg_hardstorage} launcher as a separate process, as an operator would. The
@@ -53,6 +54,32 @@ public final class Cli {
       home = staged;
     }
     return home;
+  }
+
+  /**
+   * Runs {@code repo init} as an operator prepares a repository that PostgreSQL's OS user must read
+   * from {@code restore_command} (docs/reference/storage-spi.md, "Permissions"): a filesystem
+   * repository is created group-readable, its directory in that user's group (when we are root and
+   * PostgreSQL runs as another user), so every object written later inherits the group. Other
+   * repositories are initialised as they are.
+   *
+   * @param args further arguments, e.g. {@code --config FILE}
+   */
+  public static Result initRepository(String url, String... args) {
+    List<String> all = new ArrayList<>(List.of("repo", "init"));
+    if (url.startsWith("file://")) {
+      Path dir = Path.of(url.substring("file://".length()));
+      try {
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      OsUser.service().shareGroup(dir);
+      all.add("--group-readable");
+    }
+    all.add(url);
+    all.addAll(List.of(args));
+    return run(all.toArray(String[]::new));
   }
 
   /** The launcher's absolute path. */

@@ -243,6 +243,40 @@ class CliCommandsIT {
     assertThat(work.resolve("never")).doesNotExist();
   }
 
+  @Test
+  @Order(5)
+  void aDamagedIndexFileIsReportedThenRebuiltAndNoLockIsLeft() throws Exception {
+    Path indexFile;
+    try (var files = Files.list(work.resolve("repo/index"))) {
+      indexFile = files.sorted().findFirst().orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(indexFile);
+    bytes[bytes.length / 2] ^= 0x04;
+    Files.write(indexFile, bytes);
+    String key = "index/" + indexFile.getFileName();
+
+    Cli.Result verify = run("verify", "db1", "latest");
+    assertThat(verify.exitCode()).as(verify.toString()).isZero();
+    assertThat(verify.result().toString()).contains("INDEX_DAMAGED").contains(key);
+
+    Cli.Result rebuild = run("repo", "index", "rebuild", "--repo", repo);
+    assertThat(rebuild.exitCode()).as(rebuild.toString()).isZero();
+    assertThat(rebuild.result().path("damaged_index_objects_removed").get(0).asText())
+        .isEqualTo(key);
+    assertThat(rebuild.result().path("packs_indexed").asInt()).isPositive();
+    assertThat(rebuild.result().path("complete").asBoolean()).isTrue();
+    assertThat(indexFile).doesNotExist();
+
+    Cli.Result again = run("verify", "db1", "latest");
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    assertThat(again.result().toString()).doesNotContain("INDEX_DAMAGED");
+
+    assertThat(run("repo", "locks", "--repo", repo).result()).isEmpty();
+    Cli.Result unlock = run("repo", "unlock", "--repo", repo);
+    assertThat(unlock.exitCode()).as(unlock.toString()).isZero();
+    assertThat(unlock.result().path("removed")).isEmpty();
+  }
+
   static long count(Path dir) throws Exception {
     try (var s = Files.walk(dir)) {
       return s.filter(Files::isRegularFile).count();

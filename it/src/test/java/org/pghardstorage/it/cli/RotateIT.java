@@ -90,7 +90,7 @@ class RotateIT {
   @Test
   @Order(1)
   void threeBackupsOfDifferentDataWithTheStreamerRunning() {
-    assertThat(run("repo", "init", repo).exitCode()).isZero();
+    assertThat(Cli.initRepository(repo, "--config", config.toString()).exitCode()).isZero();
     streamer = stream(work.resolve("stream.log"), source, repo);
     for (int n = 1; n <= 3; n++) {
       // each backup has a table of its own (random, so it neither compresses nor deduplicates):

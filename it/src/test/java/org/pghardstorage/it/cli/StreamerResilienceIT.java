@@ -40,7 +40,7 @@ class StreamerResilienceIT {
     source.execute("postgres", "CREATE DATABASE bench");
     Pgbench.init(source, "bench", 2);
     repo = "file://" + work.resolve("repo");
-    assertThat(Cli.run("repo", "init", repo).exitCode()).isZero();
+    assertThat(Cli.initRepository(repo).exitCode()).isZero();
     Cli.Result b = Cli.run("backup", "db1", "--pg-connection", conninfo(source), "--repo", repo);
     assertThat(b.exitCode()).as(b.toString()).isZero();
   }

@@ -21,6 +21,7 @@ import org.pghardstorage.core.storage.StorageUnavailableException;
 final class FsRoot {
   private final Path root;
   private final String description;
+  private volatile FsModes modes;
 
   FsRoot(Path root) {
     Objects.requireNonNull(root, "root");
@@ -41,6 +42,24 @@ final class FsRoot {
 
   String describe() {
     return description;
+  }
+
+  /**
+   * The permissions of new directories and files, read from the root's own on first use (see {@link
+   * FsModes}): the root's mode is how a repository's choice of owner-only or group-readable
+   * persists for every later writer.
+   */
+  FsModes modes() {
+    FsModes m = modes;
+    if (m == null) {
+      try {
+        m = FsModes.of(root);
+      } catch (IOException e) {
+        throw failure("reading the permissions of the repository root", root, 0, e);
+      }
+      modes = m;
+    }
+    return m;
   }
 
   Path pathOf(ObjectKey key) {

@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.pghardstorage.core.storage.ObjectKey;
 import org.pghardstorage.core.storage.StorageException;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The durable half of every write of {@link FileSystemObjectStore}: a hidden temporary file beside
  * the target, written and fsynced before anyone can see it; the directories it needs, created and
- * fsynced; and the directory fsync after the object is published.
+ * fsynced; and the directory fsync after the object is published. Files and directories get the
+ * store's {@link FsModes}, whatever the umask.
  */
 final class TempFileWriter {
   /** Name prefix of temporary files; no key segment can start with a dot. */
@@ -51,9 +53,10 @@ final class TempFileWriter {
     for (int attempt = 1; attempt <= MAX_DIRECTORY_RACES; attempt++) {
       Path temp =
           dir.resolve(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+      FsModes modes = root.modes();
       FileChannel channel;
       try {
-        channel = FileChannel.open(temp, CREATE_NEW, WRITE);
+        channel = FileChannel.open(temp, Set.of(CREATE_NEW, WRITE), modes.fileAttributes());
       } catch (NoSuchFileException e) {
         // first object under this prefix, or a concurrent delete just removed the emptied
         // directory: (re)create it and try again
@@ -68,6 +71,7 @@ final class TempFileWriter {
             : root.failure("writing object '" + key + "'", temp, data.length, e);
       }
       try (channel) {
+        modes.applyToFile(temp);
         io.write(channel, ByteBuffer.wrap(data), temp);
         io.force(channel, temp);
       } catch (IOException e) {
@@ -134,7 +138,8 @@ final class TempFileWriter {
       Path parent = current;
       current = current.resolve(name);
       try {
-        Files.createDirectory(current);
+        Files.createDirectory(current, root.modes().directoryAttributes());
+        root.modes().applyToDirectory(current);
         syncDirectory(parent);
       } catch (FileAlreadyExistsException e) {
         if (!Files.isDirectory(current)) {

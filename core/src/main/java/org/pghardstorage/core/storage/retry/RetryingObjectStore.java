@@ -1,6 +1,7 @@
 package org.pghardstorage.core.storage.retry;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -10,6 +11,7 @@ import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 import org.pghardstorage.core.storage.ObjectInfo;
 import org.pghardstorage.core.storage.ObjectKey;
+import org.pghardstorage.core.storage.ObjectNotFoundException;
 import org.pghardstorage.core.storage.ObjectStore;
 import org.pghardstorage.core.storage.StorageOperation;
 import org.pghardstorage.core.storage.StorageUnavailableException;
@@ -20,10 +22,15 @@ import org.slf4j.LoggerFactory;
  * Retries calls of another {@link ObjectStore} that fail with {@link StorageUnavailableException},
  * following a {@link RetryPolicy}, and reports each retry to a {@link RetryListener}. Every other
  * failure, {@link org.pghardstorage.core.storage.ObjectNotFoundException} in particular, reaches
- * the caller at once. Every operation is retried, which is safe because each is idempotent, with
- * one visible consequence: when a remote backend applied a {@link #putIfAbsent} but the answer was
- * lost, the retry returns {@code false} for the object this caller created (see {@link
- * StorageUnavailableException}); callers that must know who won compare the content.
+ * the caller at once. Every operation is retried, which is safe because each is idempotent.
+ *
+ * <p>A {@link #putIfAbsent} whose answer was lost (a timeout or dropped connection after the
+ * backend may have stored the object, see {@link StorageUnavailableException}) is retried too, and
+ * the retry may find the object this very call created. So when an attempt failed and a later one
+ * answers "already exists", the object is read back: byte-identical content counts as created
+ * ({@code true}), because for a write-once object it is the same outcome whoever stored it; other
+ * content is a real conflict ({@code false}). A manifest commit or a lock therefore never fails as
+ * a conflict with itself.
  *
  * <p>The wait blocks the calling thread. An interrupt during the wait ends the retries: the last
  * failure is thrown, the interrupt flag stays set. Thread-safe if the delegate is.
@@ -72,7 +79,41 @@ public final class RetryingObjectStore implements ObjectStore {
 
   @Override
   public boolean putIfAbsent(ObjectKey key, byte[] data) {
-    return retry(StorageOperation.PUT_IF_ABSENT, key, () -> delegate.putIfAbsent(key, data));
+    boolean[] failedBefore = new boolean[1];
+    boolean created =
+        retry(
+            StorageOperation.PUT_IF_ABSENT,
+            key,
+            () -> {
+              try {
+                return delegate.putIfAbsent(key, data);
+              } catch (StorageUnavailableException e) {
+                failedBefore[0] = true;
+                throw e;
+              }
+            });
+    return created || failedBefore[0] && storedByUs(key, data);
+  }
+
+  /**
+   * Whether {@code key} holds exactly {@code data}: after a lost answer, the object the retry found
+   * is most likely the one the lost attempt stored. A read that fails is thrown, never taken as
+   * "not ours": the caller must not conclude a conflict it cannot prove.
+   */
+  private boolean storedByUs(ObjectKey key, byte[] data) {
+    try {
+      boolean same = Arrays.equals(get(key), data);
+      LOG.info(
+          "putIfAbsent '{}' on {} found an object after a failed attempt; it {} what this call"
+              + " wrote",
+          key,
+          delegate.describe(),
+          same ? "is byte for byte" : "differs from");
+      return same;
+    } catch (ObjectNotFoundException e) {
+      // deleted again since the retry saw it: whoever deleted it saw it first, so it was there
+      return false;
+    }
   }
 
   @Override

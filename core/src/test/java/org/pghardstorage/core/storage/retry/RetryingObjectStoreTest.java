@@ -132,14 +132,44 @@ class RetryingObjectStoreTest {
   }
 
   @Test
-  void aPutIfAbsentWhoseAnswerWasLostReturnsFalseOnRetry() {
-    // documented behaviour: the first attempt created the object, the retry finds it
+  void aPutIfAbsentWhoseAnswerWasLostIsACreationNotAConflict() {
+    // the first attempt creates the object, then its answer is lost; the retry finds it
     faulty.failCallAfterApplying(StorageOperation.PUT_IF_ABSENT, 1, unavailable("timeout"));
 
-    assertThat(store.putIfAbsent(key, new byte[] {1})).isFalse();
+    assertThat(store.putIfAbsent(key, new byte[] {1, 2})).isTrue();
 
-    assertThat(store.get(key)).containsExactly(1);
+    assertThat(store.get(key)).containsExactly(1, 2);
+    assertThat(faulty.calls(StorageOperation.PUT_IF_ABSENT)).isEqualTo(2);
     assertThat(counter.retries(StorageOperation.PUT_IF_ABSENT)).isEqualTo(1);
+  }
+
+  @Test
+  void afterAFailedAttemptOtherContentIsStillAConflict() {
+    faulty.putIfAbsent(key, new byte[] {9});
+    faulty.failNextCalls(StorageOperation.PUT_IF_ABSENT, 1, unavailable("connection reset"));
+
+    assertThat(store.putIfAbsent(key, new byte[] {1, 2})).isFalse();
+
+    assertThat(store.get(key)).containsExactly(9);
+  }
+
+  @Test
+  void withoutAFailedAttemptAnExistingObjectIsNotReadBack() {
+    faulty.putIfAbsent(key, new byte[] {1, 2});
+
+    assertThat(store.putIfAbsent(key, new byte[] {1, 2})).isFalse();
+
+    assertThat(faulty.calls(StorageOperation.GET)).isZero();
+  }
+
+  @Test
+  void aReadBackThatFailsIsAnErrorNotAConflict() {
+    faulty.failCallAfterApplying(StorageOperation.PUT_IF_ABSENT, 1, unavailable("timeout"));
+    faulty.failNextCalls(StorageOperation.GET, 10, unavailable("still down"));
+
+    assertThatThrownBy(() -> store.putIfAbsent(key, new byte[] {1}))
+        .isInstanceOf(StorageUnavailableException.class)
+        .hasMessageContaining("still down");
   }
 
   @Test
