@@ -53,7 +53,7 @@ class RestoreCommandFailClosedIT {
     prepare(source);
     repoDir = work.resolve("repo");
     repo = "file://" + repoDir;
-    assertThat(Cli.run("repo", "init", repo).exitCode()).isZero();
+    assertThat(Cli.initRepository(repo).exitCode()).isZero();
     Cli.Result backup =
         Cli.run("backup", "db1", "--pg-connection", conninfo(source), "--repo", repo);
     assertThat(backup.exitCode()).as(backup.toString()).isZero();
