@@ -154,8 +154,8 @@ public final class DevStack {
    * Makes the demo database a protected deployment, as an operator would: a file:// repository
    * created with the command line, group-readable by PostgreSQL's OS user, the backup role's
    * password in a 0600 file in the server's secrets directory that the catalogue only references,
-   * {@code POST /api/v1/deployments} (the
-   * server starts its WAL streamer), and a first base-backup job. Returns the repository URL.
+   * {@code POST /api/v1/deployments} (the server starts its WAL streamer), and a first base-backup
+   * job. Returns the repository URL.
    */
   private String protect(ServerStack server, PgCluster demo, String backupPassword)
       throws IOException {
