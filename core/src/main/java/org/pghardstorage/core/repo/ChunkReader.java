@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.pghardstorage.core.chunk.ChunkId;
 import org.pghardstorage.core.chunk.ChunkRef;
 import org.pghardstorage.core.storage.ObjectNotFoundException;
+import org.pghardstorage.core.storage.RangeOutsideObjectException;
 
 /**
  * Reads chunks back: looks the chunk up in the index, range-reads its blob from the pack, opens and
@@ -111,6 +112,19 @@ public final class ChunkReader {
     } catch (ObjectNotFoundException e) {
       throw new RepositoryCorruptException(
           loc.pack().key().value(), "the pack holding chunk " + id + " is missing", e);
+    } catch (RangeOutsideObjectException e) {
+      throw new RepositoryCorruptException(
+          loc.pack().key().value(),
+          "the pack holding chunk "
+              + id
+              + " has "
+              + e.size()
+              + " bytes, but the index places the chunk at ["
+              + offset
+              + ", "
+              + (offset + length)
+              + ") (truncated?)",
+          e);
     }
   }
 

@@ -80,8 +80,8 @@ public interface ObjectStore extends AutoCloseable {
    *
    * @throws IllegalArgumentException if {@code offset} or {@code length} is negative
    * @throws ObjectNotFoundException if there is no object under {@code key}
-   * @throws StorageException if the range extends past the end of the object; the message names the
-   *     key, the range and the object's size
+   * @throws RangeOutsideObjectException if the range extends past the end of the object; the
+   *     message names the key, the range and the object's size
    */
   byte[] getRange(ObjectKey key, long offset, int length);
 

@@ -81,4 +81,26 @@ class ChunkReaderTest {
       assertThat(out.get(1)).isEqualTo(reader.read(chunks.get(0)));
     }
   }
+
+  @Test
+  void aPackShorterThanTheIndexSaysIsDamageNamingThePack() {
+    byte[] data = pages(3, 100);
+    try (Repository repo = Repository.init(store, RepoFixtures.small(), RepoFixtures.open())) {
+      BackupManifest m = RepoFixtures.backup(repo, id(1), data);
+      List<ChunkRef> chunks = m.archives().get(0).files().get(0).chunks();
+      ChunkReader reader = repo.openChunkReader();
+      ChunkRef last = chunks.get(chunks.size() - 1);
+      PackId pack = reader.locate(last.id()).orElseThrow().pack();
+      byte[] whole = memory.get(pack.key());
+      memory.put(pack.key(), Arrays.copyOf(whole, whole.length / 2));
+
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> reader.read(last))
+          .isInstanceOfSatisfying(
+              RepositoryCorruptException.class,
+              e -> {
+                assertThat(e.object()).isEqualTo(pack.key().value());
+                assertThat(e.getMessage()).contains("truncated");
+              });
+    }
+  }
 }

@@ -265,20 +265,20 @@ public abstract class ObjectStoreContractTest {
   }
 
   @Test
-  void getRangePastTheEndIsAStorageErrorNamingKeyRangeAndSize() {
+  void getRangePastTheEndIsARangeErrorNamingKeyRangeAndSize() {
     ObjectKey key = ObjectKey.of("packs/p2");
     store.putIfAbsent(key, patterned(100, 1));
 
     for (long[] range : new long[][] {{0, 101}, {100, 1}, {99, 2}, {101, 0}, {5000, 10}}) {
       assertThatThrownBy(() -> store.getRange(key, range[0], (int) range[1]))
-          .isInstanceOf(StorageException.class)
-          .isNotInstanceOf(ObjectNotFoundException.class)
+          .isInstanceOfSatisfying(
+              RangeOutsideObjectException.class, e -> assertThat(e.size()).isEqualTo(100))
           .hasMessageContaining("packs/p2")
           .hasMessageContaining(String.valueOf(range[0]))
           .hasMessageContaining("100");
     }
     assertThatThrownBy(() -> store.getRange(key, Long.MAX_VALUE, 1))
-        .isInstanceOf(StorageException.class);
+        .isInstanceOf(RangeOutsideObjectException.class);
   }
 
   @Test

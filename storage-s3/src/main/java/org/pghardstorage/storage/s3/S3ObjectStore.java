@@ -11,6 +11,7 @@ import org.pghardstorage.core.storage.ObjectInfo;
 import org.pghardstorage.core.storage.ObjectKey;
 import org.pghardstorage.core.storage.ObjectNotFoundException;
 import org.pghardstorage.core.storage.ObjectStore;
+import org.pghardstorage.core.storage.RangeOutsideObjectException;
 import org.pghardstorage.core.storage.StorageAuthenticationException;
 import org.pghardstorage.core.storage.StorageException;
 import org.pghardstorage.core.storage.StorageUnavailableException;
@@ -350,19 +351,7 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   private StorageException pastEnd(ObjectKey key, long offset, int length, long size) {
-    return new StorageException(
-        "range "
-            + offset
-            + "+"
-            + length
-            + " of '"
-            + key
-            + "' in "
-            + describe()
-            + " extends past its end (size "
-            + size
-            + ")",
-        null);
+    return new RangeOutsideObjectException(key, offset, length, size, describe());
   }
 
   private static boolean noSuchBucket(S3Exception e) {

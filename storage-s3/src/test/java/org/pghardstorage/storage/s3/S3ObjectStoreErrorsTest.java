@@ -18,8 +18,8 @@ import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.storage.ObjectKey;
 import org.pghardstorage.core.storage.ObjectStore;
 import org.pghardstorage.core.storage.ObjectStores;
+import org.pghardstorage.core.storage.RangeOutsideObjectException;
 import org.pghardstorage.core.storage.StorageAuthenticationException;
-import org.pghardstorage.core.storage.StorageException;
 import org.pghardstorage.core.storage.StorageUnavailableException;
 import org.pghardstorage.core.storage.retry.RetryPolicy;
 import org.pghardstorage.core.storage.retry.RetryingObjectStore;
@@ -161,8 +161,9 @@ class S3ObjectStoreErrorsTest {
         ObjectStores.open(S3ProxyServer.get().url(S3ObjectStoreContractTest.BUCKET, "range/"))) {
       store.put(KEY, new byte[10]);
       assertThatThrownBy(() -> store.getRange(KEY, 8, 5))
-          .isInstanceOf(StorageException.class)
-          .hasMessageContaining("size 10");
+          .isInstanceOfSatisfying(
+              RangeOutsideObjectException.class, e -> assertThat(e.size()).isEqualTo(10))
+          .hasMessageContaining("of 10 bytes");
       assertThat(store.getRange(KEY, 10, 0)).isEmpty();
     }
   }

@@ -23,6 +23,7 @@ import org.pghardstorage.core.storage.ObjectInfo;
 import org.pghardstorage.core.storage.ObjectKey;
 import org.pghardstorage.core.storage.ObjectNotFoundException;
 import org.pghardstorage.core.storage.ObjectStore;
+import org.pghardstorage.core.storage.RangeOutsideObjectException;
 import org.pghardstorage.core.storage.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,20 +146,7 @@ public final class FileSystemObjectStore implements ObjectStore {
       long size = channel.size();
       // compare without adding: offset + length can overflow a long
       if (offset > size - length) {
-        throw new StorageException(
-            "range ["
-                + offset
-                + ", "
-                + (offset + length)
-                + ") is outside object '"
-                + key
-                + "' of "
-                + size
-                + " bytes ("
-                + path
-                + ")",
-            "stat the object first and read at most up to its size",
-            null);
+        throw new RangeOutsideObjectException(key, offset, length, size, path.toString());
       }
       return readFully(key, channel, offset, length);
     } catch (IOException e) {

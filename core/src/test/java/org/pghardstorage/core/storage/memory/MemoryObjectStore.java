@@ -14,7 +14,7 @@ import org.pghardstorage.core.storage.ObjectInfo;
 import org.pghardstorage.core.storage.ObjectKey;
 import org.pghardstorage.core.storage.ObjectNotFoundException;
 import org.pghardstorage.core.storage.ObjectStore;
-import org.pghardstorage.core.storage.StorageException;
+import org.pghardstorage.core.storage.RangeOutsideObjectException;
 
 /**
  * An {@link ObjectStore} held in this JVM's heap. Nothing is durable beyond the process; it exists
@@ -66,19 +66,7 @@ public final class MemoryObjectStore implements ObjectStore {
     byte[] data = entry(key).data();
     // compare without adding: offset + length can overflow a long
     if (offset > data.length - (long) length) {
-      throw new StorageException(
-          "range ["
-              + offset
-              + ", "
-              + (offset + length)
-              + ") is outside object '"
-              + key
-              + "' of "
-              + data.length
-              + " bytes in "
-              + describe(),
-          "stat the object first and read at most up to its size",
-          null);
+      throw new RangeOutsideObjectException(key, offset, length, data.length, describe());
     }
     return Arrays.copyOfRange(data, (int) offset, (int) offset + length);
   }
