@@ -21,17 +21,16 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.pghardstorage.devstack.Cmd;
 import org.pghardstorage.devstack.Locations;
 import org.pghardstorage.devstack.PgCluster;
 
 /**
  * restore_command tells PostgreSQL the truth, proven by real recoveries of PostgreSQL 18 to the
  * latest WAL: for each way the answer can be unknown (repository unreachable, a hole in the
- * archive, a damaged segment, a mistyped option, a JVM that cannot start or runs out of memory, WAL
- * rotated away under the recovery) the server aborts recovery instead of promoting early, and once
- * the cause is fixed a restart recovers every committed row. Without the fix, each of these ended
- * recovery at the fault and promoted, silently losing the later commits.
+ * archive, a damaged segment, a mistyped option, a JVM that cannot start or runs out of memory, a
+ * key error, WAL rotated away under the recovery) the server aborts recovery instead of promoting
+ * early, and once the cause is fixed a restart recovers every committed row. Without the fix, each
+ * of these ended recovery at the fault and promoted, silently losing the later commits.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -73,12 +72,7 @@ class RestoreCommandFailClosedIT {
 
   @AfterAll
   void tearDown() {
-    if (source != null) {
-      source.close();
-    }
-    if (!Boolean.getBoolean("pghs.it.keep")) {
-      Cmd.run(List.of("rm", "-rf", work.toString()), null, Map.of(), Duration.ofMinutes(2));
-    }
+    StreamedCluster.closeAndDelete(source, work);
   }
 
   @Test
@@ -151,6 +145,16 @@ class RestoreCommandFailClosedIT {
 
   @Test
   @Order(7)
+  void aKeyErrorAbortsRecovery() {
+    drill(
+        "restore_command is given a key for a repository that has none",
+        data -> editRestoreCommand(data, c -> "PGHS_PASSPHRASE=not-the-key " + c),
+        data -> editRestoreCommand(data, c -> c.replace("PGHS_PASSPHRASE=not-the-key ", "")),
+        "not encrypted");
+  }
+
+  @Test
+  @Order(8)
   void walRotatedAwayUnderARecoveryAbortsIt() {
     String first = firstBackup();
     Cli.Result second =

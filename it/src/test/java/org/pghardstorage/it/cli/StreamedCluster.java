@@ -143,4 +143,42 @@ public final class StreamedCluster {
       throw new IllegalStateException(e);
     }
   }
+
+  /**
+   * Restores the latest backup of {@code db1} to the latest WAL into {@code target}, starts
+   * PostgreSQL on it and waits until it has promoted. The caller closes the cluster.
+   */
+  public static PgCluster restoreLatestAndStart(
+      int major, String repo, Path target, String password) {
+    Cli.Result r =
+        Cli.run(
+            "restore",
+            "db1",
+            "latest",
+            "--repo",
+            repo,
+            "--target",
+            target.toString(),
+            "--to-latest");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    PgCluster restored = PgCluster.startExisting(major, target, password, Map.of());
+    try {
+      restored.awaitPromotion(Duration.ofMinutes(5));
+      return restored;
+    } catch (RuntimeException | AssertionError e) {
+      restored.close();
+      throw e;
+    }
+  }
+
+  /** Stops {@code source} and deletes the run directory (unless {@code -Dpghs.it.keep}). */
+  public static void closeAndDelete(PgCluster source, Path work) {
+    if (source != null) {
+      source.close();
+    }
+    if (work != null && !Boolean.getBoolean("pghs.it.keep")) {
+      org.pghardstorage.devstack.Cmd.run(
+          List.of("rm", "-rf", work.toString()), null, Map.of(), Duration.ofMinutes(2));
+    }
+  }
 }
