@@ -44,9 +44,15 @@ final class ProtectedPaths {
           "/var/lib",
           "/var/tmp");
 
-  /** Below these nothing may be written either (not only not wiped). */
+  /**
+   * Below these nothing may be written either (not only not wiped). {@code /usr} is not among them:
+   * {@code /usr/local/pgsql/data} is a classic data directory an operator may choose.
+   */
   private static final List<String> SYSTEM_TREES =
-      List.of("/bin", "/boot", "/dev", "/etc", "/lib", "/lib64", "/proc", "/sbin", "/sys", "/usr");
+      List.of("/bin", "/boot", "/dev", "/etc", "/lib", "/lib64", "/proc", "/sbin", "/sys");
+
+  /** Where a location recorded in a manifest may not point, besides {@link #SYSTEM_TREES}. */
+  private static final List<String> NOT_RECORDED = List.of("/usr", "/root");
 
   private final List<Path> homes;
   private final Optional<Path> repository;
@@ -152,6 +158,11 @@ final class ProtectedPaths {
       }
     }
     Path real = real(p);
+    for (String s : NOT_RECORDED) {
+      if (real.startsWith(Path.of(s))) {
+        return Optional.of("it lies in the system directory " + s);
+      }
+    }
     for (Path home : homes) {
       if (real.startsWith(home)) {
         return Optional.of("it lies in the home directory " + home);
