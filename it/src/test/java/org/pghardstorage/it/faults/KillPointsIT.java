@@ -84,6 +84,7 @@ class KillPointsIT {
     Random random = new Random(SEED);
     Cli.Background streamer = stream(0);
     int kills = 0;
+    java.util.Set<String> verified = new java.util.HashSet<>();
     try (Pgbench load = Pgbench.start(source, "bench", 2, 150, Duration.ofMinutes(20));
         Ledger ledger = Ledger.start(source)) {
       for (int round = 1; kills < KILLS; round++) {
@@ -143,11 +144,13 @@ class KillPointsIT {
         if (killed) {
           kills++;
           System.out.printf("  kill point %d: %s after %d ms%n", kills, victim, delay);
-          // after each kill the archive is still whole (the full checks follow at the end)
+          // after each kill: the archive is whole, and every backup committed since the last
+          // check verifies (before a later rotation could delete it); a restore follows at the end
           Cli.Result audit = Cli.run("wal", "audit", "db1", "--repo", repo);
           assertThat(audit.exitCode())
               .as("no WAL gap after kill point %d (%s): %s", kills, victim, audit)
               .isZero();
+          verifyNew(verified, "after kill point " + kills + " (" + victim + ")");
         }
         assertThat(load.running()).as("pgbench runs throughout").isTrue();
       }
@@ -160,6 +163,7 @@ class KillPointsIT {
 
       List<String> backups = backups();
       for (String id : backups) {
+        verified.add(id);
         Cli.Result v = Cli.run("verify", "db1", id, "--repo", repo);
         assertThat(v.exitCode()).as("backup %s verifies: %s", id, v).isZero();
       }
@@ -189,13 +193,25 @@ class KillPointsIT {
                               + " finished first")
                   .toList()
               + "; "
+              + verified.size()
+              + " committed backups verified, "
               + backups.size()
-              + " committed backups verified)");
+              + " kept at the end)");
       FaultFigures.record("commits lost", lost + " of " + committed);
       assertThat(lost).as("committed ledger rows missing from the restore").isZero();
       assertThat(restored).isEqualTo(expected);
     } finally {
       streamer.close();
+    }
+  }
+
+  /** Verifies every committed backup not verified yet, adding it to {@code verified}. */
+  private void verifyNew(java.util.Set<String> verified, String when) {
+    for (String id : backups()) {
+      if (verified.add(id)) {
+        Cli.Result v = Cli.run("verify", "db1", id, "--repo", repo);
+        assertThat(v.exitCode()).as("backup %s verifies %s: %s", id, when, v).isZero();
+      }
     }
   }
 
