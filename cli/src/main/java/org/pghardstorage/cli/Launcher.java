@@ -3,6 +3,7 @@ package org.pghardstorage.cli;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.pghardstorage.core.repo.Deployment;
+import org.pghardstorage.core.restore.RecoveryKey;
 import org.pghardstorage.core.restore.RestoreCommands;
 
 /**
@@ -36,5 +37,11 @@ public final class Launcher {
   public static String restoreCommand(
       String launcher, Deployment deployment, String repositoryUrl) {
     return RestoreCommands.walFetch(launcher, deployment, repositoryUrl);
+  }
+
+  /** As {@link #restoreCommand(String, Deployment, String)}, handing it the repository key. */
+  public static String restoreCommand(
+      String launcher, Deployment deployment, String repositoryUrl, RecoveryKey key) {
+    return RestoreCommands.walFetch(launcher, deployment, repositoryUrl, key);
   }
 }

@@ -13,6 +13,7 @@ import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.repo.OpenOptions;
 import org.pghardstorage.core.repo.OpenedRepository;
+import org.pghardstorage.core.restore.RecoveryKey;
 import org.pghardstorage.core.storage.ObjectStore;
 import org.pghardstorage.core.storage.ObjectStores;
 import picocli.CommandLine.Option;
@@ -75,8 +76,8 @@ public final class RepoOptions {
     return url;
   }
 
-  /** The passphrase, if one is configured. Never logged. */
-  public Optional<char[]> passphrase() {
+  /** The passphrase file: the option, else {@code PGHS_PASSPHRASE_FILE}, else the configuration. */
+  private Optional<Path> passphraseFile() {
     Path file = passphraseFile;
     if (file == null && System.getenv("PGHS_PASSPHRASE_FILE") != null) {
       file = Path.of(System.getenv("PGHS_PASSPHRASE_FILE"));
@@ -90,6 +91,27 @@ public final class RepoOptions {
               .map(k -> Path.of(k.substring("passphrase-file:".length())))
               .orElse(null);
     }
+    return Optional.ofNullable(file);
+  }
+
+  /**
+   * How a restored cluster's {@code restore_command} can get the key this command was given: the
+   * same passphrase file, or nothing it can use when the passphrase came from the environment.
+   */
+  public RecoveryKey recoveryKey() {
+    Optional<Path> file = passphraseFile();
+    if (file.isPresent()) {
+      return new RecoveryKey.PassphraseFile(file.get().toAbsolutePath().normalize());
+    }
+    String env = System.getenv("PGHS_PASSPHRASE");
+    return env == null || env.isEmpty()
+        ? RecoveryKey.none()
+        : new RecoveryKey.Unavailable("the environment variable PGHS_PASSPHRASE");
+  }
+
+  /** The passphrase, if one is configured. Never logged. */
+  public Optional<char[]> passphrase() {
+    Path file = passphraseFile().orElse(null);
     if (file != null) {
       try {
         String s = Files.readString(file, StandardCharsets.UTF_8).strip();

@@ -8,6 +8,7 @@ import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.repo.Deployment;
 import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.restore.BackupSelector;
+import org.pghardstorage.core.restore.RecoveryKey;
 import org.pghardstorage.core.restore.RestorePreview;
 import org.pghardstorage.core.restore.RestoreRequest;
 import org.pghardstorage.core.restore.RestoreResult;
@@ -61,6 +62,16 @@ final class RestoreCommand extends BaseCommand {
       description =
           "Put the WAL in DIR (empty or absent) with pg_wal a link to it, as initdb -X does.")
   Path walDir;
+
+  @Option(
+      names = "--postgres-user",
+      paramLabel = "USER",
+      description =
+          "The OS user PostgreSQL will run as (default: the user running the restore). The"
+              + " restore checks that this user can read the repository and the passphrase file,"
+              + " as restore_command must; needed when restoring as root into an encrypted"
+              + " repository.")
+  String postgresUser;
 
   @Option(
       names = "--parallel",
@@ -127,8 +138,10 @@ final class RestoreCommand extends BaseCommand {
     Deployment d = Deployments.parse(deployment);
     repoOptions.forDeployment(deployment);
     Path absolute = target.toAbsolutePath().normalize();
+    RecoveryKey key = repoOptions.recoveryKey();
     RestoreRequest.Builder b =
-        RestoreRequest.builder(d, absolute, restoreCommand(d))
+        RestoreRequest.builder(d, absolute, restoreCommand(d, key))
+            .recoveryKey(key)
             .backup(BackupSelector.parse(backup))
             .force(force)
             .sync(!noSync)
@@ -138,6 +151,9 @@ final class RestoreCommand extends BaseCommand {
       b.targetAction(action);
     }
     tablespaceMap.forEach((k, v) -> b.remapTablespace(k, v.toAbsolutePath().normalize()));
+    if (postgresUser != null) {
+      b.postgresUser(postgresUser);
+    }
     if (walDir != null) {
       b.walDir(walDir.toAbsolutePath().normalize());
     }
@@ -203,8 +219,8 @@ final class RestoreCommand extends BaseCommand {
   }
 
   /** The restore_command PostgreSQL will run, as its own OS user. */
-  private String restoreCommand(Deployment d) {
-    return Launcher.restoreCommand(Launcher.path(), d, repoOptions.url());
+  private String restoreCommand(Deployment d, RecoveryKey key) {
+    return Launcher.restoreCommand(Launcher.path(), d, repoOptions.url(), key);
   }
 
   private static void printPreview(RestorePreview p, java.io.PrintWriter out) {

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.pghardstorage.cli.output.Printer;
 import org.pghardstorage.core.error.ExitCode;
-import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.pg.WalSegmentName;
 import org.pghardstorage.core.repo.Deployment;
 import org.pghardstorage.core.repo.OpenedRepository;
@@ -105,17 +104,22 @@ final class WalCommand {
       try (OpenedRepository o = repoOptions.forDeployment(deployment).openForWal()) {
         WalFetcher.Answer answer = new WalFetcher(o.repository(), d).fetch(walFile);
         if (answer instanceof WalFetcher.Absent a) {
+          // The normal end of every archive recovery: reported as a result, not as an error,
+          // so that PostgreSQL's log does not show an "error" for a recovery that went well.
           absent = true;
-          throw new HardstorageException(
-              "wal.not_found",
-              ExitCode.NOT_FOUND,
-              "WAL file "
-                  + walFile
-                  + " of deployment "
-                  + d
-                  + " is not in the repository: "
-                  + a.reason(),
-              null);
+          Map<String, Object> result = new LinkedHashMap<>();
+          result.put("file", walFile);
+          result.put("found", false);
+          result.put("reason", a.reason());
+          printer.result(
+              result,
+              out ->
+                  out.println(
+                      "not in the repository (end of the archive): "
+                          + walFile
+                          + ", "
+                          + a.reason()));
+          return ExitCode.NOT_FOUND;
         }
         WalFetcher.Found f = (WalFetcher.Found) answer;
         // A complete segment's length is the segment size, which naming the next ones needs.
@@ -130,6 +134,7 @@ final class WalCommand {
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("file", walFile);
+        result.put("found", true);
         result.put("path", target.toString());
         result.put("bytes", f.content().length);
         result.put("partial", f.partial());

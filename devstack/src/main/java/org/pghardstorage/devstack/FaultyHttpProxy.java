@@ -175,7 +175,11 @@ public final class FaultyHttpProxy implements AutoCloseable {
     try (InputStream in = ex.getRequestBody()) {
       body = in.readAllBytes();
     }
-    Fault fault = choose(ex.getRequestMethod() + " " + ex.getRequestURI());
+    // a request is what a client would send again: method, path, query and byte range
+    String range = ex.getRequestHeaders().getFirst("Range");
+    Fault fault =
+        choose(
+            ex.getRequestMethod() + " " + ex.getRequestURI() + (range == null ? "" : " " + range));
     if (fault != null) {
       injected.get(fault).incrementAndGet();
     }

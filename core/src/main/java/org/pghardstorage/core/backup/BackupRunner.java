@@ -17,12 +17,15 @@ import org.pghardstorage.core.pg.BaseBackupArchive;
 import org.pghardstorage.core.pg.BaseBackupOptions;
 import org.pghardstorage.core.pg.BaseBackupStream;
 import org.pghardstorage.core.pg.ConnectOptions;
+import org.pghardstorage.core.pg.Lsn;
 import org.pghardstorage.core.pg.ReplicationConnection;
 import org.pghardstorage.core.pg.SystemIdentification;
+import org.pghardstorage.core.pg.WalSegmentName;
 import org.pghardstorage.core.pg.WalSegmentSize;
 import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.BackupWriter;
 import org.pghardstorage.core.repo.Repository;
+import org.pghardstorage.core.repo.WalArchive;
 import org.pghardstorage.core.repo.manifest.Archive;
 import org.pghardstorage.core.repo.manifest.BackupManifest;
 import org.pghardstorage.core.repo.manifest.FileEntry;
@@ -86,6 +89,7 @@ public final class BackupRunner {
           progress.phase("wal", "waiting for WAL up to " + copied.end.lsn());
           int segments =
               wal.awaitDurable(copied.start.lsn(), copied.end.lsn(), request.walTimeout());
+          recordCoverage(request, copied, segmentSize);
           progress.phase("commit", id.value());
           BackupManifest manifest =
               new BackupManifest(
@@ -115,6 +119,28 @@ public final class BackupRunner {
         }
       }
     }
+  }
+
+  /**
+   * Records that the archive holds the backup's WAL whole (it is durable now), so that a segment of
+   * it that later goes missing is known as lost rather than as never archived. A backup that spans
+   * a timeline switch records nothing: its WAL is on two timelines.
+   */
+  private void recordCoverage(BackupRequest request, Copied copied, WalSegmentSize segmentSize) {
+    if (!copied.start.timeline().equals(copied.end.timeline())) {
+      return;
+    }
+    Lsn end = copied.end.lsn();
+    Lsn last =
+        end.isSegmentStart(segmentSize) && end.isAfter(copied.start.lsn()) ? end.plus(-1) : end;
+    repository
+        .wal(request.deployment())
+        .recordCoverage(
+            new WalArchive.Coverage(
+                WalSegmentName.of(copied.start.timeline(), copied.start.lsn(), segmentSize)
+                    .toString(),
+                Optional.of(
+                    WalSegmentName.of(copied.end.timeline(), last, segmentSize).toString())));
   }
 
   /**

@@ -22,6 +22,7 @@ public final class WalArchive {
   static final String PREFIX = "wal/";
   static final String PARTIAL = ".partial";
   private static final String HISTORY_DIR = "history";
+  private static final String COVERAGE_DIR = "coverage";
   private static final String HISTORY = ".history";
   private static final Pattern SEGMENT = Pattern.compile("[0-9A-F]{24}");
   private static final Pattern TIMELINE = Pattern.compile("[0-9A-F]{8}");
@@ -146,6 +147,77 @@ public final class WalArchive {
       }
     }
     return new ArrayList<>(out);
+  }
+
+  /**
+   * A range of segments the archive promises to hold whole: from a segment on, continuously (a WAL
+   * streamer's session), or from one segment to another (a backup's own WAL). A segment inside a
+   * promised range that is not stored was lost; one outside every range was never archived (format
+   * spec §13.1).
+   *
+   * @param from the first segment
+   * @param to the last segment, or empty for an open range (a streamer keeps appending)
+   */
+  public record Coverage(String from, Optional<String> to) {
+    /** Validates the names. */
+    public Coverage {
+      if (from == null || !SEGMENT.matcher(from).matches()) {
+        throw new IllegalArgumentException("invalid coverage start '" + from + "'");
+      }
+      to.ifPresent(
+          t -> {
+            if (!SEGMENT.matcher(t).matches()
+                || !t.startsWith(from.substring(0, 8))
+                || t.compareTo(from) < 0) {
+              throw new IllegalArgumentException("invalid coverage range " + from + "-" + t);
+            }
+          });
+    }
+
+    /** Whether {@code segment} (of the same timeline) lies in the range. */
+    public boolean covers(String segment) {
+      return segment.startsWith(from.substring(0, 8))
+          && segment.compareTo(from) >= 0
+          && to.map(t -> segment.compareTo(t) <= 0).orElse(true);
+    }
+  }
+
+  /**
+   * Records that the archive holds every segment from {@code from} on (an open range: a streamer
+   * starting a session) or from {@code from} to {@code to} (a backup's own WAL, once it is
+   * durable). Idempotent; written before the WAL it promises (streamer) or after it is durable
+   * (backup).
+   */
+  public void recordCoverage(Coverage c) {
+    ctx.store()
+        .putIfAbsent(
+            ObjectKey.of(
+                deploymentPrefix()
+                    + COVERAGE_DIR
+                    + "/"
+                    + c.from()
+                    + c.to().map(t -> "-" + t).orElse("")),
+            new byte[0]);
+  }
+
+  /** Every recorded coverage range; objects not named like one are ignored. */
+  public List<Coverage> listCoverage() {
+    String prefix = deploymentPrefix() + COVERAGE_DIR + "/";
+    List<Coverage> out = new ArrayList<>();
+    for (ObjectInfo info : ctx.store().list(prefix)) {
+      String name = info.key().value().substring(prefix.length());
+      String[] parts = name.split("-", -1);
+      try {
+        if (parts.length == 1) {
+          out.add(new Coverage(parts[0], Optional.empty()));
+        } else if (parts.length == 2) {
+          out.add(new Coverage(parts[0], Optional.of(parts[1])));
+        }
+      } catch (IllegalArgumentException foreign) {
+        // not ours: a reader ignores what it does not know
+      }
+    }
+    return out;
   }
 
   /** Deletes a segment's complete and partial objects. Idempotent. */

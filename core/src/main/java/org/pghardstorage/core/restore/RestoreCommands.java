@@ -33,14 +33,29 @@ public final class RestoreCommands {
    * @param repositoryUrl the repository URL
    */
   public static String walFetch(String launcher, Deployment deployment, String repositoryUrl) {
+    return walFetch(launcher, deployment, repositoryUrl, RecoveryKey.none());
+  }
+
+  /**
+   * The command, handing it the repository key as {@code key} says: a passphrase file becomes
+   * {@code --passphrase-file}; nothing else can reach a command that PostgreSQL runs.
+   */
+  public static String walFetch(
+      String launcher, Deployment deployment, String repositoryUrl, RecoveryKey key) {
     Objects.requireNonNull(launcher, "launcher");
     Objects.requireNonNull(repositoryUrl, "repositoryUrl");
+    Objects.requireNonNull(key, "key");
     // PostgreSQL expands %f and %p and reads %% as a literal percent sign
-    return percent(quote(launcher))
-        + " wal fetch "
-        + percent(quote(deployment.name()))
-        + " %f %p --restore-command --prefetch 8 --output text --repo "
-        + percent(quote(repositoryUrl));
+    String command =
+        percent(quote(launcher))
+            + " wal fetch "
+            + percent(quote(deployment.name()))
+            + " %f %p --restore-command --prefetch 8 --output text --repo "
+            + percent(quote(repositoryUrl));
+    if (key instanceof RecoveryKey.PassphraseFile f) {
+      command += " --passphrase-file " + percent(quote(f.file().toString()));
+    }
+    return command;
   }
 
   /** {@code s} as one POSIX shell word: bare if it is plainly safe, else single-quoted. */

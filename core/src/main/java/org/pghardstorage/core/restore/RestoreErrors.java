@@ -32,6 +32,13 @@ public final class RestoreErrors {
    */
   public static final String TABLESPACE_LOCATION_REFUSED = "restore.tablespace_location_refused";
 
+  /**
+   * The restored cluster could not be recovered: its {@code restore_command} could not read the
+   * repository (no key for an encrypted one, a key file or repository PostgreSQL's OS user cannot
+   * read), or the target lies past the archived WAL (exit PREFLIGHT_REFUSED).
+   */
+  public static final String RECOVERY_WOULD_FAIL = "restore.recovery_would_fail";
+
   /** The backup's last verification failed and {@code force} was not given (exit VERIFY_FAILED). */
   public static final String BACKUP_FAILED_VERIFICATION = "restore.backup_failed_verification";
 
@@ -126,6 +133,18 @@ public final class RestoreErrors {
             + "', which a restore does not use unasked: "
             + why,
         "place the tablespace yourself: --tablespace-map " + oid + "=/new/dir");
+  }
+
+  static HardstorageException recoveryWouldFail(Path target, List<String> problems) {
+    return new HardstorageException(
+        RECOVERY_WOULD_FAIL,
+        ExitCode.PREFLIGHT_REFUSED,
+        "refusing to restore into "
+            + target
+            + ": PostgreSQL could not recover it, because "
+            + String.join("; and ", problems)
+            + "; nothing was written",
+        "fix that and run the restore again; --preview lists every problem");
   }
 
   static HardstorageException backupFailedVerification(

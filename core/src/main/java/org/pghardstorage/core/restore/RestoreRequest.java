@@ -27,6 +27,10 @@ import org.pghardstorage.core.repo.Deployment;
  * @param targetTimeline {@code latest}, {@code current} or a timeline number to recover along
  * @param walDir a directory for the WAL outside the data directory: {@code pg_wal} becomes a link
  *     to it, as with {@code initdb -X}; the only way a restore creates {@code pg_wal} as a link
+ * @param recoveryKey how {@code restoreCommand} gets the repository key (build the command with
+ *     {@link RestoreCommands#walFetch(String, Deployment, String, RecoveryKey)} from the same key)
+ * @param postgresUser the OS user PostgreSQL will run as, whose access to the key file and a file
+ *     repository is checked; empty means the user running the restore
  */
 public record RestoreRequest(
     Deployment deployment,
@@ -40,7 +44,10 @@ public record RestoreRequest(
     RecoveryTarget recoveryTarget,
     String targetAction,
     String targetTimeline,
-    Optional<Path> walDir) {
+    Optional<Path> walDir,
+    RecoveryKey recoveryKey,
+    Optional<String> postgresUser,
+    boolean checkRecoveryAccess) {
 
   /** Validates the fields. */
   public RestoreRequest {
@@ -63,6 +70,8 @@ public record RestoreRequest(
     }
     requireAbsolute("restore target", target);
     Objects.requireNonNull(walDir, "walDir");
+    Objects.requireNonNull(recoveryKey, "recoveryKey");
+    Objects.requireNonNull(postgresUser, "postgresUser");
     walDir.ifPresent(w -> requireAbsolute("WAL directory", w));
     for (Map.Entry<String, Path> remap : tablespaceRemaps.entrySet()) {
       String key = remap.getKey();
@@ -117,6 +126,9 @@ public record RestoreRequest(
     private String targetAction;
     private String targetTimeline = "latest";
     private Path walDir;
+    private RecoveryKey recoveryKey = RecoveryKey.none();
+    private String postgresUser;
+    private boolean checkRecoveryAccess = true;
 
     private Builder(Deployment deployment, Path target, String restoreCommand) {
       this.deployment = deployment;
@@ -184,6 +196,29 @@ public record RestoreRequest(
     }
 
     /**
+     * How the restore command gets the repository key; default none (an unencrypted repository).
+     */
+    public Builder recoveryKey(RecoveryKey key) {
+      this.recoveryKey = Objects.requireNonNull(key, "key");
+      return this;
+    }
+
+    /** The OS user PostgreSQL will run as; default the user running the restore. */
+    public Builder postgresUser(String user) {
+      this.postgresUser = Objects.requireNonNull(user, "user");
+      return this;
+    }
+
+    /**
+     * Whether to check PostgreSQL's OS user's access to the key and the repository; default yes. A
+     * plan made on another host than the restore cannot.
+     */
+    public Builder checkRecoveryAccess(boolean check) {
+      this.checkRecoveryAccess = check;
+      return this;
+    }
+
+    /**
      * The request.
      *
      * @throws org.pghardstorage.core.error.HardstorageException {@code restore.invalid_request}
@@ -206,7 +241,10 @@ public record RestoreRequest(
           recoveryTarget,
           action,
           targetTimeline,
-          Optional.ofNullable(walDir));
+          Optional.ofNullable(walDir),
+          recoveryKey,
+          Optional.ofNullable(postgresUser),
+          checkRecoveryAccess);
     }
   }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.pghardstorage.core.crypto.EncryptionMode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.repo.LockKind;
 import org.pghardstorage.core.repo.Repository;
@@ -47,6 +48,7 @@ public final class Restorer {
   private final Repository repo;
   private final TargetGuard guard;
   private final Clock clock;
+  private final OsAccess access;
 
   /**
    * A restorer reading from {@code repo}, protecting this host's home and system directories and
@@ -57,9 +59,14 @@ public final class Restorer {
   }
 
   Restorer(Repository repo, TargetGuard guard, Clock clock) {
+    this(repo, guard, clock, OsAccess.ofHost());
+  }
+
+  Restorer(Repository repo, TargetGuard guard, Clock clock, OsAccess access) {
     this.repo = Objects.requireNonNull(repo, "repo");
     this.guard = guard;
     this.clock = clock;
+    this.access = access;
   }
 
   /**
@@ -73,6 +80,8 @@ public final class Restorer {
     BackupManifest m = plan.manifest();
     RequiredWal wal = RequiredWalFinder.find(repo.wal(m.deployment()), m.wal());
     List<String> warnings = new ArrayList<>();
+    List<String> recoveryProblems = recoveryAccess(request, warnings);
+    targetBeyondArchive(m, request.recoveryTarget(), warnings).ifPresent(recoveryProblems::add);
     if (request.force()) {
       plan.failedVerification()
           .ifPresent(why -> warnings.add("the backup " + why + "; --force restores it anyway"));
@@ -95,8 +104,129 @@ public final class Restorer {
         plan.roots().stream()
             .map(r -> new RestorePreview.Directory(r.path().toString(), r.role()))
             .toList(),
-        previewProblems(plan, request.force(), wal),
+        concat(recoveryProblems, previewProblems(plan, request.force(), wal)),
         warnings);
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+  /**
+   * What would keep the restored cluster's {@code restore_command}, run by PostgreSQL as its OS
+   * user without the restoring shell's environment, from reading the repository: no key for an
+   * encrypted one, a key file or a file repository that user cannot read. What cannot be checked
+   * (an account the host's files do not know) goes to {@code warnings}.
+   */
+  private List<String> recoveryAccess(RestoreRequest request, List<String> warnings) {
+    List<String> problems = new ArrayList<>();
+    boolean encrypted = repo.config().encryption() != EncryptionMode.NONE;
+    RecoveryKey key = request.recoveryKey();
+    String give =
+        "put the passphrase into a file that PostgreSQL's OS user can read and pass"
+            + " --passphrase-file FILE";
+    if (encrypted && key instanceof RecoveryKey.None) {
+      problems.add("the repository is encrypted, but restore_command would get no key; " + give);
+    } else if (encrypted && key instanceof RecoveryKey.Unavailable u) {
+      problems.add(
+          "the repository is encrypted and its key came from "
+              + u.source()
+              + ", which restore_command cannot read (PostgreSQL runs it as its own OS user,"
+              + " without this environment); "
+              + give);
+    }
+    if (!request.checkRecoveryAccess()) {
+      return problems;
+    }
+    String self = System.getProperty("user.name", "");
+    String user = request.postgresUser().orElse(self);
+    if (request.postgresUser().isEmpty() && "root".equals(self)) {
+      if (encrypted && key instanceof RecoveryKey.PassphraseFile f) {
+        problems.add(
+            "pg_hardstorage runs as root, so it cannot tell whether PostgreSQL's OS user can read"
+                + " the passphrase file "
+                + f.file()
+                + "; name that user with --postgres-user USER");
+      }
+      return problems;
+    }
+    Optional<OsAccess.Account> account = access.account(user);
+    if (account.isEmpty()) {
+      warnings.add(
+          "the OS user "
+              + user
+              + " is not in /etc/passwd, so its access to the repository and key cannot be"
+              + " checked");
+      return problems;
+    }
+    if (encrypted && key instanceof RecoveryKey.PassphraseFile f) {
+      access
+          .whyUnreadable(f.file(), account.get())
+          .ifPresent(
+              why ->
+                  problems.add(
+                      "restore_command runs as "
+                          + user
+                          + " and needs the passphrase file, but "
+                          + why
+                          + "; make the file readable by that user (e.g. chgrp and chmod 0640)"));
+    }
+    repo.localDirectory()
+        .flatMap(dir -> access.whyUnreadable(dir.resolve("config"), account.get()))
+        .ifPresent(
+            why ->
+                problems.add(
+                    "restore_command runs as "
+                        + user
+                        + " and reads the repository, but "
+                        + why
+                        + "; make the repository group-readable for that user (repo init"
+                        + " --group-readable, or chgrp -R and chmod -R g+rX)"));
+    return problems;
+  }
+
+  /**
+   * Whether the recovery target lies past the archived WAL: for an LSN that is certain (a problem);
+   * for a time it is judged by when the store wrote the newest WAL, whose clock may differ from the
+   * server's, so it is a warning.
+   */
+  private Optional<String> targetBeyondArchive(
+      BackupManifest m, RecoveryTarget target, List<String> warnings) {
+    if (!(target instanceof RecoveryTarget.AtLsn) && !(target instanceof RecoveryTarget.Time)) {
+      return Optional.empty();
+    }
+    Optional<ArchiveEnd> end =
+        ArchiveEnd.of(
+            repo.wal(m.deployment()),
+            org.pghardstorage.core.pg.WalSegmentSize.ofBytes(m.wal().segmentSize()));
+    if (end.isEmpty()) {
+      return Optional.empty();
+    }
+    if (target instanceof RecoveryTarget.AtLsn at && at.lsn().isAfter(end.get().lsn())) {
+      return Optional.of(
+          "the archived WAL ends at "
+              + end.get().lsn()
+              + " on timeline "
+              + end.get().timeline()
+              + ", before the target "
+              + target.describe()
+              + ": PostgreSQL would end recovery short of it and refuse to start; choose a"
+              + " target at or before "
+              + end.get().lsn()
+              + ", or wait until the WAL streamer has archived past it");
+    }
+    if (target instanceof RecoveryTarget.Time t && t.time().isAfter(end.get().storedAt())) {
+      warnings.add(
+          "the newest archived WAL was written at "
+              + end.get().storedAt()
+              + ", before the target "
+              + target.describe()
+              + ": unless later WAL arrives, PostgreSQL ends recovery before the target and"
+              + " refuses to start");
+    }
+    return Optional.empty();
   }
 
   private RestorePlanner planner() {
@@ -150,6 +280,12 @@ public final class Restorer {
     try (RepositoryLock lock = repo.lock(LockKind.SHARED, purpose)) {
       RestorePlan plan = planner().plan(request);
       requireVerifiedOrForced(plan, request.force());
+      List<String> recoveryProblems = recoveryAccess(request, new ArrayList<>());
+      targetBeyondArchive(plan.manifest(), request.recoveryTarget(), new ArrayList<>())
+          .ifPresent(recoveryProblems::add);
+      if (!recoveryProblems.isEmpty()) {
+        throw RestoreErrors.recoveryWouldFail(request.target(), recoveryProblems);
+      }
       byte[] postgresManifest = readPostgresManifest(plan.manifest());
       Fs fs = new Fs(request.sync());
       guard.prepare(plan, request.force(), fs);

@@ -31,18 +31,21 @@ import org.pghardstorage.core.wal.TimelineHistory;
  *   <li>a segment past the archive's durable end on its timeline: after the newest stored segment
  *       of that timeline and after every point where a later timeline is recorded to have branched
  *       off it;
+ *   <li>a segment that was never archived: no streamer session and no backup recorded a range
+ *       holding it ({@link WalArchive.Coverage}), as between the backups of a deployment without a
+ *       streamer (PostgreSQL reading ahead asks for such segments);
  *   <li>a segment before the start of its timeline (PostgreSQL does not ask for these; answering
  *       them is harmless);
  *   <li>a history file that was never written: timeline 1's (it has none), or one whose timeline no
  *       later timeline's history names as an ancestor and of which no segment is stored.
  * </ul>
  *
- * Everything else that is not stored is damage and throws: a segment inside the stored range of its
- * timeline or before a recorded branch point ({@value #HOLE}), a segment older than the oldest one
- * stored ({@value #HOLE}: rotated away while a recovery needed it), a deployment without any WAL or
- * backups ({@value #NOTHING_ARCHIVED}), a file name PostgreSQL does not ask for ({@value
- * #INVALID_NAME}). Storage, key and integrity failures propagate as they are. Not thread-safe; one
- * instance serves one {@code restore_command} call.
+ * Everything else that is not stored is damage and throws: a segment inside a recorded range,
+ * within the stored range of its timeline or before a recorded branch point ({@value #HOLE}), a
+ * segment older than the oldest one stored ({@value #HOLE}: rotated away while a recovery needed
+ * it), a deployment without any WAL or backups ({@value #NOTHING_ARCHIVED}), a file name PostgreSQL
+ * does not ask for ({@value #INVALID_NAME}). Storage, key and integrity failures propagate as they
+ * are. Not thread-safe; one instance serves one {@code restore_command} call.
  */
 public final class WalFetcher {
   /** A missing WAL file inside what the archive holds (exit VERIFY_FAILED). */
@@ -94,6 +97,7 @@ public final class WalFetcher {
   private final Deployment deployment;
   private final WalArchive wal;
   private WalSegmentSize segmentSize;
+  private List<WalArchive.Coverage> coverage;
 
   /** A fetcher for {@code deployment}'s WAL in {@code repo}. */
   public WalFetcher(Repository repo, Deployment deployment) {
@@ -157,6 +161,9 @@ public final class WalFetcher {
                 + "): it was rotated away or never archived");
       }
       if (file.compareTo(last) < 0) {
+        if (!promised(file)) {
+          return neverArchived(file, tli);
+        }
         throw hole(
             file,
             "the repository holds WAL of timeline "
@@ -165,11 +172,14 @@ public final class WalFetcher {
                 + first
                 + " to "
                 + last
-                + " without it");
+                + " without it, and a streamer session or a backup recorded it as archived");
       }
     }
     Optional<Histories.Branch> branch = histories.lastBranchFrom(tli);
     if (branch.isPresent() && name.startLsn().isBefore(branch.get().at())) {
+      if (!promised(file)) {
+        return neverArchived(file, tli);
+      }
       throw hole(
           file,
           "timeline "
@@ -180,7 +190,7 @@ public final class WalFetcher {
               + branch.get().at()
               + ", so timeline "
               + tli.value()
-              + " ran past this segment, and it is not archived");
+              + " ran past this segment, and a streamer session recorded it as archived");
     }
     if (stored.isEmpty() && branch.isEmpty() && !histories.mentions(tli)) {
       requireSomethingArchived();
@@ -195,6 +205,26 @@ public final class WalFetcher {
                 + stored.get(stored.size() - 1).name()
                 + (stored.get(stored.size() - 1).partial() ? ", partial" : "")
                 + ")");
+  }
+
+  /**
+   * Whether a streamer session or a backup recorded that the archive holds {@code file}: only then
+   * is its absence a loss. WAL between backups of a deployment without a streamer was never
+   * archived, and PostgreSQL reading ahead may ask for it.
+   */
+  private boolean promised(String file) {
+    if (coverage == null) {
+      coverage = wal.listCoverage();
+    }
+    return coverage.stream().anyMatch(c -> c.covers(file));
+  }
+
+  private Absent neverArchived(String file, TimelineId tli) {
+    return new Absent(
+        file,
+        "it was never archived: no WAL streamer session or backup of timeline "
+            + tli.value()
+            + " covered it (WAL between backups is archived only while a streamer runs)");
   }
 
   private Answer history(String file, TimelineId tli) {

@@ -44,16 +44,20 @@ public final class WalReceiver {
    * @param statusInterval how often a status update is sent even without progress
    * @param segmentCompletionGrace how long to wait, once the stop LSN is received, for its segment
    *     to complete (a primary switches segments at the end of a backup) before storing it partial
+   * @param continuous whether this receiver archives WAL continuously (the streamer): it then
+   *     records, before storing WAL, that the archive holds every segment from where it starts on
+   *     (format spec §13.1)
    */
   public record Options(
       Optional<String> slot,
       Duration flushInterval,
       Duration statusInterval,
-      Duration segmentCompletionGrace) {
-    /** Defaults: flush every second, status every 10 s, 10 s grace. */
+      Duration segmentCompletionGrace,
+      boolean continuous) {
+    /** Defaults: flush every second, status every 10 s, 10 s grace; not continuous. */
     public static Options defaults(Optional<String> slot) {
       return new Options(
-          slot, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(10));
+          slot, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(10), false);
     }
   }
 
@@ -130,6 +134,7 @@ public final class WalReceiver {
             .map(bytes -> SegmentBuffer.resume(first, bytes))
             .orElseGet(() -> new SegmentBuffer(first));
     storeHistory(tli);
+    recordCoverage(first);
     Lsn durable = buffer.end();
     while (true) {
       Session s = new Session(buffer, durable, tli);
@@ -150,8 +155,15 @@ public final class WalReceiver {
       // The new timeline's copy of the switch segment holds the same bytes before the switch
       // point; stream it from its start so it is stored whole under its new name.
       WalSegmentName next = WalSegmentName.of(tli, eot.switchLsn(), segmentSize);
+      recordCoverage(next);
       buffer = new SegmentBuffer(next);
       listener.timelineSwitched(tli, eot.switchLsn());
+    }
+  }
+
+  private void recordCoverage(WalSegmentName from) {
+    if (options.continuous()) {
+      archive.recordCoverage(new WalArchive.Coverage(from.toString(), Optional.empty()));
     }
   }
 

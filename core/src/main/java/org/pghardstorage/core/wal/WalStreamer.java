@@ -165,7 +165,8 @@ public final class WalStreamer {
                   Optional.of(config.slot()),
                   config.flushInterval(),
                   Duration.ofSeconds(10),
-                  Duration.ZERO),
+                  Duration.ZERO,
+                  true),
               status,
               clock);
       current.set(receiver);

@@ -208,6 +208,11 @@ class BackupRunnerTest {
     assertThat(repo.listBackups(DB)).containsExactly(result.manifest().backupId());
     assertThat(result.walSegments()).isEqualTo(3);
     assertThat(stored()).containsExactly(segment(1, 2), segment(1, 3), segment(1, 4));
+    // the backup records that the archive holds its WAL whole, from its start to its end
+    assertThat(archive.listCoverage())
+        .containsExactly(
+            new org.pghardstorage.core.repo.WalArchive.Coverage(
+                segment(1, 2), java.util.Optional.of(segment(1, 4))));
     assertThat(archive.getSegment(segment(1, 3)).orElseThrow().content())
         .isEqualTo(wal(lsn(3, 0), (int) SIZE.bytes()));
     List<String> commands = own.commands();

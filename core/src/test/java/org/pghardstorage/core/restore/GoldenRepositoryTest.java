@@ -185,6 +185,8 @@ class GoldenRepositoryTest {
     Path data = tmp.resolve("restored-" + id + "/data");
     RestoreRequest.Builder request =
         RestoreRequest.builder(FakeCluster.DB1, data, RestoreFixture.RESTORE_COMMAND)
+            .recoveryKey(RestoreFixture.KEY)
+            .checkRecoveryAccess(false)
             .backup(BackupSelector.of(id))
             .parallelism(3)
             .sync(false);

@@ -36,9 +36,20 @@ final class RestoreFixture {
     return new TargetGuard(new ProtectedPaths(List.of(home), repo.localDirectory()));
   }
 
-  /** A request into {@code target}, tablespace into {@code tablespaceDir}, no fsync. */
+  /**
+   * A key file name for restore_command; the tests that are not about recovery access do not check
+   * who can read it.
+   */
+  static final RecoveryKey KEY = new RecoveryKey.PassphraseFile(Path.of("/etc/pghs-test/key"));
+
+  /**
+   * A request into {@code target}, tablespace into {@code tablespaceDir}, no fsync; restore_command
+   * would get {@link #KEY}, and PostgreSQL's access to it is not checked.
+   */
   static RestoreRequest.Builder request(Path target, Path tablespaceDir) {
     return RestoreRequest.builder(FakeCluster.DB1, target, RESTORE_COMMAND)
+        .recoveryKey(KEY)
+        .checkRecoveryAccess(false)
         .remapTablespace(Long.toString(FakeCluster.TS_OID), tablespaceDir)
         .parallelism(3)
         .sync(false);

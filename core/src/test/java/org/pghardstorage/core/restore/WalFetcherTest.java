@@ -97,8 +97,14 @@ class WalFetcherTest {
     assertThat(fetch(seg(1, 0x99))).isInstanceOf(WalFetcher.Absent.class);
   }
 
+  /** What a WAL streamer records when it starts a session at {@code n} on {@code tli}. */
+  private void streamedFrom(long tli, long n) {
+    wal.recordCoverage(new WalArchive.Coverage(seg(tli, n), java.util.Optional.empty()));
+  }
+
   @Test
   void aMissingSegmentInsideTheArchivedRangeIsAHole() {
+    streamedFrom(1, 0x20);
     FakeCluster.archiveWal(repo, 1, 0x20, 0x25);
     wal.deleteSegment(seg(1, 0x22));
 
@@ -106,6 +112,22 @@ class WalFetcherTest {
     assertThat(e.code()).isEqualTo(WalFetcher.HOLE);
     assertThat(e.exitCode()).isEqualTo(ExitCode.VERIFY_FAILED);
     assertThat(e.getMessage()).contains(seg(1, 0x22)).contains(seg(1, 0x20)).contains(seg(1, 0x25));
+  }
+
+  @Test
+  void walBetweenBackupsOfADeploymentWithoutAStreamerWasNeverArchived() {
+    // two backups, each with its own WAL, no streamer: PostgreSQL reading ahead past the first
+    // backup's end asks for the segment between them
+    wal.recordCoverage(new WalArchive.Coverage(seg(1, 0x20), java.util.Optional.of(seg(1, 0x21))));
+    wal.recordCoverage(new WalArchive.Coverage(seg(1, 0x24), java.util.Optional.of(seg(1, 0x25))));
+    FakeCluster.archiveWal(repo, 1, 0x20, 0x21);
+    FakeCluster.archiveWal(repo, 1, 0x24, 0x25);
+
+    WalFetcher.Absent a = (WalFetcher.Absent) fetch(seg(1, 0x22));
+    assertThat(a.reason()).contains("never archived");
+    // a segment of a backup's own WAL that is gone was lost, not skipped
+    wal.deleteSegment(seg(1, 0x24));
+    assertThat(error(seg(1, 0x24)).code()).isEqualTo(WalFetcher.HOLE);
   }
 
   @Test
@@ -120,6 +142,7 @@ class WalFetcherTest {
 
   @Test
   void walOfAnAncestorBeforeItsBranchPointIsAHoleAfterItAbsent() {
+    streamedFrom(1, 0x20);
     FakeCluster.archiveWal(repo, 1, 0x20, 0x21);
     // timeline 2 branched off timeline 1 at 0/24000A0, inside segment 0x24
     wal.putHistory(2, "1\t0/24000A0\tno recovery target specified\n".getBytes());

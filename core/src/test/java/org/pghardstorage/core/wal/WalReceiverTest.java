@@ -88,7 +88,7 @@ class WalReceiverTest {
   }
 
   private static WalReceiver.Options options(Duration flush, Duration grace) {
-    return new WalReceiver.Options(Optional.of(SLOT), flush, Duration.ofSeconds(10), grace);
+    return new WalReceiver.Options(Optional.of(SLOT), flush, Duration.ofSeconds(10), grace, true);
   }
 
   /** A walsender that checks every flush position against what is durable when it is sent. */
@@ -175,6 +175,9 @@ class WalReceiverTest {
     assertThat(content(segment(1, 3))).isEqualTo(wal(lsn(3, 0), SEGMENT));
     assertThat(content(segment(1, 4))).isEqualTo(wal(lsn(4, 0), 0x40000));
     assertThat(events.segments).containsExactly(segment(1, 2), segment(1, 3));
+    // a streamer promises, before any WAL, that the archive holds everything from its start on
+    assertThat(archive.listCoverage())
+        .containsExactly(new WalArchive.Coverage(segment(1, 2), Optional.empty()));
     assertThat(events.durable).containsExactly(lsn(3, 0), lsn(4, 0), end);
     assertThat(flushes(s)).containsExactly(START, lsn(3, 0), lsn(4, 0), end);
     assertThat(s.statusUpdates())
@@ -259,7 +262,8 @@ class WalReceiverTest {
 
   @Test
   void aFailedSegmentWriteConfirmsNothingPastThePartialBeforeIt() {
-    ScriptedWalSender s = streamUntilTheStoreFails(StorageOperation.PUT_IF_ABSENT, 1, false);
+    // the first create is the coverage record, the second the segment
+    ScriptedWalSender s = streamUntilTheStoreFails(StorageOperation.PUT_IF_ABSENT, 2, false);
 
     assertThat(events.durable).containsExactly(lsn(2, 0x80000));
     assertThat(flushes(s)).last().isEqualTo(lsn(2, 0x80000));
@@ -272,7 +276,7 @@ class WalReceiverTest {
     // The segment reaches the store but its answer is lost: the receiver fails before deleting
     // the partial, so both objects stay. The streamer's next session must resume after the
     // complete segment and store the next one with its own bytes.
-    ScriptedWalSender first = streamUntilTheStoreFails(StorageOperation.PUT_IF_ABSENT, 1, true);
+    ScriptedWalSender first = streamUntilTheStoreFails(StorageOperation.PUT_IF_ABSENT, 2, true);
     assertThat(stored(1)).containsExactly(segment(1, 2), segment(1, 2) + ".partial");
     Lsn confirmed = flushes(first).get(flushes(first).size() - 1);
     assertThat(confirmed).isEqualTo(lsn(2, 0x80000));

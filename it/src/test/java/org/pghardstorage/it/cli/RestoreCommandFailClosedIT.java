@@ -36,7 +36,7 @@ import org.pghardstorage.devstack.PgCluster;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RestoreCommandFailClosedIT {
   private static final int MAJOR = 18;
-  private static final int ROWS = 60;
+  private static final int ROWS = 50;
 
   private PgCluster source;
   private Path work;
@@ -60,9 +60,9 @@ class RestoreCommandFailClosedIT {
     backupEndSegment = String.format("00000001%08X%08X", end >>> 32, (end & 0xFFFFFFFFL) >>> 24);
     // the committed rows spread over several complete segments after the backup, and a partial
     try (Cli.Background streamer = stream(work.resolve("stream.log"), source, repo)) {
-      for (int batch = 0; batch < 6; batch++) {
+      for (int batch = 0; batch < 5; batch++) {
         mark(source, batch * 10 + 1, batch * 10 + 10);
-        if (batch < 5) {
+        if (batch < 4) {
           source.execute("postgres", "SELECT pg_switch_wal()");
         }
       }
@@ -75,86 +75,106 @@ class RestoreCommandFailClosedIT {
     StreamedCluster.closeAndDelete(source, work);
   }
 
+  /**
+   * One breakage: done to the restored directory or the repository, undone afterwards; PostgreSQL
+   * must abort recovery with {@code expected} in its log.
+   */
+  private record Fault(
+      String what, Consumer<Path> breakIt, Consumer<Path> repair, String expected) {}
+
+  /**
+   * The faults are applied one after another to one restored directory: each makes PostgreSQL abort
+   * recovery without promoting; once it is repaired, the next start gets past it (and aborts at the
+   * next fault, at the same WAL file or a later one); after the last repair recovery finishes with
+   * every committed row. A hole and a damaged segment are made together, before recovery first
+   * runs, so that the prefetch spool cannot hold a good copy of the damaged segment.
+   */
   @Test
   @Order(1)
-  void anUnreachableRepositoryAbortsRecovery() {
+  void everyFailureToAnswerAbortsRecoveryAndEachRepairLetsItContinue() {
     Path offline = work.resolve("repo.offline");
-    drill(
-        "the repository volume is not mounted",
-        data -> move(repoDir, offline),
-        data -> move(offline, repoDir),
-        "the repository root " + repoDir + " does not exist");
+    List<Path> segments = walObjects();
+    Path hole = segments.get(2);
+    Path aside = work.resolve("aside-" + hole.getFileName());
+    Path damaged = segments.get(3);
+    Path copy = work.resolve("copy-" + damaged.getFileName());
+    List<Fault> faults =
+        List.of(
+            new Fault(
+                "the repository volume is not mounted",
+                data -> move(repoDir, offline),
+                data -> move(offline, repoDir),
+                "the repository root " + repoDir + " does not exist"),
+            new Fault(
+                "restore_command has an unknown option",
+                data -> editRestoreCommand(data, c -> c + " --no-such-option"),
+                data -> editRestoreCommand(data, c -> c.replace(" --no-such-option", "")),
+                "Unknown option"),
+            new Fault(
+                "the JVM exits 1 before pg_hardstorage runs",
+                data -> editRestoreCommand(data, c -> "PGHS_JAVA_OPTS=-XX:+NoSuchJvmFlag " + c),
+                data ->
+                    editRestoreCommand(
+                        data, c -> c.replace("PGHS_JAVA_OPTS=-XX:+NoSuchJvmFlag ", "")),
+                "exiting 255"),
+            new Fault(
+                "the JVM runs out of memory",
+                data -> editRestoreCommand(data, c -> "PGHS_JAVA_OPTS=-Xmx6m " + c),
+                data -> editRestoreCommand(data, c -> c.replace("PGHS_JAVA_OPTS=-Xmx6m ", "")),
+                "OutOfMemoryError"),
+            new Fault(
+                "restore_command is given a key for a repository that has none",
+                data -> editRestoreCommand(data, c -> "PGHS_PASSPHRASE=not-the-key " + c),
+                data ->
+                    editRestoreCommand(data, c -> c.replace("PGHS_PASSPHRASE=not-the-key ", "")),
+                "not encrypted"),
+            new Fault(
+                "segment " + hole.getFileName() + " is missing (and the next one damaged)",
+                data -> {
+                  move(hole, aside);
+                  copy(damaged, copy);
+                  flipByte(damaged);
+                },
+                data -> move(aside, hole),
+                "is missing, but"),
+            new Fault(
+                "segment " + damaged.getFileName() + " is damaged",
+                data -> {},
+                data -> copy(copy, damaged),
+                "is damaged"));
+    Path data = restore(firstBackup());
+    for (Fault f : faults) {
+      f.breakIt().accept(data);
+      try {
+        PgCluster failing = PgCluster.adoptExisting(MAJOR, data, source.password(), Map.of());
+        try {
+          assertAborted(failing, data, f.expected());
+        } catch (AssertionError e) {
+          throw new AssertionError("when " + f.what() + ": " + e.getMessage(), e);
+        } finally {
+          failing.close();
+        }
+      } finally {
+        f.repair().accept(data);
+      }
+    }
+    PgCluster recovered = PgCluster.adoptExisting(MAJOR, data, source.password(), Map.of());
+    try {
+      startQuietly(recovered);
+      assertThat(recovered.awaitPromotionOrExit(Duration.ofMinutes(3)))
+          .as("after every repair, recovery finishes; log:\n%s", recovered.logTail())
+          .isTrue();
+      assertThat(markers(recovered)).as("every committed row").isEqualTo(range(1, ROWS));
+      assertThat(data.resolve("pg_wal/pg_hardstorage_prefetch"))
+          .as("the prefetch spool is removed when recovery ends")
+          .doesNotExist();
+    } finally {
+      recovered.close();
+    }
   }
 
   @Test
   @Order(2)
-  void aHoleInTheArchiveAbortsRecovery() {
-    Path segment = walObjects().get(2);
-    Path aside = work.resolve("aside-" + segment.getFileName());
-    drill(
-        "segment " + segment.getFileName() + " is missing",
-        data -> move(segment, aside),
-        data -> move(aside, segment),
-        "is missing, but");
-  }
-
-  @Test
-  @Order(3)
-  void aDamagedSegmentAbortsRecovery() {
-    Path segment = walObjects().get(3);
-    Path copy = work.resolve("copy-" + segment.getFileName());
-    drill(
-        "segment " + segment.getFileName() + " is damaged",
-        data -> {
-          copy(segment, copy);
-          flipByte(segment);
-        },
-        data -> copy(copy, segment),
-        "is damaged");
-  }
-
-  @Test
-  @Order(4)
-  void aMistypedOptionAbortsRecovery() {
-    drill(
-        "restore_command has an unknown option",
-        data -> editRestoreCommand(data, c -> c + " --no-such-option"),
-        data -> editRestoreCommand(data, c -> c.replace(" --no-such-option", "")),
-        "Unknown option");
-  }
-
-  @Test
-  @Order(5)
-  void aJvmThatCannotStartAbortsRecovery() {
-    drill(
-        "the JVM exits 1 before pg_hardstorage runs",
-        data -> editRestoreCommand(data, c -> "PGHS_JAVA_OPTS=-XX:+NoSuchJvmFlag " + c),
-        data -> editRestoreCommand(data, c -> c.replace("PGHS_JAVA_OPTS=-XX:+NoSuchJvmFlag ", "")),
-        "exiting 255");
-  }
-
-  @Test
-  @Order(6)
-  void runningOutOfMemoryAbortsRecovery() {
-    drill(
-        "the JVM runs out of memory reading a segment",
-        data -> editRestoreCommand(data, c -> "PGHS_JAVA_OPTS=-Xmx6m " + c),
-        data -> editRestoreCommand(data, c -> c.replace("PGHS_JAVA_OPTS=-Xmx6m ", "")),
-        "OutOfMemoryError");
-  }
-
-  @Test
-  @Order(7)
-  void aKeyErrorAbortsRecovery() {
-    drill(
-        "restore_command is given a key for a repository that has none",
-        data -> editRestoreCommand(data, c -> "PGHS_PASSPHRASE=not-the-key " + c),
-        data -> editRestoreCommand(data, c -> c.replace("PGHS_PASSPHRASE=not-the-key ", "")),
-        "not encrypted");
-  }
-
-  @Test
-  @Order(8)
   void walRotatedAwayUnderARecoveryAbortsIt() {
     String first = firstBackup();
     Cli.Result second =
@@ -181,44 +201,6 @@ class RestoreCommandFailClosedIT {
           .as("promoted; log:\n%s", recovered.logTail())
           .isTrue();
       assertThat(markers(recovered)).isEqualTo(range(1, ROWS));
-    } finally {
-      recovered.close();
-    }
-  }
-
-  /**
-   * Restores the first backup to the latest WAL, breaks something, and proves that PostgreSQL
-   * aborts recovery (the log names {@code expected}); then repairs it and proves that a restart
-   * recovers every row, and that the prefetch spool is gone afterwards.
-   */
-  private void drill(String what, Consumer<Path> breakIt, Consumer<Path> repair, String expected) {
-    String first = firstBackup();
-    Path data = restore(first);
-    breakIt.accept(data);
-    try {
-      PgCluster failing = PgCluster.adoptExisting(MAJOR, data, source.password(), Map.of());
-      try {
-        assertAborted(failing, data, expected);
-      } catch (AssertionError e) {
-        throw new AssertionError("when " + what + ": " + e.getMessage(), e);
-      } finally {
-        failing.close();
-      }
-    } finally {
-      repair.accept(data);
-    }
-    PgCluster recovered = PgCluster.adoptExisting(MAJOR, data, source.password(), Map.of());
-    try {
-      startQuietly(recovered);
-      assertThat(recovered.awaitPromotionOrExit(Duration.ofMinutes(3)))
-          .as("after repairing (%s), recovery finishes; log:\n%s", what, recovered.logTail())
-          .isTrue();
-      assertThat(markers(recovered))
-          .as("every committed row, after: " + what)
-          .isEqualTo(range(1, ROWS));
-      assertThat(data.resolve("pg_wal/pg_hardstorage_prefetch"))
-          .as("the prefetch spool is removed when recovery ends")
-          .doesNotExist();
     } finally {
       recovered.close();
     }

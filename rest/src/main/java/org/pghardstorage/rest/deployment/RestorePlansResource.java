@@ -22,6 +22,7 @@ import org.pghardstorage.core.json.ResultJson;
 import org.pghardstorage.core.pg.Lsn;
 import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.restore.BackupSelector;
+import org.pghardstorage.core.restore.RecoveryKey;
 import org.pghardstorage.core.restore.RecoveryTarget;
 import org.pghardstorage.core.restore.RestoreCommands;
 import org.pghardstorage.core.restore.RestorePreview;
@@ -64,11 +65,15 @@ public class RestorePlansResource {
     }
     Protected p = deployments.require(name);
     String launcher = r.launcher() != null ? r.launcher() : "pg_hardstorage";
+    RecoveryKey key = recoveryKey(p);
     RestoreRequest.Builder b =
         RestoreRequest.builder(
                 p.deployment(),
                 java.nio.file.Path.of(r.target()).normalize(),
-                RestoreCommands.walFetch(launcher, p.deployment(), p.repositoryUrl()))
+                RestoreCommands.walFetch(launcher, p.deployment(), p.repositoryUrl(), key))
+            .recoveryKey(key)
+            // the plan is made here, the restore on the database host: access is checked there
+            .checkRecoveryAccess(false)
             .backup(BackupSelector.parse(r.backup() != null ? r.backup() : "latest"))
             .force(Boolean.TRUE.equals(r.force()))
             .recoveryTarget(target(r))
@@ -155,5 +160,21 @@ public class RestorePlansResource {
         ExitCode.USAGE,
         "field " + field + " is missing or invalid",
         "give " + field + " as " + expected);
+  }
+
+  /**
+   * The key a restore_command on the restoring host gets: the deployment's passphrase file, if its
+   * key is one; another kind of reference (an environment variable or alias of this server) cannot
+   * reach it, which the plan then lists as a problem.
+   */
+  private static RecoveryKey recoveryKey(Protected p) {
+    if (p.kekRef() == null) {
+      return RecoveryKey.none();
+    }
+    if (p.kekRef().startsWith("file:")) {
+      return new RecoveryKey.PassphraseFile(
+          java.nio.file.Path.of(p.kekRef().substring("file:".length())));
+    }
+    return new RecoveryKey.Unavailable("the deployment's key reference " + p.kekRef());
   }
 }
