@@ -73,8 +73,21 @@ class VerifyCorruptionIT {
 
     Cli.Result r = Cli.run("verify", "db1", "latest", "--repo", "file://" + copy);
 
-    assertThat(r.exitCode()).as(r.toString()).isEqualTo(9);
     assertThat(r.stdout()).as("names the damaged object").contains(key);
+    if (kind.equals("index/")) {
+      // The backup still restores: chunks the damaged index file listed are found through the
+      // packs' trailers. The damage is a warning naming the object and the rebuild that mends it.
+      assertThat(r.exitCode()).as(r.toString()).isZero();
+      assertThat(r.result().path("problems").toString())
+          .contains("INDEX_DAMAGED")
+          .contains("repo index rebuild");
+      Cli.Result rebuild = Cli.run("repo", "index", "rebuild", "--repo", "file://" + copy);
+      assertThat(rebuild.exitCode()).as(rebuild.toString()).isZero();
+      Cli.Result again = Cli.run("verify", "db1", "latest", "--repo", "file://" + copy);
+      assertThat(again.result().path("problems")).as(again.toString()).isEmpty();
+    } else {
+      assertThat(r.exitCode()).as(r.toString()).isEqualTo(9);
+    }
   }
 
   private static Path pick(Path repo, String kind) throws IOException {
