@@ -150,9 +150,23 @@ final class IndexStore {
   synchronized String write(Map<PackId, List<PackEntry>> packs) {
     byte[] stored = codec.encode(ObjectType.INDEX, BINDING, IndexFileCodec.encode(packs));
     String name = HexFormat.of().formatHex(PackId.sha256(stored));
-    store.putIfAbsent(ObjectKey.of(PREFIX + name), stored);
+    ObjectKey key = ObjectKey.of(PREFIX + name);
+    if (!store.putIfAbsent(key, stored) && !holds(key, stored)) {
+      // The name is the content's hash, so these bytes are the only right ones under it: the
+      // object there is damaged (an index rebuild writes the same file again) and is replaced.
+      store.put(key, stored);
+      LOG.info("replaced damaged index file {} with its rebuilt content", key);
+    }
     loaded.put(name, List.copyOf(packs.keySet()));
     return name;
+  }
+
+  private boolean holds(ObjectKey key, byte[] bytes) {
+    try {
+      return java.util.Arrays.equals(store.get(key), bytes);
+    } catch (ObjectNotFoundException gone) {
+      return false;
+    }
   }
 
   /**

@@ -275,4 +275,29 @@ class IndexDamageTest {
       }
     }
   }
+
+  @Test
+  void aRebuiltIndexFileNamedLikeTheDamagedOneReplacesIt() {
+    // One backup, one pack, one index file: the rebuilt file has the same bytes, hence the same
+    // content-addressed name, as the damaged one; it must replace it, not be skipped and deleted.
+    BackupManifest m;
+    try (Repository repo = Repository.init(store, RepoFixtures.small(), RepoFixtures.open())) {
+      m = RepoFixtures.backup(repo, id(1), pages(44, 2));
+    }
+    Set<String> files = indexFilesOf(m);
+    assertThat(files).hasSize(1);
+    files.forEach(this::damage);
+
+    try (Repository repo = Repository.open(store, RepoFixtures.open())) {
+      IndexRebuild rebuild = repo.rebuildIndex();
+      assertThat(rebuild.complete()).isTrue();
+    }
+    try (Repository repo = Repository.open(store, RepoFixtures.open())) {
+      assertThat(repo.damagedIndexFiles()).isEmpty();
+      m.chunkRefs().forEach(c -> assertThat(repo.context().index().contains(c.id())).isTrue());
+      assertThat(store.list("index/"))
+          .extracting(i -> i.key().value())
+          .containsExactlyElementsOf(files);
+    }
+  }
 }
