@@ -35,8 +35,9 @@ import java.util.regex.PatternSyntaxException;
  *       BEHAVIOUR; the test expects it to fail, names BEHAVIOUR, and fails once it works.
  *   <li>{@code file PATH}: the block is a file's content; the test writes it to PATH.
  *   <li>{@code database DB}: an SQL block runs in DB (default {@code postgres}) as the superuser.
- *   <li>page only: {@code postgres N} (a fresh PostgreSQL N for the page), {@code s3} (an S3
- *       server).
+ *   <li>page only: {@code postgres N} (a fresh PostgreSQL N for the page), {@code port N} (on that
+ *       port rather than a free one, where the page relies on PostgreSQL's default), {@code s3} (an
+ *       S3 server).
  * </ul>
  *
  * @param notRun why the block is not run, if it is not
@@ -52,6 +53,7 @@ import java.util.regex.PatternSyntaxException;
  * @param file where the block's content goes
  * @param database the database of an SQL block
  * @param postgres the PostgreSQL major of a page's server
+ * @param port the fixed port of a page's server
  * @param s3 whether the page needs an S3 server
  */
 public record Annotation(
@@ -68,6 +70,7 @@ public record Annotation(
     Optional<String> file,
     Optional<String> database,
     Optional<Integer> postgres,
+    Optional<Integer> port,
     boolean s3) {
 
   /** A reader's substitution of {@code from} by {@code to}. */
@@ -95,6 +98,7 @@ public record Annotation(
     Optional<String> file = Optional.empty();
     Optional<String> database = Optional.empty();
     Optional<Integer> postgres = Optional.empty();
+    Optional<Integer> port = Optional.empty();
     boolean s3 = false;
     for (String raw : items.split(";")) {
       String item = raw.strip();
@@ -118,11 +122,7 @@ public record Annotation(
         String[] kv = keyValue(item, "capture ");
         captures.put(kv[0], regex(item, kv[1]));
       } else if (item.startsWith("exit ")) {
-        try {
-          exit = Integer.parseInt(item.substring("exit ".length()).strip());
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("expected 'exit N', got '" + item + "'", e);
-        }
+        exit = integer(item, "exit ");
       } else if (item.equals("output")) {
         output = true;
       } else if (item.equals("output excerpt")) {
@@ -148,11 +148,9 @@ public record Annotation(
       } else if (item.startsWith("database ")) {
         database = Optional.of(nonEmpty(item, item.substring("database ".length())));
       } else if (item.startsWith("postgres ")) {
-        try {
-          postgres = Optional.of(Integer.parseInt(item.substring("postgres ".length()).strip()));
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("expected 'postgres N', got '" + item + "'", e);
-        }
+        postgres = Optional.of(integer(item, "postgres "));
+      } else if (item.startsWith("port ")) {
+        port = Optional.of(integer(item, "port "));
       } else if (item.equals("s3")) {
         s3 = true;
       } else {
@@ -176,6 +174,7 @@ public record Annotation(
         file,
         database,
         postgres,
+        port,
         s3);
   }
 
@@ -194,6 +193,14 @@ public record Annotation(
       throw new IllegalArgumentException("expected '" + prefix + "NAME=VALUE', got '" + item + "'");
     }
     return new String[] {rest.substring(0, eq).strip(), rest.substring(eq + 1).strip()};
+  }
+
+  private static int integer(String item, String prefix) {
+    try {
+      return Integer.parseInt(item.substring(prefix.length()).strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected '" + prefix + "N', got '" + item + "'", e);
+    }
   }
 
   private static Pattern regex(String item, String value) {

@@ -158,6 +158,7 @@ public final class DocParser {
         a.file(),
         a.database(),
         a.postgres(),
+        a.port(),
         a.s3());
   }
 
