@@ -8,10 +8,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads a Markdown page into its fenced blocks and their test annotations, and refuses a page in
- * which a block's role is not clear: every block either runs (a shell or SQL block), is the output
- * of the command block above it, is a file's content, or says why it is not run. So no block is
- * skipped without a stated reason.
+ * Reads a Markdown page into its fenced blocks and their test annotations ({@code <!-- test: ...
+ * -->} just before a block, {@code <!-- test page: ... -->} lines before the first), and refuses a
+ * page in which a block's role is not clear: every block either runs (a shell or SQL block), is the
+ * output of the command block above it, is a file's content, or says why it is not run. So no block
+ * is skipped without a stated reason.
  */
 public final class DocParser {
   /** Info strings of blocks a reader types into a shell. */
@@ -34,19 +35,19 @@ public final class DocParser {
   public static DocPage parse(String name, String markdown) {
     String[] lines = markdown.split("\n", -1);
     List<DocBlock> blocks = new ArrayList<>();
-    Annotation page = Annotation.NONE;
-    boolean pageSeen = false;
+    StringBuilder pageItems = new StringBuilder();
+    int pageLine = 0;
     StringBuilder pendingItems = null;
     int pendingLine = 0;
     for (int i = 0; i < lines.length; i++) {
       String line = lines[i];
       Matcher pc = PAGE_COMMENT.matcher(line);
       if (pc.matches()) {
-        if (pageSeen || !blocks.isEmpty()) {
-          throw error(name, i + 1, "one 'test page' annotation, before the first block");
+        if (!blocks.isEmpty()) {
+          throw error(name, i + 1, "'test page' annotations go before the first block");
         }
-        page = annotation(name, i + 1, pc.group(1));
-        pageSeen = true;
+        pageLine = pageLine == 0 ? i + 1 : pageLine;
+        pageItems.append(pc.group(1)).append(';');
         continue;
       }
       Matcher bc = BLOCK_COMMENT.matcher(line);
@@ -88,6 +89,7 @@ public final class DocParser {
     if (pendingItems != null) {
       throw error(name, pendingLine, "a test annotation without a block after it");
     }
+    Annotation page = annotation(name, pageLine, pageItems.toString());
     return new DocPage(name, page, List.copyOf(blocks));
   }
 

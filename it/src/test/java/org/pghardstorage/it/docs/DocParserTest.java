@@ -17,7 +17,8 @@ class DocParserTest {
     DocPage page =
         parse(
             "# Title",
-            "<!-- test page: postgres 17; replace /srv/ => {root}/srv/ -->",
+            "<!-- test page: postgres 17 -->",
+            "<!-- test page: replace /srv/ => {root}/srv/ -->",
             "",
             "<!-- test: env PGPASSWORD={password}; capture id=Backup (\\S+) -->",
             "```sh",
@@ -42,7 +43,7 @@ class DocParserTest {
         .extracting(DocBlock::role)
         .containsExactly(DocBlock.Role.SHELL, DocBlock.Role.OUTPUT, DocBlock.Role.SQL);
     DocBlock shell = blocks.get(0);
-    assertThat(shell.line()).isEqualTo(5);
+    assertThat(shell.line()).isEqualTo(6);
     assertThat(shell.text())
         .isEqualTo("pg_hardstorage backup db1 \\\n    --repo file:///srv/pghs-repo\n");
     assertThat(shell.annotation().env()).containsEntry("PGPASSWORD", "{password}");
@@ -96,7 +97,7 @@ class DocParserTest {
     assertThatThrownBy(() -> parse("<!-- test: output; vary colour -->", "```", "x", "```"))
         .hasMessageContaining("unknown kind 'colour'");
     assertThatThrownBy(() -> parse("```sh", "x", "```", "<!-- test page: s3 -->"))
-        .hasMessageContaining("before the first block");
+        .hasMessageContaining("'test page' annotations go before the first block");
     assertThatThrownBy(() -> parse("```sh", "never closed"))
         .hasMessageContaining("how-to/x.md:1: unclosed fenced block");
     assertThatThrownBy(() -> parse("<!-- test: capture x=(y) -->", "```sql", "x", "```"))
