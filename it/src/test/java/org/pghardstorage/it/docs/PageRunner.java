@@ -130,6 +130,7 @@ final class PageRunner implements AutoCloseable {
     env.put("PATH", root.resolve("usr/local/bin") + ":" + pgbin + SYSTEM_PATH);
     env.put("HOME", root.resolve("root").toString());
     env.put("TERM", "dumb");
+    env.put("PAGER", "cat"); // psql on a terminal would page a long result and wait for a key
     env.put("LANG", "C.UTF-8");
     env.put("TMPDIR", root.resolve("tmp").toString());
     a.env().forEach((k, v) -> env.put(k, expand(v, page.name())));
