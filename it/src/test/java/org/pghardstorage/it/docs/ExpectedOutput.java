@@ -24,6 +24,8 @@ public final class ExpectedOutput {
   public static final Map<String, String> KINDS = kinds();
 
   private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[A-Za-z]");
+  // a terminal shows nothing for these (sudo on a terminal may write a NUL, say)
+  private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]");
 
   private final String expected;
   private final Pattern pattern;
@@ -41,10 +43,14 @@ public final class ExpectedOutput {
         "\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d(?::\\d\\d(?:\\.\\d+)?)?(?:Z|[+-]\\d\\d(?::?\\d\\d)?)?");
     m.put("lsn", "(?<![0-9A-Za-z])[0-9A-F]{1,8}/[0-9A-F]{1,8}(?![0-9A-Za-z])");
     m.put("hex", "(?<![0-9a-z])[0-9a-f]{16,}(?![0-9a-z])");
-    m.put("size", "~?\\d+(?:\\.\\d+)? (?:B|KiB|MiB|GiB|TiB)(?![A-Za-z])");
-    m.put("duration", "\\d+(?:\\.\\d+)? s(?![A-Za-z])");
+    // sizes and durations take the blanks before them, which a right-aligned column varies
+    m.put("size", " *~?\\d+(?:\\.\\d+)? (?:B|KiB|MiB|GiB|TiB)(?![A-Za-z])");
+    m.put("duration", " *\\d+(?:\\.\\d+)? s(?![A-Za-z])");
     m.put("percent", "\\d+(?:\\.\\d+)? ?%");
-    m.put("port", "(?<=127\\.0\\.0\\.1:|port=)\\d+");
+    // a port after an address, in a conninfo, or in a devstack data directory's name (pg18-PORT)
+    m.put("port", "(?<=127\\.0\\.0\\.1:|port=|pg\\d\\d-)\\d+");
+    // the random part of a temporary directory's name
+    m.put("random", "(?<![0-9])\\d{12,}");
     m.put("number", "\\d+");
     return Collections.unmodifiableMap(m);
   }
@@ -112,7 +118,8 @@ public final class ExpectedOutput {
    * its last version, no colour codes, no trailing blanks, no leading or trailing empty lines.
    */
   public static String normalize(String raw) {
-    String text = ANSI.matcher(raw).replaceAll("").replace("\r\n", "\n");
+    String text =
+        CONTROL.matcher(ANSI.matcher(raw).replaceAll("")).replaceAll("").replace("\r\n", "\n");
     List<String> out = new ArrayList<>();
     for (String line : text.split("\n", -1)) {
       int cr = line.lastIndexOf('\r');

@@ -52,14 +52,15 @@ final class PageRunner implements AutoCloseable {
 
   PageRunner(DocPage page) {
     this.page = page;
-    this.root = Locations.newRunDir("pghs-docs-" + page.name().replaceAll("\\W+", "-") + "-");
+    // short: PostgreSQL's socket path below it must stay within 107 bytes
+    this.root = Locations.newRunDir("pghs-docs-");
   }
 
   /** Runs the page; the report lists what ran, what did not and why, and every failure. */
   PageReport run() throws InterruptedException {
     prepare();
-    String lastOutput = null;
-    boolean lastRan = false;
+    Optional<String> lastOutput = Optional.empty();
+    DocBlock lastCommand = null;
     for (DocBlock block : page.blocks()) {
       try {
         switch (block.role()) {
@@ -67,11 +68,18 @@ final class PageRunner implements AutoCloseable {
           case FILE -> writeFile(block);
           case SQL -> runSql(block);
           case SHELL -> {
-            Optional<String> out = runShell(block);
-            lastRan = out.isPresent();
-            lastOutput = out.orElse(null);
+            lastOutput = runShell(block);
+            lastCommand = block;
           }
-          case OUTPUT -> compare(block, lastRan ? lastOutput : null);
+          case OUTPUT -> {
+            if (lastOutput.isEmpty() && lastCommand.annotation().pending().isPresent()) {
+              entries.add(
+                  PageReport.Entry.pending(
+                      block, lastCommand.annotation().pending().get(), "its command is pending"));
+            } else {
+              compare(block, lastOutput.orElse(null));
+            }
+          }
         }
       } catch (BlockFailure f) {
         failures.add(f.getMessage());
@@ -100,7 +108,7 @@ final class PageRunner implements AutoCloseable {
     vars.put("port2", String.valueOf(freePort()));
     if (a.postgres().isPresent()) {
       int major = a.postgres().get();
-      PgCluster.Builder b = PgCluster.builder(major).in(root.resolve("var/lib/postgresql"));
+      PgCluster.Builder b = PgCluster.builder(major).in(root.resolve("pg"));
       if (a.port().isPresent()) {
         requireFree(a.port().get());
         b.port(a.port().get());

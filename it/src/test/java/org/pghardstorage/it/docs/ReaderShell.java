@@ -44,10 +44,13 @@ final class ReaderShell {
     private final Path log;
     private final String text;
 
-    private Background(Process process, Path log, String text) {
+    private final Path script;
+
+    private Background(Process process, Path log, String text, Path script) {
       this.process = process;
       this.log = log;
       this.text = text;
+      this.script = script;
     }
 
     /** The block's text, for messages. */
@@ -82,16 +85,22 @@ final class ReaderShell {
       return false;
     }
 
+    private boolean runsTheBlock(ProcessHandle h) {
+      return h.info().commandLine().orElse("").contains(script.toString());
+    }
+
     /**
-     * Stops it as a service manager or Ctrl-C would: SIGTERM to the command that runs (the leaves
-     * of the process tree, not the shell around it), then waits; the block's exit status, or -1 if
-     * it had to be killed.
+     * Stops it as a service manager would stop the command: SIGTERM to the command the block's
+     * shell is running (not to the shell, whose own status would hide the command's), then waits;
+     * the block's exit status, or -1 if it had to be killed.
      */
     int terminate() throws InterruptedException {
       if (process.isAlive()) {
         process
             .descendants()
-            .filter(h -> h.children().findAny().isEmpty())
+            .filter(this::runsTheBlock)
+            .filter(h -> h.children().noneMatch(this::runsTheBlock)) // bash, not a sh -c around it
+            .flatMap(ProcessHandle::children)
             .forEach(ProcessHandle::destroy);
       }
       if (!process.waitFor(90, TimeUnit.SECONDS)) {
@@ -121,11 +130,11 @@ final class ReaderShell {
   /** Starts {@code text} and returns while it runs. */
   Background start(String text, Map<String, String> env) {
     Path log = stateDir.resolve("out-" + (++counter));
-    return new Background(start(text, env, log), log, text);
+    return new Background(start(text, env, log), log, text, scriptOf(counter));
   }
 
   private Process start(String text, Map<String, String> env, Path log) {
-    Path script = stateDir.resolve("block-" + counter + ".sh");
+    Path script = scriptOf(counter);
     String state = stateDir.toString();
     // Exports of the block are appended to the state file, so that the next block sees them
     // after the variables the test sets, as a terminal would.
@@ -161,6 +170,10 @@ final class ReaderShell {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private Path scriptOf(int block) {
+    return stateDir.resolve("block-" + block + ".sh");
   }
 
   private static String read(Path log) {
