@@ -56,8 +56,57 @@ final class PageRunner implements AutoCloseable {
     this.root = Locations.newRunDir("pghs-docs-");
   }
 
+  /**
+   * Places on the machine the pages name, which a missed substitution would write to instead of the
+   * page's root: the test fails if any of them changes (and a reader's copy must be removed by
+   * hand).
+   */
+  private static final List<Path> HOST_PLACES =
+      List.of(
+          Path.of("/opt"),
+          Path.of("/srv"),
+          Path.of("/etc/pg_hardstorage"),
+          Path.of("/var/lib/pg_hardstorage"),
+          Path.of("/usr/local/bin"),
+          Path.of("/root/.pgpass"),
+          Path.of("/root/.config/pg_hardstorage"));
+
   /** Runs the page; the report lists what ran, what did not and why, and every failure. */
   PageReport run() throws InterruptedException {
+    Map<Path, List<String>> before = hostPlaces();
+    try {
+      runBlocks();
+    } finally {
+      Map<Path, List<String>> after = hostPlaces();
+      if (!after.equals(before)) {
+        failures.add(
+            page.name()
+                + " wrote outside its root (a substitution is missing): before "
+                + before
+                + ", after "
+                + after);
+      }
+    }
+    return new PageReport(page.name(), entries, failures);
+  }
+
+  private static Map<Path, List<String>> hostPlaces() {
+    Map<Path, List<String>> m = new LinkedHashMap<>();
+    for (Path p : HOST_PLACES) {
+      if (Files.isDirectory(p)) {
+        try (Stream<Path> s = Files.list(p)) {
+          m.put(p, s.map(x -> x.getFileName().toString()).sorted().toList());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      } else {
+        m.put(p, Files.exists(p) ? List.of("(a file)") : List.of());
+      }
+    }
+    return m;
+  }
+
+  private void runBlocks() throws InterruptedException {
     prepare();
     Optional<String> lastOutput = Optional.empty();
     DocBlock lastCommand = null;
@@ -87,7 +136,6 @@ final class PageRunner implements AutoCloseable {
       }
     }
     stopBackground();
-    return new PageReport(page.name(), entries, failures);
   }
 
   private void prepare() {
