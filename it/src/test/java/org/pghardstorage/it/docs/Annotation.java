@@ -25,7 +25,8 @@ import java.util.regex.PatternSyntaxException;
  *   <li>{@code exit N}: the status the page says the command ends with (default 0).
  *   <li>{@code output} or {@code output excerpt}: this block shows what the command block above it
  *       prints (all of it, or a run of whole lines of it); {@code vary KIND ...} names the kinds of
- *       values that differ from run to run ({@link ExpectedOutput}).
+ *       values that differ from run to run ({@link ExpectedOutput}), or gives one as {@code
+ *       /REGEX/} (without blanks).
  *   <li>{@code background until REGEX}: the command keeps running (a streamer); the page goes on
  *       once its output matches, and the test stops it with SIGTERM when the page ends, expecting
  *       exit status 0.
@@ -130,7 +131,9 @@ public record Annotation(
         excerpt = true;
       } else if (item.startsWith("vary ")) {
         for (String kind : item.substring("vary ".length()).split("[,\\s]+")) {
-          if (!ExpectedOutput.KINDS.containsKey(kind)) {
+          if (kind.length() > 2 && kind.startsWith("/") && kind.endsWith("/")) {
+            regex(item, kind.substring(1, kind.length() - 1)); // checked here, used as text
+          } else if (!ExpectedOutput.KINDS.containsKey(kind)) {
             throw new IllegalArgumentException(
                 "unknown kind '"
                     + kind

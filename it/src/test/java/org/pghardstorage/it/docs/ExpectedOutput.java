@@ -95,14 +95,11 @@ public final class ExpectedOutput {
           continue outer;
         }
       }
-      for (Map.Entry<String, String> kind : KINDS.entrySet()) {
-        if (!vary.contains(kind.getKey())) {
-          continue;
-        }
-        Matcher m = Pattern.compile(kind.getValue()).matcher(line);
+      for (String kind : patterns(vary)) {
+        Matcher m = Pattern.compile(kind).matcher(line);
         m.useTransparentBounds(true).useAnchoringBounds(false).region(i, line.length());
         if (m.lookingAt() && m.end() > i) {
-          re.append("(?:").append(kind.getValue()).append(')');
+          re.append("(?:").append(kind).append(')');
           i = m.end();
           continue outer;
         }
@@ -111,6 +108,25 @@ public final class ExpectedOutput {
       i++;
     }
     return re.toString();
+  }
+
+  /**
+   * The regular expressions of {@code vary}: named kinds in {@link #KINDS} order, then {@code
+   * /RE/}.
+   */
+  private static List<String> patterns(Set<String> vary) {
+    List<String> out = new ArrayList<>();
+    KINDS.forEach(
+        (name, re) -> {
+          if (vary.contains(name)) {
+            out.add(re);
+          }
+        });
+    vary.stream()
+        .filter(v -> v.startsWith("/"))
+        .sorted()
+        .forEach(v -> out.add(v.substring(1, v.length() - 1)));
+    return out;
   }
 
   /**
