@@ -252,7 +252,7 @@ final class PageRunner implements AutoCloseable {
                 + pending.get()
                 + "': remove the marker");
       }
-      entries.add(PageReport.Entry.pending(block, pending.get(), firstLine(problem)));
+      entries.add(PageReport.Entry.pending(block, pending.get(), firstLines(problem)));
       return true;
     }
     if (problem != null) {
@@ -375,9 +375,12 @@ final class PageRunner implements AutoCloseable {
     return "\n  " + block.text().strip().replace("\n", "\n  ");
   }
 
-  private static String firstLine(String s) {
-    String line = s.strip().lines().findFirst().orElse("");
-    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+  /** The failure's first lines, enough to name what is missing in a one-line report. */
+  private static String firstLines(String s) {
+    String lines =
+        String.join(
+            " / ", ExpectedOutput.normalize(s).lines().filter(l -> !l.isBlank()).limit(3).toList());
+    return lines.length() > 300 ? lines.substring(0, 300) + "..." : lines;
   }
 
   /** Stops what the page started: servers it left running, its own server, its directory. */
