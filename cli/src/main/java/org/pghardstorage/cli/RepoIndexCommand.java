@@ -43,12 +43,15 @@ final class RepoIndexCommand {
           out -> {
             out.printf(
                 "Read %d pack(s); indexed %d that no intact index file listed, in %d new index"
-                    + " file(s); removed %d damaged index object(s).%n",
+                    + " file(s); removed %d damaged index object(s), rewrote %d.%n",
                 r.packsScanned(),
                 r.packsIndexed(),
                 r.indexFilesWritten().size(),
-                r.damagedIndexFilesRemoved().size());
+                r.damagedIndexFilesRemoved().size(),
+                r.damagedIndexFilesReplaced().size());
             r.damagedIndexFilesRemoved().forEach(k -> out.println("  removed " + k));
+            r.damagedIndexFilesReplaced()
+                .forEach(k -> out.println("  rewrote " + k + " with its rebuilt content"));
             if (r.complete()) {
               out.println("The index is whole.");
             } else {
@@ -69,6 +72,7 @@ final class RepoIndexCommand {
       m.put("packs_indexed", r.packsIndexed());
       m.put("index_files_written", r.indexFilesWritten());
       m.put("damaged_index_objects_removed", r.damagedIndexFilesRemoved());
+      m.put("damaged_index_objects_replaced", r.damagedIndexFilesReplaced());
       m.put("damaged_packs", damaged(r.damagedPacks()));
       m.put("complete", r.complete());
       return m;

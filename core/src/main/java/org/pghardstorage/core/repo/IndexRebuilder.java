@@ -35,6 +35,7 @@ final class IndexRebuilder {
   private final Map<String, DamagedObject> damagedPacks = new TreeMap<>();
   private final Set<PackId> scanned = new HashSet<>();
   private final List<String> written = new ArrayList<>();
+  private final Set<String> replaced = new java.util.TreeSet<>();
   private int indexed;
 
   IndexRebuilder(RepoContext ctx) {
@@ -62,7 +63,12 @@ final class IndexRebuilder {
     }
     ctx.indexes().reload();
     return new IndexRebuild(
-        scanned.size(), indexed, written, removed, List.copyOf(damagedPacks.values()));
+        scanned.size(),
+        indexed,
+        written,
+        removed,
+        List.copyOf(replaced),
+        List.copyOf(damagedPacks.values()));
   }
 
   /**
@@ -93,8 +99,12 @@ final class IndexRebuilder {
       }
     }
     indexed += unlisted.size();
+    Set<String> damagedBefore = ctx.indexes().damaged().keySet();
     for (String name : ctx.indexes().writeBatched(unlisted, lock)) {
       written.add(IndexStore.PREFIX + name);
+      if (damagedBefore.contains(name)) {
+        replaced.add(IndexStore.PREFIX + name);
+      }
     }
   }
 }

@@ -155,6 +155,7 @@ final class IndexStore {
       // The name is the content's hash, so these bytes are the only right ones under it: the
       // object there is damaged (an index rebuild writes the same file again) and is replaced.
       store.put(key, stored);
+      damaged.remove(name);
       LOG.info("replaced damaged index file {} with its rebuilt content", key);
     }
     loaded.put(name, List.copyOf(packs.keySet()));

@@ -168,6 +168,34 @@ class IndexDamageTest {
   }
 
   @Test
+  void aRebuildThatWritesTheDamagedFilesOwnNameOverwritesItWithTheRightContent() {
+    BackupManifest only;
+    // One pack per index file, so the rebuild lists the damaged file's pack exactly as it did.
+    OpenOptions onePackPerFile = OpenOptions.defaults().withUploads(1, 1).withIndexFlushEvery(1);
+    try (Repository repo = Repository.init(store, RepoFixtures.small(), onePackPerFile)) {
+      only = RepoFixtures.backup(repo, id(1), A, B);
+    }
+    List<String> files = store.list("index/").stream().map(i -> i.key().value()).limit(1).toList();
+    assertThat(files).hasSize(1);
+    byte[] intact = store.get(ObjectKey.of(files.get(0)));
+    damage(files.get(0));
+
+    try (Repository repo = Repository.open(store, RepoFixtures.open())) {
+      assertThat(repo.damagedIndexFiles()).extracting(DamagedObject::key).isEqualTo(files);
+      IndexRebuild rebuild = repo.rebuildIndex();
+      assertThat(rebuild.damagedIndexFilesReplaced()).isEqualTo(files);
+      assertThat(rebuild.damagedIndexFilesRemoved()).isEmpty();
+      assertThat(rebuild.indexFilesWritten()).isEqualTo(files);
+      assertThat(repo.damagedIndexFiles()).isEmpty();
+    }
+    assertThat(store.get(ObjectKey.of(files.get(0)))).isEqualTo(intact);
+    try (Repository repo = Repository.open(store, RepoFixtures.open())) {
+      assertThat(repo.damagedIndexFiles()).isEmpty();
+      RepoFixtures.assertRestorable(repo, only, A, B);
+    }
+  }
+
+  @Test
   void lostIndexFilesAreRestoredFromTheTrailers() {
     BackupManifest kept = twoBackupsTheFirstDeleted();
     for (ObjectInfo i : store.list("index/")) {
