@@ -29,12 +29,13 @@ final class RepoIndexCommand {
               + " (VERIFY_FAILED) when packs are damaged: run verify to see which backups they"
               + " hold.")
   static final class Rebuild extends BaseCommand {
+    @Mixin RepoUrlArgument url;
     @Mixin RepoOptions repoOptions;
 
     @Override
     protected ExitCode run(Printer printer) {
       IndexRebuild r;
-      try (OpenedRepository o = repoOptions.open()) {
+      try (OpenedRepository o = url.applyTo(repoOptions).open()) {
         r = o.repository().rebuildIndex();
       }
       Map<String, Object> result = result(repoOptions.url(), r);

@@ -80,7 +80,10 @@ final class StatusCommand extends BaseCommand {
     }
     CliConfig config = ConfigHolder.current();
     TreeSet<String> names = new TreeSet<>(config.deployments().keySet());
-    if (repoOptions.repo != null || System.getenv("PGHS_REPO") != null) {
+    boolean explicitRepo = repoOptions.repo != null || System.getenv("PGHS_REPO") != null;
+    // Without configured deployments, the repository (the configuration's, when no flag names
+    // one) is where the deployments are found.
+    if (explicitRepo || (names.isEmpty() && config.defaultRepository().isPresent())) {
       try (OpenedRepository o = repoOptions.open()) {
         o.repository().listDeployments().forEach(d -> names.add(d.name()));
       }
