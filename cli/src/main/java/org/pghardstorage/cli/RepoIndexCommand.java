@@ -43,20 +43,21 @@ final class RepoIndexCommand {
           result,
           out -> {
             out.printf(
-                "Read %d pack(s); indexed %d that no intact index file listed, in %d new index"
-                    + " file(s); removed %d damaged index object(s).%n",
-                r.packsScanned(),
+                "Read %s; indexed %d that no intact index file listed, in %s; removed %s.%n",
+                Counts.of(r.packsScanned(), "pack"),
                 r.packsIndexed(),
-                r.indexFilesWritten().size(),
-                r.damagedIndexFilesRemoved().size());
+                Counts.of(r.indexFilesWritten().size(), "new index file"),
+                Counts.of(r.damagedIndexFilesRemoved().size(), "damaged index object"));
             r.damagedIndexFilesRemoved().forEach(k -> out.println("  removed " + k));
             if (r.complete()) {
               out.println("The index is whole.");
             } else {
               out.printf(
-                  "%d pack(s) are damaged and could not be indexed; their chunks cannot be read."
+                  "%s damaged and could not be indexed; their chunks cannot be read."
                       + " Run 'pg_hardstorage verify' to see which backups are hit.%n",
-                  r.damagedPacks().size());
+                  r.damagedPacks().size() == 1
+                      ? "1 pack is"
+                      : Counts.of(r.damagedPacks().size(), "pack") + " are");
               r.damagedPacks().forEach(d -> out.println("  " + d.key() + ": " + d.detail()));
             }
           });

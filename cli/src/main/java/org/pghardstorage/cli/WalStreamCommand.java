@@ -221,11 +221,11 @@ final class WalStreamCommand extends BaseCommand {
             out -> {
               for (WalAudit.TimelineCoverage t : report.timelines()) {
                 out.printf(
-                    "timeline %d: %s .. %s, %d segments%s%s%n",
+                    "timeline %d: %s .. %s, %s%s%s%n",
                     t.timeline(),
                     t.firstSegment(),
                     t.lastSegment(),
-                    t.segments(),
+                    Counts.of(t.segments(), "segment"),
                     t.endsWithPartial() ? " (last one partial)" : "",
                     t.branchLsn() == null ? "" : ", branches at " + t.branchLsn());
               }
@@ -234,8 +234,23 @@ final class WalStreamCommand extends BaseCommand {
               }
               for (WalAudit.Gap g : report.gaps()) {
                 out.printf(
-                    "GAP timeline %d: %s .. %s: %s%n",
-                    g.timeline(), g.fromSegment(), g.toSegment(), g.reason());
+                    "GAP timeline %d: %s .. %s: %s (%s)%n",
+                    g.timeline(),
+                    g.fromSegment(),
+                    g.toSegment(),
+                    g.reason(),
+                    g.impact() == WalAudit.Impact.BEFORE_NEWEST_BACKUP
+                        ? "before the newest backup, which it does not affect"
+                        : "the newest backup needs it: take a new base backup");
+              }
+              if (!report.ok()) {
+                out.println(
+                    "hint: "
+                        + (report.newestBackupOk()
+                            ? "no moment inside a gap can be recovered; keep the WAL streamer"
+                                + " running so that no new gap opens"
+                            : "recovery stops at a gap: take a new base backup, which starts"
+                                + " after it, and keep the WAL streamer running"));
               }
             });
         return report.ok() ? ExitCode.OK : ExitCode.VERIFY_FAILED;
