@@ -29,8 +29,11 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "stream",
     description =
-        "Stream WAL of DEPLOYMENT into the repository until stopped (SIGTERM or Ctrl-C flush what"
-            + " was received first). Creates the physical slot if it is missing.")
+        "Stream WAL of DEPLOYMENT into the repository until stopped. SIGTERM or Ctrl-C (SIGINT)"
+            + " is a clean stop: what was received is made durable, the slot connection and the"
+            + " repository lock are released, and the exit status is 0. Creates the physical slot"
+            + " if it is missing. A systemd unit ships in the distribution:"
+            + " systemd/pg_hardstorage-wal-stream@.service.")
 final class WalStreamCommand extends BaseCommand {
   @Parameters(index = "0", paramLabel = "DEPLOYMENT")
   String deployment;
@@ -88,7 +91,15 @@ final class WalStreamCommand extends BaseCommand {
       Thread reporter = new Thread(() -> report(printer, streamer), "pghs-streamer-status");
       reporter.setDaemon(true);
       reporter.start();
-      try {
+      // A stop asked for with SIGTERM (a service manager) or Ctrl-C is a clean end, exit 0: the
+      // streamer flushes what it received, closes the slot connection and releases its lock. The
+      // shutdown hook remains for a JVM that keeps those signals, and for SIGHUP.
+      try (StopSignals signals =
+          StopSignals.install(
+              () -> {
+                printer.note("stop requested: making what was received durable");
+                streamer.stop();
+              })) {
         printer.note("streaming " + d + " through slot " + config.slot() + " (Ctrl-C to stop)");
         streamer.run();
         reporter.interrupt();
