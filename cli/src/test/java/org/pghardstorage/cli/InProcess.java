@@ -51,15 +51,31 @@ final class InProcess {
   /** Runs {@code args} with {@code --config config --output json}. */
   static Run run(Path config, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--config", config.toString(), "--output", "json"));
+    all.addAll(List.of("--output", "json"));
+    Printed p = printed(config, all.toArray(String[]::new));
+    try {
+      return new Run(p.exit(), JSON.readTree(p.out()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("not JSON: " + p.out(), e);
+    }
+  }
+
+  /**
+   * What a run printed on standard output, and its exit status.
+   *
+   * @param exit the exit status
+   * @param out standard output
+   */
+  record Printed(int exit, String out) {}
+
+  /** Runs {@code args} with {@code --config config} in the format they choose. */
+  static Printed printed(Path config, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--config", config.toString()));
     StringWriter out = new StringWriter();
     int exit =
         Main.run(
             all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(new StringWriter()));
-    try {
-      return new Run(exit, JSON.readTree(out.toString()));
-    } catch (IOException e) {
-      throw new UncheckedIOException("not JSON: " + out, e);
-    }
+    return new Printed(exit, out.toString());
   }
 }
