@@ -65,6 +65,7 @@ final class InitRunner {
           plan.postgres().server().version(),
           plan.repository(),
           created,
+          plan.existingDeployment(),
           plan.configFile().toString(),
           plan.passwordFile() == null ? null : plan.passwordFile().toString(),
           backup,
