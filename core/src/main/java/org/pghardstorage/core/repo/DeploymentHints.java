@@ -26,6 +26,18 @@ public final class DeploymentHints {
   }
 
   /**
+   * What to do when a backup of {@code d} named by its id does not exist: list the backups of
+   * {@code d}, or, when {@code repo} does not know {@code d} at all, check the name.
+   */
+  public static String noSuchBackup(Deployment d, Repository repo) {
+    List<Deployment> known = repo.listDeployments();
+    if (known.contains(d)) {
+      return "list the backups with: pg_hardstorage list " + d + " --repo " + repo.describe();
+    }
+    return unknown(d, known, repo.describe());
+  }
+
+  /**
    * That {@code d} is not among {@code known}, the deployments of the repository at {@code where}.
    */
   public static String unknown(Deployment d, List<Deployment> known, String where) {

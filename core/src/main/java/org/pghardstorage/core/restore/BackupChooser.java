@@ -101,6 +101,6 @@ public final class BackupChooser {
   public BackupManifest choose(Deployment deployment, BackupSelector selector) {
     BackupId id = chooseId(deployment, selector);
     return repo.readManifest(deployment, id)
-        .orElseThrow(() -> RestoreErrors.backupNotFound(deployment, id, repo.describe()));
+        .orElseThrow(() -> RestoreErrors.backupNotFound(deployment, id, repo));
   }
 }

@@ -54,12 +54,12 @@ public final class RestoreErrors {
 
   private RestoreErrors() {}
 
-  static HardstorageException backupNotFound(Deployment d, BackupId id, String where) {
+  static HardstorageException backupNotFound(Deployment d, BackupId id, Repository repo) {
     return new HardstorageException(
         BACKUP_NOT_FOUND,
         ExitCode.NOT_FOUND,
-        "backup " + id + " of deployment " + d + " does not exist in " + where,
-        "list the backups with: pg_hardstorage list " + d + " --repo " + where);
+        "backup " + id + " of deployment " + d + " does not exist in " + repo.describe(),
+        DeploymentHints.noSuchBackup(d, repo));
   }
 
   static HardstorageException noBackups(Deployment d, Repository repo) {

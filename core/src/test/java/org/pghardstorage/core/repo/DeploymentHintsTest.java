@@ -39,6 +39,25 @@ class DeploymentHintsTest {
   }
 
   @Test
+  void aBackupIdOfAnUnknownDeploymentNamesTheKnownOnes() {
+    backupOfDb1();
+    BackupSelector id = BackupSelector.parse("20261130T100000Z-aaaaaa");
+    assertThatThrownBy(() -> new BackupChooser(repo).choose(db2, id))
+        .isInstanceOfSatisfying(
+            HardstorageException.class,
+            e -> assertThat(e.suggestion().orElseThrow()).endsWith(" are db1"));
+    BackupSelector other = BackupSelector.parse("20261130T120000Z-cccccc");
+    assertThatThrownBy(() -> new BackupChooser(repo).choose(Deployment.of("db1"), other))
+        .isInstanceOfSatisfying(
+            HardstorageException.class,
+            e ->
+                assertThat(e.suggestion().orElseThrow())
+                    .isEqualTo(
+                        "list the backups with: pg_hardstorage list db1 --repo "
+                            + repo.describe()));
+  }
+
+  @Test
   void rotatingAnUnknownDeploymentNamesTheKnownOnes() {
     backupOfDb1();
     assertThatThrownBy(
