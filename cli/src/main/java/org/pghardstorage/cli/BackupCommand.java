@@ -82,12 +82,12 @@ final class BackupCommand extends BaseCommand {
                     + m.postgres().version());
             out.println(
                 String.format(
-                    "  read %s, new %s (stored %s), dedup %.1f%%, %d WAL segments, %.1f s",
+                    "  read %s, new %s (stored %s), dedup %s, %s, %.1f s",
                     Bytes.human(m.stats().bytesRead()),
                     Bytes.human(m.stats().bytesNew()),
                     Bytes.human(m.stats().bytesStored()),
-                    m.stats().dedupRatio() * 100,
-                    r.walSegments(),
+                    Counts.percent(m.stats().dedupRatio()),
+                    Counts.of(r.walSegments(), "WAL segment"),
                     r.duration().toMillis() / 1000.0));
           });
     }

@@ -31,7 +31,7 @@ public abstract class BaseCommand implements Callable<Integer> {
       }
       return exitStatus(run(printer));
     } catch (HardstorageException e) {
-      printer.error(e, global.debug());
+      printer.error(RepoOptions.explainKey(e), global.debug());
       return exitStatus(e.exitCode());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -44,10 +44,9 @@ final class CatalogueCommand {
           r,
           out ->
               out.printf(
-                  "Rebuilt the catalogue from %d deployment(s): %d backup(s) indexed, %d no"
-                      + " longer in the repository.%n",
-                  r.path("deployments").asInt(),
-                  r.path("backups").asInt(),
+                  "Rebuilt the catalogue from %s: %s indexed, %d no longer in the repository.%n",
+                  Counts.of(r.path("deployments").asLong(), "deployment"),
+                  Counts.of(r.path("backups").asLong(), "backup"),
                   r.path("removed").asInt()));
       return ExitCode.OK;
     }

@@ -3,6 +3,7 @@ package org.pghardstorage.cli;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.repo.Deployment;
+import org.pghardstorage.core.repo.DeploymentHints;
 import org.pghardstorage.core.repo.Repository;
 
 /** Parsing and checking deployment names given on the command line. */
@@ -31,7 +32,7 @@ final class Deployments {
           "deployment.not_found",
           ExitCode.NOT_FOUND,
           "deployment '" + name + "' has no backups or WAL in " + repo.describe(),
-          "check the name with 'pg_hardstorage list --repo ...'; known: " + repo.listDeployments());
+          DeploymentHints.unknown(d, repo.listDeployments(), repo.describe()));
     }
     return d;
   }

@@ -89,7 +89,7 @@ final class DoctorCommand extends BaseCommand {
           "installation",
           "configuration",
           "PASS",
-          config.source().get() + " with " + config.deployments().size() + " deployment(s)",
+          config.source().get() + " with " + Counts.of(config.deployments().size(), "deployment"),
           null);
     } else {
       add(
@@ -139,17 +139,22 @@ final class DoctorCommand extends BaseCommand {
       add(scope, "name", "FAIL", e.getMessage(), e.suggestion().orElse(null));
       return;
     }
-    repository(scope, name, d);
-    server(scope, name);
+    Optional<DeploymentSummary> summary = repository(scope, name, d);
+    // judged once the server said whether a streamer runs, listed with the repository's findings
+    int at = findings.size();
+    WalContinuity.Streamer streamer = server(scope, name);
+    summary
+        .map(s -> WalContinuity.verdict(scope, name, s, streamer))
+        .ifPresent(f -> findings.add(at, f));
   }
 
-  private void repository(String scope, String name, Deployment d) {
+  private Optional<DeploymentSummary> repository(String scope, String name, Deployment d) {
     String url;
     try {
       url = repoOptions.forDeployment(name).url();
     } catch (HardstorageException e) {
       add(scope, "repository", "FAIL", e.getMessage(), e.suggestion().orElse(null));
-      return;
+      return Optional.empty();
     }
     disk(scope, url);
     try (OpenedRepository o = repoOptions.forDeployment(name).openForWal()) {
@@ -177,23 +182,10 @@ final class DoctorCommand extends BaseCommand {
             old ? "take a backup; check the schedule" : null);
       }
       lastVerified(scope, repo, d, name);
-      if (!s.walGaps().isEmpty()) {
-        add(
-            scope,
-            "WAL continuity",
-            "FAIL",
-            "gaps: " + s.walGaps(),
-            "take a new base backup after the gap; see pg_hardstorage wal audit " + name);
-      } else if (s.walNewestSegment() != null) {
-        add(
-            scope,
-            "WAL continuity",
-            "PASS",
-            "no gaps; newest WAL written " + Durations.ago(s.walAgeSeconds()),
-            null);
-      }
+      return Optional.of(s);
     } catch (HardstorageException e) {
       add(scope, "repository", "FAIL", e.getMessage(), e.suggestion().orElse(null));
+      return Optional.empty();
     }
   }
 
@@ -230,8 +222,7 @@ final class DoctorCommand extends BaseCommand {
               + ", "
               + Durations.ago(age)
               + ") found "
-              + v.errors()
-              + " error(s)",
+              + Counts.of(v.errors(), "error"),
           "pg_hardstorage verify " + name + " " + v.backupId() + " names the damaged objects");
     } else {
       boolean old = age > maxVerifyAgeDays * 86400;
@@ -279,7 +270,8 @@ final class DoctorCommand extends BaseCommand {
     }
   }
 
-  private void server(String scope, String name) {
+  /** The server's findings; returns whether a streamer runs, as far as the server says. */
+  private WalContinuity.Streamer server(String scope, String name) {
     String slot = ConfigHolder.current().deployment(name).map(c -> c.slot()).orElse(null);
     if (slot == null) {
       slot = WalStreamer.Config.defaultSlot(Deployment.of(name));
@@ -331,15 +323,16 @@ final class DoctorCommand extends BaseCommand {
             "WARN",
             "slot " + slot + " does not exist: no WAL is streamed",
             "pg_hardstorage wal stream " + name);
-      } else {
-        boolean up = active.get(0).getBoolean(0);
-        add(
-            scope,
-            "streamer",
-            up ? "PASS" : "WARN",
-            "slot " + slot + (up ? " is in use by a streamer" : " exists but nothing streams"),
-            up ? null : "start the streamer: pg_hardstorage wal stream " + name);
+        return WalContinuity.Streamer.DOWN;
       }
+      boolean up = active.get(0).getBoolean(0);
+      add(
+          scope,
+          "streamer",
+          up ? "PASS" : "WARN",
+          "slot " + slot + (up ? " is in use by a streamer" : " exists but nothing streams"),
+          up ? null : "start the streamer: pg_hardstorage wal stream " + name);
+      return up ? WalContinuity.Streamer.UP : WalContinuity.Streamer.DOWN;
     } catch (HardstorageException e) {
       if (e.code().startsWith("usage.no_connection")) {
         add(
@@ -348,12 +341,13 @@ final class DoctorCommand extends BaseCommand {
             "WARN",
             "no connection configured",
             "add connection to the deployment in pg_hardstorage.yml");
-        return;
+      } else {
+        add(scope, "postgres", "FAIL", e.getMessage(), e.suggestion().orElse(null));
       }
-      add(scope, "postgres", "FAIL", e.getMessage(), e.suggestion().orElse(null));
     } catch (RuntimeException e) {
       add(scope, "clock skew", "WARN", "cannot compare clocks: " + e.getMessage(), null);
     }
+    return WalContinuity.Streamer.UNKNOWN;
   }
 
   private void add(String scope, String check, String status, String detail, String suggestion) {

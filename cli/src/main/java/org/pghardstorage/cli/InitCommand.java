@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.pghardstorage.cli.init.Attempt;
 import org.pghardstorage.cli.init.ConfigFileWriter;
 import org.pghardstorage.cli.init.DeploymentNames;
@@ -75,7 +76,10 @@ final class InitCommand extends BaseCommand {
     InitPlan plan =
         quick
             ? quickPlan(printer, detector, connection, repo, defaultRepo, config)
-            : new Wizard(Prompter.forThisProcess(spec.commandLine().getErr()), detector)
+            : new Wizard(
+                    Prompter.forThisProcess(spec.commandLine().getErr()),
+                    detector,
+                    new RepositorySystems(repoOptions))
                 .ask(new InitPlan.Defaults(connection, deployment, repo, defaultRepo, config));
     InitResult r = new InitRunner(printer, repoOptions, env).run(plan);
     printer.result(r, out -> print(r, out));
@@ -100,8 +104,39 @@ final class InitCommand extends BaseCommand {
             + ": "
             + d.connInfo().withoutPassword().redacted());
     Endpoint e = d.connInfo().endpoints().get(0);
-    String name = deployment != null ? deployment : DeploymentNames.derive(e.host(), e.port());
-    return new InitPlan(d, name, repo, defaultRepo, config, null, null, true);
+    String system = d.server().systemIdentifier();
+    Optional<String> existing = new RepositorySystems(repoOptions).deploymentOf(repo, system);
+    if (existing.isEmpty()) {
+      String name = deployment != null ? deployment : DeploymentNames.derive(e.host(), e.port());
+      return new InitPlan(d, name, repo, defaultRepo, config, null, null, true, false);
+    }
+    if (deployment != null && !deployment.equals(existing.get())) {
+      throw new HardstorageException(
+          "init.system_already_protected",
+          ExitCode.CONFLICT,
+          "this server (database system "
+              + system
+              + ") is already deployment "
+              + existing.get()
+              + " in "
+              + repo
+              + "; --deployment "
+              + deployment
+              + " would be a second deployment of it, streaming and storing its WAL twice",
+          "run init with --deployment "
+              + existing.get()
+              + " (or without --deployment) to reuse it, or without --quick to confirm a second"
+              + " deployment; nothing was written");
+    }
+    printer.note(
+        "This server (database system "
+            + system
+            + ") is already deployment "
+            + existing.get()
+            + " in "
+            + repo
+            + ": reusing it, its backups and WAL continue.");
+    return new InitPlan(d, existing.get(), repo, defaultRepo, config, null, null, true, true);
   }
 
   private Path configFile(Map<String, String> env) {
@@ -122,7 +157,11 @@ final class InitCommand extends BaseCommand {
   }
 
   private static void print(InitResult r, PrintWriter out) {
-    out.println("Deployment " + r.deployment() + " is set up.");
+    out.println(
+        "Deployment "
+            + r.deployment()
+            + (r.existingDeployment() ? " (already in the repository, reused)" : "")
+            + " is set up.");
     out.println("  PostgreSQL " + r.postgresVersion() + ": " + r.connection());
     out.println(
         "  repository    "

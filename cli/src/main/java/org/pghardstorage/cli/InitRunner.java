@@ -65,6 +65,7 @@ final class InitRunner {
           plan.postgres().server().version(),
           plan.repository(),
           created,
+          plan.existingDeployment(),
           plan.configFile().toString(),
           plan.passwordFile() == null ? null : plan.passwordFile().toString(),
           backup,
@@ -149,7 +150,9 @@ final class InitRunner {
         "Stream WAL for point-in-time recovery: pg_hardstorage wal stream "
             + d
             + cfg
-            + " (keep it running under your service manager; docs/how-to/run-the-wal-streamer.md)");
+            + " (keep it running under your service manager, e.g. with the distribution's"
+            + " systemd/pg_hardstorage-wal-stream@.service, docs/reference/systemd.md: without it"
+            + " the WAL between backups is lost to point-in-time recovery)");
     steps.add(
         "Schedule base backups, e.g. daily in crontab: 0 2 * * * "
             + Shell.quote(Launcher.path())

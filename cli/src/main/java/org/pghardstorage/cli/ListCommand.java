@@ -56,7 +56,12 @@ final class ListCommand extends BaseCommand {
                 out.println("No deployments in " + repoOptions.url() + ".");
               }
               rows.forEach(
-                  r -> out.println(r.get("deployment") + "  (" + r.get("backups") + " backups)"));
+                  r ->
+                      out.println(
+                          r.get("deployment")
+                              + "  ("
+                              + Counts.of(((Number) r.get("backups")).longValue(), "backup")
+                              + ")"));
             });
         return ExitCode.OK;
       }

@@ -39,16 +39,7 @@ public final class PgOptions {
         Optional<String> secret = password(configured.get());
         return secret.isPresent() ? ci.withPassword(secret.get()) : ci;
       } else if (configured.isEmpty() && !config.deployments().isEmpty()) {
-        throw new HardstorageException(
-            "deployment.unknown",
-            ExitCode.NOT_FOUND,
-            "deployment '"
-                + deployment
-                + "' is not in "
-                + config.source().map(Object::toString).orElse("the configuration"),
-            "known deployments: "
-                + config.deployments().keySet()
-                + "; or pass --pg-connection and --repo");
+        throw config.unknownDeployment(deployment, "--pg-connection and --repo");
       }
     }
     if (c == null || c.isBlank()) {

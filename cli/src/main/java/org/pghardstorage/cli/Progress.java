@@ -1,6 +1,7 @@
 package org.pghardstorage.cli;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.pghardstorage.cli.output.Printer;
@@ -33,12 +34,19 @@ public final class Progress {
         if (now - last < EVERY_NANOS || !lastReport.compareAndSet(last, now)) {
           return;
         }
-        String pct =
-            estimatedTotal > 0 ? String.format(" (%.0f%%)", 100.0 * bytes / estimatedTotal) : "";
+        // no estimate (the server sent none): say what was copied, not "of ~0 B"
+        String of =
+            estimatedTotal > 0
+                ? String.format(
+                    Locale.ROOT,
+                    " of ~%s (%.0f%%)",
+                    Bytes.human(estimatedTotal),
+                    100.0 * bytes / estimatedTotal)
+                : "";
         printer.progress(
             "copy",
             Map.of("bytes", bytes, "estimated_total", estimatedTotal),
-            indent + "copy: " + Bytes.human(bytes) + " of ~" + Bytes.human(estimatedTotal) + pct);
+            indent + "copy: " + Bytes.human(bytes) + of);
       }
     };
   }
@@ -57,18 +65,26 @@ public final class Progress {
       f.put("items_total", p.itemsTotal());
       f.put("bytes_done", p.bytesDone());
       f.put("bytes_total", p.bytesTotal());
-      printer.progress(
-          p.phase(),
-          f,
-          String.format(
-              "%s%s: %d/%d, %s of %s (%.0f%%)",
-              indent,
-              p.phase(),
-              p.itemsDone(),
-              p.itemsTotal(),
-              Bytes.human(p.bytesDone()),
-              Bytes.human(p.bytesTotal()),
-              p.fraction() * 100));
+      printer.progress(p.phase(), f, indent + line(p));
     };
+  }
+
+  /**
+   * The text line of a task's progress: items, and bytes only in a phase that counts them, so that
+   * a phase of no bytes does not print "0 B of 0 B".
+   */
+  static String line(org.pghardstorage.core.task.Progress p) {
+    String bytes =
+        p.bytesTotal() > 0
+            ? ", " + Bytes.human(p.bytesDone()) + " of " + Bytes.human(p.bytesTotal())
+            : "";
+    return String.format(
+        Locale.ROOT,
+        "%s: %d/%d%s (%.0f%%)",
+        p.phase(),
+        p.itemsDone(),
+        p.itemsTotal(),
+        bytes,
+        p.fraction() * 100);
   }
 }

@@ -60,7 +60,7 @@ final class RepoCommand {
 
     @Override
     protected ExitCode run(Printer printer) {
-      keys.repo = url;
+      keys.withPositionalUrl(url);
       Optional<char[]> passphrase = keys.passphrase();
       String mode =
           encryption != null ? encryption : passphrase.isPresent() ? "aes-256-gcm" : "none";
@@ -110,14 +110,19 @@ final class RepoCommand {
     }
   }
 
-  /** {@code repo info}. */
-  @Command(name = "info", description = "Show a repository's format, id, encryption and contents.")
+  /** {@code repo info [url]}. */
+  @Command(
+      name = "info",
+      description =
+          "Show a repository's format, id, encryption and contents. The repository is URL, --repo"
+              + " URL, or the configuration's.")
   static final class Info extends BaseCommand {
+    @Mixin RepoUrlArgument url;
     @Mixin RepoOptions repoOptions;
 
     @Override
     protected ExitCode run(Printer printer) {
-      try (OpenedRepository o = repoOptions.open()) {
+      try (OpenedRepository o = url.applyTo(repoOptions).open()) {
         Map<String, Object> result = describe(o.repository(), repoOptions.url());
         result.put(
             "deployments",

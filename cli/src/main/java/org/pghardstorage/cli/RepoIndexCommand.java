@@ -29,12 +29,13 @@ final class RepoIndexCommand {
               + " (VERIFY_FAILED) when packs are damaged: run verify to see which backups they"
               + " hold.")
   static final class Rebuild extends BaseCommand {
+    @Mixin RepoUrlArgument url;
     @Mixin RepoOptions repoOptions;
 
     @Override
     protected ExitCode run(Printer printer) {
       IndexRebuild r;
-      try (OpenedRepository o = repoOptions.open()) {
+      try (OpenedRepository o = url.applyTo(repoOptions).open()) {
         r = o.repository().rebuildIndex();
       }
       Map<String, Object> result = result(repoOptions.url(), r);
@@ -42,13 +43,13 @@ final class RepoIndexCommand {
           result,
           out -> {
             out.printf(
-                "Read %d pack(s); indexed %d that no intact index file listed, in %d new index"
-                    + " file(s); removed %d damaged index object(s), rewrote %d.%n",
-                r.packsScanned(),
+                "Read %s; indexed %d that no intact index file listed, in %s; removed %s;"
+                    + " rewrote %s.%n",
+                Counts.of(r.packsScanned(), "pack"),
                 r.packsIndexed(),
-                r.indexFilesWritten().size(),
-                r.damagedIndexFilesRemoved().size(),
-                r.damagedIndexFilesReplaced().size());
+                Counts.of(r.indexFilesWritten().size(), "new index file"),
+                Counts.of(r.damagedIndexFilesRemoved().size(), "damaged index object"),
+                Counts.of(r.damagedIndexFilesReplaced().size(), "damaged index object"));
             r.damagedIndexFilesRemoved().forEach(k -> out.println("  removed " + k));
             r.damagedIndexFilesReplaced()
                 .forEach(k -> out.println("  rewrote " + k + " with its rebuilt content"));
@@ -56,9 +57,11 @@ final class RepoIndexCommand {
               out.println("The index is whole.");
             } else {
               out.printf(
-                  "%d pack(s) are damaged and could not be indexed; their chunks cannot be read."
+                  "%s damaged and could not be indexed; their chunks cannot be read."
                       + " Run 'pg_hardstorage verify' to see which backups are hit.%n",
-                  r.damagedPacks().size());
+                  r.damagedPacks().size() == 1
+                      ? "1 pack is"
+                      : Counts.of(r.damagedPacks().size(), "pack") + " are");
               r.damagedPacks().forEach(d -> out.println("  " + d.key() + ": " + d.detail()));
             }
           });

@@ -30,12 +30,13 @@ final class RepoLockCommands {
           "List the repository's locks: who holds them, for what, and whether they are stale (no"
               + " heartbeat for 30 minutes). Needs no passphrase.")
   static final class Locks extends BaseCommand {
+    @Mixin RepoUrlArgument url;
     @Mixin RepoOptions repoOptions;
 
     @Override
     protected ExitCode run(Printer printer) {
       List<LockInfo> locks;
-      try (ObjectStore store = repoOptions.store()) {
+      try (ObjectStore store = url.applyTo(repoOptions).store()) {
         locks = RepositoryLocks.open(store, OpenOptions.defaults()).list();
       }
       printer.result(
@@ -60,6 +61,7 @@ final class RepoLockCommands {
               + " breaking the lock of a running backup lets a garbage collection delete its"
               + " data. Needs no passphrase.")
   static final class Unlock extends BaseCommand {
+    @Mixin RepoUrlArgument url;
     @Mixin RepoOptions repoOptions;
 
     @Option(
@@ -79,7 +81,7 @@ final class RepoLockCommands {
     @Override
     protected ExitCode run(Printer printer) {
       requireConsistent();
-      try (ObjectStore store = repoOptions.store()) {
+      try (ObjectStore store = url.applyTo(repoOptions).store()) {
         RepositoryLocks locks = RepositoryLocks.open(store, OpenOptions.defaults());
         List<LockInfo> removed =
             lock == null ? locks.removeStale() : List.of(locks.remove(lock, force));

@@ -13,6 +13,7 @@ import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.repo.OpenOptions;
 import org.pghardstorage.core.repo.OpenedRepository;
+import org.pghardstorage.core.repo.RepositoryErrors;
 import org.pghardstorage.core.restore.RecoveryKey;
 import org.pghardstorage.core.storage.ObjectStore;
 import org.pghardstorage.core.storage.ObjectStores;
@@ -25,7 +26,8 @@ public final class RepoOptions {
       paramLabel = "URL",
       description =
           "Repository URL: file:///srv/pg_hardstorage or s3://bucket/prefix?region=R (env:"
-              + " PGHS_REPO).")
+              + " PGHS_REPO; default: the deployment's repository in pg_hardstorage.yml, else its"
+              + " top-level repository).")
   String repo;
 
   @Option(
@@ -33,7 +35,8 @@ public final class RepoOptions {
       paramLabel = "FILE",
       description =
           "File holding the passphrase of an encrypted repository (env: PGHS_PASSPHRASE_FILE, or"
-              + " the passphrase itself in PGHS_PASSPHRASE).")
+              + " the passphrase itself in PGHS_PASSPHRASE; default: the deployment's kek in"
+              + " pg_hardstorage.yml).")
   Path passphraseFile;
 
   private String deployment;
@@ -44,36 +47,65 @@ public final class RepoOptions {
     return this;
   }
 
-  /** The repository URL: the option, else {@code PGHS_REPO}, else the configuration file. */
+  /**
+   * Takes the URL given as a command's positional argument ({@code repo info URL}) as if it were
+   * {@code --repo URL}.
+   *
+   * @throws HardstorageException {@code usage.repo_twice} (USAGE) when {@code --repo} names another
+   *     repository
+   */
+  public RepoOptions withPositionalUrl(String url) {
+    if (url == null) {
+      return this;
+    }
+    if (repo != null && !repo.equals(url)) {
+      throw new HardstorageException(
+          "usage.repo_twice",
+          ExitCode.USAGE,
+          "two different repositories given: " + url + " and --repo " + repo,
+          "give the repository once, either as the argument or with --repo");
+    }
+    repo = url;
+    return this;
+  }
+
+  /**
+   * The repository URL: {@code --repo}, else {@code PGHS_REPO}, else the configuration file: the
+   * named deployment's repository, else the file's top-level one (see {@link
+   * CliConfig#defaultRepository()}).
+   *
+   * @throws HardstorageException {@code usage.no_repo} (USAGE) when none of them gives one, {@code
+   *     deployment.unknown} (NOT_FOUND) for a deployment the file does not list when it names no
+   *     repository for unlisted ones
+   */
   public String url() {
     String url = repo != null ? repo : System.getenv("PGHS_REPO");
+    if (url != null && !url.isBlank()) {
+      return url;
+    }
     CliConfig config = ConfigHolder.current();
-    if ((url == null || url.isBlank()) && deployment != null) {
-      url = config.repositoryFor(deployment).orElse(null);
-      if (url == null
-          && !config.deployments().isEmpty()
-          && config.deployment(deployment).isEmpty()) {
-        throw new HardstorageException(
-            "deployment.unknown",
-            ExitCode.NOT_FOUND,
-            "deployment '"
-                + deployment
-                + "' is not in "
-                + config.source().map(Path::toString).orElse("the configuration"),
-            "known deployments: "
-                + config.deployments().keySet()
-                + "; or pass --repo and --pg-connection");
-      }
+    Optional<String> configured =
+        deployment != null ? config.repositoryFor(deployment) : config.defaultRepository();
+    if (configured.isPresent()) {
+      return configured.get();
     }
-    if (url == null || url.isBlank()) {
-      throw new HardstorageException(
-          "usage.no_repo",
-          ExitCode.USAGE,
-          "no repository given",
-          "pass --repo file:///path/to/repository, set PGHS_REPO, or configure the deployment in"
-              + " pg_hardstorage.yml");
+    if (deployment != null
+        && !config.deployments().isEmpty()
+        && config.deployment(deployment).isEmpty()) {
+      throw config.unknownDeployment(deployment, "--repo and --pg-connection");
     }
-    return url;
+    throw new HardstorageException(
+        "usage.no_repo",
+        ExitCode.USAGE,
+        "no repository given",
+        "pass --repo file:///path/to/repository, set PGHS_REPO, or set repository: in "
+            + config
+                .source()
+                .map(Path::toString)
+                .orElse(
+                    "pg_hardstorage.yml (none was found; looked for "
+                        + CliConfig.searchPath(System.getenv())
+                        + ")"));
   }
 
   /** The passphrase file: the option, else {@code PGHS_PASSPHRASE_FILE}, else the configuration. */
@@ -82,14 +114,8 @@ public final class RepoOptions {
     if (file == null && System.getenv("PGHS_PASSPHRASE_FILE") != null) {
       file = Path.of(System.getenv("PGHS_PASSPHRASE_FILE"));
     }
-    if (file == null && deployment != null) {
-      file =
-          ConfigHolder.current()
-              .deployment(deployment)
-              .map(DeploymentConfig::kek)
-              .filter(k -> k.startsWith("passphrase-file:"))
-              .map(k -> Path.of(k.substring("passphrase-file:".length())))
-              .orElse(null);
+    if (file == null) {
+      file = configuredKek().map(RepoOptions::kekFile).orElse(null);
     }
     return Optional.ofNullable(file);
   }
@@ -113,33 +139,94 @@ public final class RepoOptions {
   public Optional<char[]> passphrase() {
     Path file = passphraseFile().orElse(null);
     if (file != null) {
-      try {
-        String s = Files.readString(file, StandardCharsets.UTF_8).strip();
-        if (s.isEmpty()) {
-          throw new HardstorageException(
-              "usage.passphrase_empty",
-              ExitCode.USAGE,
-              "passphrase file " + file + " is empty",
-              null);
-        }
-        return Optional.of(s.toCharArray());
-      } catch (NoSuchFileException e) {
-        throw new HardstorageException(
-            "usage.passphrase_missing",
-            ExitCode.USAGE,
-            "passphrase file " + file + " does not exist",
-            null);
-      } catch (IOException e) {
-        throw new HardstorageException(
-            "usage.passphrase_unreadable",
-            ExitCode.USAGE,
-            "cannot read passphrase file " + file + ": " + e.getMessage(),
-            null,
-            e);
-      }
+      return Optional.of(readPassphrase(file));
     }
     String env = System.getenv("PGHS_PASSPHRASE");
     return env == null || env.isEmpty() ? Optional.empty() : Optional.of(env.toCharArray());
+  }
+
+  /**
+   * The {@code kek} the configuration gives for this run: the named deployment's, or, with none
+   * named, the one the deployments in the repository in use agree on.
+   */
+  private Optional<String> configuredKek() {
+    CliConfig config = ConfigHolder.current();
+    if (deployment != null) {
+      return config.deployment(deployment).map(DeploymentConfig::kek);
+    }
+    if (config.deployments().isEmpty()) {
+      return Optional.empty();
+    }
+    String url = repo != null ? repo : System.getenv("PGHS_REPO");
+    if (url == null || url.isBlank()) {
+      url = config.defaultRepository().orElse(null);
+    }
+    return url == null ? Optional.empty() : config.kekFor(url);
+  }
+
+  /** The file of a {@code passphrase-file:/path} key reference. */
+  private static Path kekFile(String kek) {
+    if (!kek.startsWith(KEK_FILE)) {
+      throw new HardstorageException(
+          "config.bad_kek",
+          ExitCode.USAGE,
+          "unsupported kek '" + kek + "' in " + ConfigHolder.current().source().orElse(null),
+          "write kek: " + KEK_FILE + "/path/to/passphrase-file");
+    }
+    return Path.of(kek.substring(KEK_FILE.length()));
+  }
+
+  private static final String KEK_FILE = "passphrase-file:";
+
+  private static char[] readPassphrase(Path file) {
+    try {
+      String s = Files.readString(file, StandardCharsets.UTF_8).strip();
+      if (s.isEmpty()) {
+        throw new HardstorageException(
+            "usage.passphrase_empty",
+            ExitCode.USAGE,
+            "passphrase file " + file + " is empty",
+            null);
+      }
+      return s.toCharArray();
+    } catch (NoSuchFileException e) {
+      throw new HardstorageException(
+          "usage.passphrase_missing",
+          ExitCode.USAGE,
+          "passphrase file " + file + " does not exist",
+          null);
+    } catch (IOException e) {
+      throw new HardstorageException(
+          "usage.passphrase_unreadable",
+          ExitCode.USAGE,
+          "cannot read passphrase file " + file + ": " + e.getMessage(),
+          null,
+          e);
+    }
+  }
+
+  /**
+   * {@code e} with a suggestion that says how to give the key when it is {@code
+   * crypto.key_required}; any other exception unchanged.
+   */
+  static HardstorageException explainKey(HardstorageException e) {
+    if (!RepositoryErrors.KEY_REQUIRED.equals(e.code())) {
+      return e;
+    }
+    String config =
+        ConfigHolder.current()
+            .source()
+            .map(Path::toString)
+            .orElse("pg_hardstorage.yml (" + CliConfig.SYSTEM_PATH + " or --config FILE)");
+    String how =
+        "give the repository passphrase: --passphrase-file FILE (a file holding only the"
+            + " passphrase), or PGHS_PASSPHRASE_FILE=FILE in the environment, or the line"
+            + " 'kek: passphrase-file:FILE' under the deployment in "
+            + config;
+    if (e.suggestion().filter(how::equals).isPresent()) {
+      return e; // explained already, where the repository was opened
+    }
+    return new HardstorageException(e.code(), e.exitCode(), e.getMessage(), how, e);
   }
 
   /** Opens the store behind the URL (nothing is read yet). */
@@ -156,11 +243,19 @@ public final class RepoOptions {
 
   /** Opens the repository for WAL work only: fast, no chunk index loaded. */
   public OpenedRepository openForWal() {
-    return OpenedRepository.open(store(), openOptions(), true);
+    return open(true);
   }
 
   /** Opens the repository (checks that it exists and its format version). */
   public OpenedRepository open() {
-    return OpenedRepository.open(store(), openOptions(), false);
+    return open(false);
+  }
+
+  private OpenedRepository open(boolean walOnly) {
+    try {
+      return OpenedRepository.open(store(), openOptions(), walOnly);
+    } catch (HardstorageException e) {
+      throw explainKey(e);
+    }
   }
 }

@@ -186,7 +186,7 @@ final class RestoreCommand extends BaseCommand {
                 .forEach(t -> out.println("  tablespace " + t.oid() + " -> " + t.location()));
             out.println("  recovery settings written to postgresql.auto.conf:");
             r.recovery().asMap().forEach((k, v) -> out.println("    " + k + " = '" + v + "'"));
-            out.println("Next: pg_ctl -D " + r.target() + " start  (runs recovery, then promotes)");
+            out.println(RecoveryOutlook.next(r.target(), r.recovery()));
           });
       return ExitCode.OK;
     }

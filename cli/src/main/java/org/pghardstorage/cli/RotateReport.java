@@ -174,20 +174,20 @@ final class RotateReport {
 
   private static void printWal(RetentionPlan.WalPlan w, boolean dry, PrintWriter out) {
     out.printf(
-        "WAL: %s %d segments (%s) before %s (LSN %s)%s%n",
+        "WAL: %s %s (%s) before %s (LSN %s)%s%n",
         dry ? "would delete" : "deleted",
-        w.segments(),
+        Counts.of(w.segments(), "segment"),
         Bytes.human(w.bytes()),
         w.keepFromSegment(),
         w.keepFromLsn(),
         w.historyFiles().isEmpty() ? "" : ", history files of timelines " + w.historyFiles());
     for (RetentionPlan.TimelineDeletion t : w.timelines()) {
       out.printf(
-          "  timeline %d: %s..%s, %d segments%s%n",
+          "  timeline %d: %s..%s, %s%s%n",
           t.timeline(),
           t.firstSegment(),
           t.lastSegment(),
-          t.segments(),
+          Counts.of(t.segments(), "segment"),
           t.wholeTimeline() ? " (abandoned timeline, whole)" : "");
     }
   }

@@ -70,8 +70,59 @@ final class StatusCommand extends BaseCommand {
               out.printf("  problem      %s%n", r.get("error"));
             }
           }
-        });
+        },
+        rows.stream().map(StatusCommand::tableRow).toList());
     return ExitCode.OK;
+  }
+
+  /**
+   * One deployment as a row of {@code -o table}: short values only; the text, JSON and CSV views
+   * carry the details.
+   */
+  static Map<String, Object> tableRow(Map<String, Object> r) {
+    Optional<DeploymentSummary> s =
+        Optional.ofNullable(r.get("summary")).map(DeploymentSummary.class::cast);
+    Map<String, Object> t = new LinkedHashMap<>();
+    t.put("deployment", r.get("deployment"));
+    t.put("streamer", streamerState(r));
+    t.put(
+        "lag",
+        r.get("lag_bytes") instanceof Number n && n.longValue() >= 0
+            ? Bytes.human(n.longValue())
+            : "-");
+    t.put(
+        "last_backup",
+        s.map(DeploymentSummary::lastBackupId)
+            .or(
+                () ->
+                    Optional.ofNullable(r.get("last_backup")).map(b -> b.toString().split(" ")[0]))
+            .orElse("-"));
+    t.put(
+        "backup_age",
+        s.map(DeploymentSummary::lastBackupAgeSeconds).map(Durations::ago).orElse("-"));
+    t.put(
+        "newest_wal",
+        s.map(
+                x ->
+                    x.walNewestSegment() == null
+                        ? null
+                        : x.walNewestSegment() + (x.walNewestPartial() ? " (partial)" : ""))
+            .orElse("-"));
+    t.put("wal_age", s.map(DeploymentSummary::walAgeSeconds).map(Durations::ago).orElse("-"));
+    t.put("gaps", s.map(x -> String.valueOf(x.walGaps().size())).orElse("-"));
+    t.put("problem", r.getOrDefault("error", ""));
+    return t;
+  }
+
+  private static String streamerState(Map<String, Object> r) {
+    if (r.get("streamer_up") instanceof Boolean up) {
+      return up ? "up" : "down";
+    }
+    String streamer = String.valueOf(r.getOrDefault("streamer", ""));
+    if (streamer.startsWith("NO SLOT")) {
+      return "no slot";
+    }
+    return streamer.startsWith("unknown") ? "unreachable" : "-";
   }
 
   private List<String> names() {
@@ -80,7 +131,10 @@ final class StatusCommand extends BaseCommand {
     }
     CliConfig config = ConfigHolder.current();
     TreeSet<String> names = new TreeSet<>(config.deployments().keySet());
-    if (repoOptions.repo != null || System.getenv("PGHS_REPO") != null) {
+    boolean explicitRepo = repoOptions.repo != null || System.getenv("PGHS_REPO") != null;
+    // Without configured deployments, the repository (the configuration's, when no flag names
+    // one) is where the deployments are found.
+    if (explicitRepo || (names.isEmpty() && config.defaultRepository().isPresent())) {
       try (OpenedRepository o = repoOptions.open()) {
         o.repository().listDeployments().forEach(d -> names.add(d.name()));
       }

@@ -38,15 +38,15 @@ final class VerifyCommand extends BaseCommand {
           report,
           out -> {
             out.printf(
-                "%s backup %s of %s: %d packs, %d chunks, %d files, %s, %d WAL segments in %.1f s%n",
+                "%s backup %s of %s: %s, %s, %s, %s, %s in %.1f s%n",
                 report.ok() ? "OK" : "FAILED",
                 report.backupId(),
                 report.deployment(),
-                report.packsChecked(),
-                report.chunksChecked(),
-                report.filesChecked(),
+                Counts.of(report.packsChecked(), "pack"),
+                Counts.of(report.chunksChecked(), "chunk"),
+                Counts.of(report.filesChecked(), "file"),
                 Bytes.human(report.bytesChecked()),
-                report.walSegmentsChecked(),
+                Counts.of(report.walSegmentsChecked(), "WAL segment"),
                 report.durationMillis() / 1000.0);
             for (VerifyProblem p : report.problems()) {
               out.println("  " + p.severity() + " " + p.describe() + ": " + p.detail());

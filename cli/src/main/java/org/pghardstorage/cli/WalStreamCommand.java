@@ -29,8 +29,11 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "stream",
     description =
-        "Stream WAL of DEPLOYMENT into the repository until stopped (SIGTERM or Ctrl-C flush what"
-            + " was received first). Creates the physical slot if it is missing.")
+        "Stream WAL of DEPLOYMENT into the repository until stopped. SIGTERM or Ctrl-C (SIGINT)"
+            + " is a clean stop: what was received is made durable, the slot connection and the"
+            + " repository lock are released, and the exit status is 0. Creates the physical slot"
+            + " if it is missing. A systemd unit ships in the distribution:"
+            + " systemd/pg_hardstorage-wal-stream@.service.")
 final class WalStreamCommand extends BaseCommand {
   @Parameters(index = "0", paramLabel = "DEPLOYMENT")
   String deployment;
@@ -88,7 +91,15 @@ final class WalStreamCommand extends BaseCommand {
       Thread reporter = new Thread(() -> report(printer, streamer), "pghs-streamer-status");
       reporter.setDaemon(true);
       reporter.start();
-      try {
+      // A stop asked for with SIGTERM (a service manager) or Ctrl-C is a clean end, exit 0: the
+      // streamer flushes what it received, closes the slot connection and releases its lock. The
+      // shutdown hook remains for a JVM that keeps those signals, and for SIGHUP.
+      try (StopSignals signals =
+          StopSignals.install(
+              () -> {
+                printer.note("stop requested: making what was received durable");
+                streamer.stop();
+              })) {
         printer.note("streaming " + d + " through slot " + config.slot() + " (Ctrl-C to stop)");
         streamer.run();
         reporter.interrupt();
@@ -221,11 +232,11 @@ final class WalStreamCommand extends BaseCommand {
             out -> {
               for (WalAudit.TimelineCoverage t : report.timelines()) {
                 out.printf(
-                    "timeline %d: %s .. %s, %d segments%s%s%n",
+                    "timeline %d: %s .. %s, %s%s%s%n",
                     t.timeline(),
                     t.firstSegment(),
                     t.lastSegment(),
-                    t.segments(),
+                    Counts.of(t.segments(), "segment"),
                     t.endsWithPartial() ? " (last one partial)" : "",
                     t.branchLsn() == null ? "" : ", branches at " + t.branchLsn());
               }
@@ -234,8 +245,23 @@ final class WalStreamCommand extends BaseCommand {
               }
               for (WalAudit.Gap g : report.gaps()) {
                 out.printf(
-                    "GAP timeline %d: %s .. %s: %s%n",
-                    g.timeline(), g.fromSegment(), g.toSegment(), g.reason());
+                    "GAP timeline %d: %s .. %s: %s (%s)%n",
+                    g.timeline(),
+                    g.fromSegment(),
+                    g.toSegment(),
+                    g.reason(),
+                    g.impact() == WalAudit.Impact.BEFORE_NEWEST_BACKUP
+                        ? "before the newest backup, which it does not affect"
+                        : "the newest backup needs it: take a new base backup");
+              }
+              if (!report.ok()) {
+                out.println(
+                    "hint: "
+                        + (report.newestBackupOk()
+                            ? "no moment inside a gap can be recovered; keep the WAL streamer"
+                                + " running so that no new gap opens"
+                            : "recovery stops at a gap: take a new base backup, which starts"
+                                + " after it, and keep the WAL streamer running"));
               }
             });
         return report.ok() ? ExitCode.OK : ExitCode.VERIFY_FAILED;

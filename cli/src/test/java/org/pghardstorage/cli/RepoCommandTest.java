@@ -2,24 +2,19 @@ package org.pghardstorage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pghardstorage.cli.InProcess.Run;
 import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.BackupWriter;
 import org.pghardstorage.core.repo.Deployment;
@@ -36,25 +31,9 @@ import org.pghardstorage.core.storage.fs.FileSystemObjectStore;
  * covered by core's tests.
  */
 class RepoCommandTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir Path tmp;
   private Path root;
   private String url;
-
-  private record Run(int exit, JsonNode doc) {
-    JsonNode result() {
-      return doc.path("result");
-    }
-
-    String code() {
-      return doc.path("error").path("code").asText();
-    }
-
-    String message() {
-      return doc.path("error").path("message").asText();
-    }
-  }
 
   @BeforeEach
   void paths() throws IOException {
@@ -64,14 +43,8 @@ class RepoCommandTest {
     Files.writeString(tmp.resolve("empty.yml"), "deployments: {}\n");
   }
 
-  private Run run(String... args) throws IOException {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--config", tmp.resolve("empty.yml").toString(), "--output", "json"));
-    StringWriter out = new StringWriter();
-    int exit =
-        Main.run(
-            all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(new StringWriter()));
-    return new Run(exit, JSON.readTree(out.toString()));
+  private Run run(String... args) {
+    return InProcess.run(tmp.resolve("empty.yml"), args);
   }
 
   private static String mode(Path p) throws IOException {

@@ -68,7 +68,11 @@ class RotateReportTest {
             true,
             List.of(
                 new WalAudit.Gap(
-                    1, "000000010000000000000007", "000000010000000000000007", "missing"))));
+                    1,
+                    "000000010000000000000007",
+                    "000000010000000000000007",
+                    "missing",
+                    WalAudit.Impact.NEWEST_BACKUP))));
   }
 
   private static String print(OutputFormat format, RetentionPlan p, RotationResult done) {

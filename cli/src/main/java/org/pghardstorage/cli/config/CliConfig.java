@@ -152,7 +152,81 @@ public record CliConfig(
   public Optional<String> repositoryFor(String name) {
     return deployment(name)
         .map(DeploymentConfig::repository)
-        .or(() -> Optional.ofNullable(repository));
+        .filter(r -> !r.isBlank())
+        .or(() -> Optional.ofNullable(repository).filter(r -> !r.isBlank()));
+  }
+
+  /**
+   * The repository of a command that names no deployment ({@code list}, {@code repo info}, ...):
+   * the file's top-level {@code repository}, else the one repository every deployment names.
+   *
+   * @throws HardstorageException {@code config.ambiguous_repository} (USAGE) when there is no
+   *     top-level repository and the deployments name different ones: which one is meant cannot be
+   *     told
+   */
+  public Optional<String> defaultRepository() {
+    if (repository != null && !repository.isBlank()) {
+      return Optional.of(repository);
+    }
+    Map<String, String> byDeployment = new TreeMap<>();
+    deployments.keySet().forEach(n -> repositoryFor(n).ifPresent(r -> byDeployment.put(n, r)));
+    List<String> distinct = byDeployment.values().stream().distinct().toList();
+    if (distinct.size() > 1) {
+      throw new HardstorageException(
+          "config.ambiguous_repository",
+          ExitCode.USAGE,
+          "no repository given, and the deployments in "
+              + source.map(Path::toString).orElse("the configuration")
+              + " name different ones: "
+              + byDeployment,
+          "name a deployment, pass --repo URL, or set a top-level repository: in the file");
+    }
+    return distinct.stream().findFirst();
+  }
+
+  /**
+   * The key reference ({@code kek}) for {@code url} when no deployment is named: the one the
+   * deployments stored in that repository agree on.
+   *
+   * @throws HardstorageException {@code config.ambiguous_kek} (USAGE) when they name different ones
+   */
+  public Optional<String> kekFor(String url) {
+    Map<String, String> byDeployment = new TreeMap<>();
+    deployments.forEach(
+        (n, d) -> {
+          if (d.kek() != null && repositoryFor(n).filter(url::equals).isPresent()) {
+            byDeployment.put(n, d.kek());
+          }
+        });
+    List<String> distinct = byDeployment.values().stream().distinct().toList();
+    if (distinct.size() > 1) {
+      throw new HardstorageException(
+          "config.ambiguous_kek",
+          ExitCode.USAGE,
+          "the deployments of repository "
+              + url
+              + " in "
+              + source.map(Path::toString).orElse("the configuration")
+              + " name different keys (kek): "
+              + byDeployment.keySet(),
+          "name the deployment whose key to use, or pass --passphrase-file FILE");
+    }
+    return distinct.stream().findFirst();
+  }
+
+  /**
+   * {@code deployment.unknown} (NOT_FOUND): {@code name} is not in this file; the suggestion lists
+   * the deployments it has and the flags that would do instead ({@code flags}).
+   */
+  public HardstorageException unknownDeployment(String name, String flags) {
+    return new HardstorageException(
+        "deployment.unknown",
+        ExitCode.NOT_FOUND,
+        "deployment '"
+            + name
+            + "' is not in "
+            + source.map(Path::toString).orElse("the configuration"),
+        "known deployments: " + deployments.keySet() + "; or pass " + flags);
   }
 
   private static HardstorageException invalid(Path file, String why, Throwable cause) {

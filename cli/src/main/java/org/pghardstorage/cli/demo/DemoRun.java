@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import org.pghardstorage.cli.Bytes;
+import org.pghardstorage.cli.Counts;
 import org.pghardstorage.cli.Launcher;
 import org.pghardstorage.cli.Progress;
 import org.pghardstorage.cli.output.Printer;
@@ -339,28 +340,32 @@ public final class DemoRun {
     var m = r.manifest();
     return String.format(
         Locale.ROOT,
-        "backup %s, LSN %s .. %s, read %s, stored %s, %d WAL segment(s) archived",
+        "backup %s, LSN %s .. %s, read %s, stored %s, %s archived",
         m.backupId(),
         m.wal().startLsn(),
         m.wal().endLsn(),
         Bytes.human(m.stats().bytesRead()),
         Bytes.human(m.stats().bytesStored()),
-        r.walSegments());
+        Counts.of(r.walSegments(), "WAL segment"));
   }
 
   private static String describeVerify(VerifyReport r) {
     return String.format(
         Locale.ROOT,
-        "%d packs, %d chunks, %d files, %s, %d WAL segment(s) re-read and checked",
-        r.packsChecked(),
-        r.chunksChecked(),
-        r.filesChecked(),
+        "%s, %s, %s, %s, %s re-read and checked",
+        Counts.of(r.packsChecked(), "pack"),
+        Counts.of(r.chunksChecked(), "chunk"),
+        Counts.of(r.filesChecked(), "file"),
         Bytes.human(r.bytesChecked()),
-        r.walSegmentsChecked());
+        Counts.of(r.walSegmentsChecked(), "WAL segment"));
   }
 
   private static String describe(RestoreResult r) {
-    return r.files() + " files, " + Bytes.human(r.bytesWritten()) + " into " + r.target();
+    return Counts.of(r.files(), "file")
+        + ", "
+        + Bytes.human(r.bytesWritten())
+        + " into "
+        + r.target();
   }
 
   private static String describePromoted(PgCluster c) {

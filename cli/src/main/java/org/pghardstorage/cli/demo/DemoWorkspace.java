@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.pghardstorage.cli.Counts;
 import org.pghardstorage.devstack.Locations;
 import org.pghardstorage.devstack.PgCluster;
 import org.pghardstorage.devstack.PgDistribution;
@@ -27,7 +28,7 @@ final class DemoWorkspace implements AutoCloseable {
   /** What cleaning up did. */
   record Cleanup(int serversStopped, boolean removed, Path root, List<String> problems) {
     String describe() {
-      String servers = "stopped " + serversStopped + " PostgreSQL server(s)";
+      String servers = "stopped " + Counts.of(serversStopped, "PostgreSQL server");
       String dir = removed ? "removed " + root : "kept " + root;
       return servers + ", " + dir + (problems.isEmpty() ? "" : "; problems: " + problems);
     }

@@ -13,6 +13,8 @@ import java.nio.file.Path;
  * @param password a password the operator typed, or null (then PGPASSWORD or ~/.pgpass)
  * @param passwordFile where to store {@code password}, or null not to store it
  * @param backup take the first backup
+ * @param existingDeployment {@code deployment} already protects this server in the repository (the
+ *     same database system): its backups and WAL continue
  */
 public record InitPlan(
     PostgresDetector.Detected postgres,
@@ -22,7 +24,8 @@ public record InitPlan(
     Path configFile,
     char[] password,
     Path passwordFile,
-    boolean backup) {
+    boolean backup,
+    boolean existingDeployment) {
   /**
    * The answers given as flags or found by default, offered by the wizard; null where none.
    *

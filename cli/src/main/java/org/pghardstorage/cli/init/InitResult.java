@@ -13,6 +13,8 @@ import java.util.Map;
  * @param postgresVersion the server's version
  * @param repository the repository URL
  * @param repositoryCreated whether init created it (false: an existing one is used)
+ * @param existingDeployment whether the deployment already protected this server in the repository
+ *     (the same database system), and init reused it
  * @param configFile the configuration file written
  * @param passwordFile the password file written, if any
  * @param backup the first backup, as {@code backup} prints it; absent if not taken
@@ -26,6 +28,7 @@ public record InitResult(
     @JsonProperty("postgres_version") String postgresVersion,
     String repository,
     @JsonProperty("repository_created") boolean repositoryCreated,
+    @JsonProperty("existing_deployment") boolean existingDeployment,
     @JsonProperty("config_file") String configFile,
     @JsonProperty("password_file") String passwordFile,
     Map<String, Object> backup,

@@ -3,6 +3,7 @@ package org.pghardstorage.cli.init;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Optional;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.pg.ConnInfo;
@@ -19,11 +20,21 @@ public final class Wizard {
 
   private final Prompter prompter;
   private final PostgresDetector detector;
+  private final ProtectedSystems protectedSystems;
 
   /** A wizard asking through {@code prompter}, checking connections with {@code detector}. */
   public Wizard(Prompter prompter, PostgresDetector detector) {
+    this(prompter, detector, ProtectedSystems.NONE);
+  }
+
+  /**
+   * A wizard that also offers to reuse the deployment of the chosen repository that already
+   * protects the server found ({@code protectedSystems}).
+   */
+  public Wizard(Prompter prompter, PostgresDetector detector, ProtectedSystems protectedSystems) {
     this.prompter = prompter;
     this.detector = detector;
+    this.protectedSystems = protectedSystems;
   }
 
   /**
@@ -47,6 +58,31 @@ public final class Wizard {
                 ? defaults.deployment()
                 : DeploymentNames.derive(endpoint.host(), endpoint.port()));
     String repository = prompter.ask("Repository URL (created if missing)", defaults.repository());
+    Optional<String> existing =
+        protectedSystems.deploymentOf(repository, c.detected().server().systemIdentifier());
+    if (existing.isPresent() && !existing.get().equals(deployment)) {
+      if (prompter.confirm(
+          "This server (database system "
+              + c.detected().server().systemIdentifier()
+              + ") is already deployment "
+              + existing.get()
+              + " in "
+              + repository
+              + ". Reuse "
+              + existing.get()
+              + " instead of creating deployment "
+              + deployment
+              + " (its backups and WAL continue)?",
+          true)) {
+        deployment = existing.get();
+      } else {
+        existing = Optional.empty();
+        prompter.say(
+            "Then "
+                + deployment
+                + " is a second deployment of the same server, with a slot and WAL of its own.");
+      }
+    }
     Path config = askConfigFile(defaults.configFile());
     Path passwordFile = null;
     if (c.password() != null) {
@@ -68,7 +104,8 @@ public final class Wizard {
             config,
             c.password(),
             passwordFile,
-            backup);
+            backup,
+            existing.isPresent());
     confirm(plan);
     return plan;
   }
@@ -167,7 +204,12 @@ public final class Wizard {
     if (plan.passwordFile() != null) {
       prompter.say("  - write the password to " + plan.passwordFile());
     }
-    prompter.say("  - write " + plan.configFile() + " with deployment " + plan.deployment());
+    prompter.say(
+        "  - write "
+            + plan.configFile()
+            + " with "
+            + (plan.existingDeployment() ? "the existing deployment " : "deployment ")
+            + plan.deployment());
     if (plan.backup()) {
       prompter.say("  - take the first backup of " + plan.deployment());
     }

@@ -81,6 +81,20 @@ public final class Printer {
     out.flush();
   }
 
+  /**
+   * Prints a successful result whose {@code -o table} view is not its flattened document: a result
+   * with nested figures flattens into rows too wide to read, so {@code table} gives the few columns
+   * a person scans, one row each. Every other format prints {@code result} in full.
+   */
+  public void result(Object result, TextView text, List<? extends Map<String, ?>> table) {
+    if (format != OutputFormat.TABLE) {
+      result(result, text);
+      return;
+    }
+    Tables.table(rows(tree(table)), out);
+    out.flush();
+  }
+
   /** Prints an error: in structured formats as an enveloped document, else on stderr. */
   public void error(HardstorageException e, boolean debug) {
     ObjectNode error = JSON.createObjectNode();

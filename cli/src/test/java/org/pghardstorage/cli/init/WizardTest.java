@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pghardstorage.core.error.ExitCode;
@@ -23,12 +24,25 @@ class WizardTest {
   private final StringWriter said = new StringWriter();
 
   private Wizard wizard(FakeProbe probe, String... answers) {
+    return wizard(probe, ProtectedSystems.NONE, answers);
+  }
+
+  private Wizard wizard(FakeProbe probe, ProtectedSystems systems, String... answers) {
     Prompter p =
         new StreamPrompter(
             new BufferedReader(new StringReader(String.join("\n", answers) + "\n")),
             new PrintWriter(said, true),
             false);
-    return new Wizard(p, new PostgresDetector(Map.of(), tmp, "ops", probe, List::of));
+    return new Wizard(p, new PostgresDetector(Map.of(), tmp, "ops", probe, List::of), systems);
+  }
+
+  /** The default repository already protects the fake server's system as {@code name}. */
+  private static ProtectedSystems protectedAs(String name) {
+    return (repository, system) ->
+        repository.equals("file:///var/lib/pg_hardstorage/repo")
+                && system.equals("7000000000000000001")
+            ? Optional.of(name)
+            : Optional.empty();
   }
 
   private InitPlan.Defaults defaults() {
@@ -117,5 +131,49 @@ class WizardTest {
               assertThat(e.code()).isEqualTo("init.cancelled");
               assertThat(e.exitCode()).isEqualTo(ExitCode.ABORTED);
             });
+  }
+
+  @Test
+  void aServerTheRepositoryAlreadyProtectsIsOfferedForReuse() {
+    FakeProbe probe = new FakeProbe().listen("127.0.0.1", 5432).role("postgres", false);
+    InitPlan plan =
+        wizard(probe, protectedAs("db-old"), "", "", "", "", "", "", "").ask(defaults());
+    assertThat(plan.deployment()).isEqualTo("db-old");
+    assertThat(plan.existingDeployment()).isTrue();
+    assertThat(said.toString())
+        .contains(
+            "This server (database system 7000000000000000001) is already deployment db-old in"
+                + " file:///var/lib/pg_hardstorage/repo. Reuse db-old instead of creating"
+                + " deployment local")
+        .contains("with the existing deployment db-old");
+  }
+
+  @Test
+  void declinedReuseMakesASecondDeploymentKnowingly() {
+    FakeProbe probe = new FakeProbe().listen("127.0.0.1", 5432).role("postgres", false);
+    InitPlan plan =
+        wizard(probe, protectedAs("db-old"), "", "", "", "n", "", "", "").ask(defaults());
+    assertThat(plan.deployment()).isEqualTo("local");
+    assertThat(plan.existingDeployment()).isFalse();
+    assertThat(said.toString()).contains("second deployment of the same server");
+  }
+
+  @Test
+  void theSameNameIsReusedWithoutAsking() {
+    FakeProbe probe = new FakeProbe().listen("127.0.0.1", 5432).role("postgres", false);
+    InitPlan plan = wizard(probe, protectedAs("local"), "", "", "", "", "", "").ask(defaults());
+    assertThat(plan.deployment()).isEqualTo("local");
+    assertThat(plan.existingDeployment()).isTrue();
+    assertThat(said.toString()).doesNotContain("Reuse");
+  }
+
+  @Test
+  void anotherRepositoryOffersNothing() {
+    FakeProbe probe = new FakeProbe().listen("127.0.0.1", 5432).role("postgres", false);
+    InitPlan plan =
+        wizard(probe, protectedAs("db-old"), "", "", "file:///srv/other", "", "", "")
+            .ask(defaults());
+    assertThat(plan.deployment()).isEqualTo("local");
+    assertThat(plan.existingDeployment()).isFalse();
   }
 }

@@ -36,7 +36,7 @@ public final class BackupChooser {
     // listBackups is oldest first, and backup ids sort by start time.
     List<BackupId> all = repo.listBackups(deployment);
     if (all.isEmpty()) {
-      throw RestoreErrors.noBackups(deployment, repo.describe());
+      throw RestoreErrors.noBackups(deployment, repo);
     }
     return all.get(all.size() - 1);
   }
@@ -71,7 +71,7 @@ public final class BackupChooser {
     }
     List<BackupId> all = repo.listBackups(deployment);
     if (all.isEmpty()) {
-      throw RestoreErrors.noBackups(deployment, repo.describe());
+      throw RestoreErrors.noBackups(deployment, repo);
     }
     for (int i = all.size() - 1; i >= 0; i--) {
       java.util.Optional<BackupManifest> m = repo.readManifest(deployment, all.get(i));
@@ -101,6 +101,6 @@ public final class BackupChooser {
   public BackupManifest choose(Deployment deployment, BackupSelector selector) {
     BackupId id = chooseId(deployment, selector);
     return repo.readManifest(deployment, id)
-        .orElseThrow(() -> RestoreErrors.backupNotFound(deployment, id, repo.describe()));
+        .orElseThrow(() -> RestoreErrors.backupNotFound(deployment, id, repo));
   }
 }

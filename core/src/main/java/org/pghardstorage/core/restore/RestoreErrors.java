@@ -7,6 +7,8 @@ import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.Deployment;
+import org.pghardstorage.core.repo.DeploymentHints;
+import org.pghardstorage.core.repo.Repository;
 
 /**
  * The error codes of restore, and factories for them. Codes are a public contract: the command
@@ -59,20 +61,20 @@ public final class RestoreErrors {
 
   private RestoreErrors() {}
 
-  static HardstorageException backupNotFound(Deployment d, BackupId id, String where) {
+  static HardstorageException backupNotFound(Deployment d, BackupId id, Repository repo) {
     return new HardstorageException(
         BACKUP_NOT_FOUND,
         ExitCode.NOT_FOUND,
-        "backup " + id + " of deployment " + d + " does not exist in " + where,
-        "list the backups with: pg_hardstorage list " + d + " --repo " + where);
+        "backup " + id + " of deployment " + d + " does not exist in " + repo.describe(),
+        DeploymentHints.noSuchBackup(d, repo));
   }
 
-  static HardstorageException noBackups(Deployment d, String where) {
+  static HardstorageException noBackups(Deployment d, Repository repo) {
     return new HardstorageException(
         BACKUP_NOT_FOUND,
         ExitCode.NOT_FOUND,
-        "deployment " + d + " has no backups in " + where,
-        "check the deployment name with: pg_hardstorage list " + d + " --repo " + where);
+        "deployment " + d + " has no backups in " + repo.describe(),
+        DeploymentHints.noBackups(d, repo));
   }
 
   static HardstorageException targetNotEmpty(Path target, String entry, boolean interrupted) {

@@ -3,6 +3,8 @@ package org.pghardstorage.core.retention;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.repo.Deployment;
+import org.pghardstorage.core.repo.DeploymentHints;
+import org.pghardstorage.core.repo.Repository;
 
 /** The error codes of retention; a public contract like every error code. */
 public final class RetentionErrors {
@@ -33,12 +35,16 @@ public final class RetentionErrors {
             + " more");
   }
 
-  static HardstorageException noBackups(Deployment d, String where) {
+  static HardstorageException noBackups(Deployment d, Repository repo) {
     return new HardstorageException(
         NO_BACKUPS,
         ExitCode.NOT_FOUND,
-        "deployment " + d + " has no backups in " + where + ", so there is nothing to rotate",
-        "take a backup first: pg_hardstorage backup " + d + " --repo ...");
+        "deployment "
+            + d
+            + " has no backups in "
+            + repo.describe()
+            + ", so there is nothing to rotate",
+        DeploymentHints.noBackups(d, repo));
   }
 
   static HardstorageException backupVanished(Deployment d, String backupId) {

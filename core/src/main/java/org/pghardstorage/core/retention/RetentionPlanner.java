@@ -48,7 +48,7 @@ final class RetentionPlanner {
   Planned plan(Deployment d, GfsPolicy policy) {
     List<BackupId> ids = repo.listBackups(d);
     if (ids.isEmpty()) {
-      throw RetentionErrors.noBackups(d, repo.describe());
+      throw RetentionErrors.noBackups(d, repo);
     }
     GfsSelection selection = policy.select(ids);
     List<BackupManifest> kept = new ArrayList<>();

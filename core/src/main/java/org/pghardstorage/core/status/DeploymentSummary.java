@@ -20,6 +20,10 @@ import java.util.List;
  * @param walNewestAt when the newest WAL object was written, or null
  * @param walAgeSeconds how long ago, or null
  * @param walGaps gaps found by the WAL audit, as text
+ * @param walGapsNewestBackupNeeds those of {@code walGaps} at or after the newest backup's start
+ *     ({@link org.pghardstorage.core.wal.WalAudit.Impact#NEWEST_BACKUP}): the newest backup cannot
+ *     be restored, or not to the latest moment; the others only limit recovery to moments before
+ *     the newest backup
  */
 public record DeploymentSummary(
     String deployment,
@@ -34,10 +38,12 @@ public record DeploymentSummary(
     boolean walNewestPartial,
     Instant walNewestAt,
     Long walAgeSeconds,
-    List<String> walGaps) {
-  /** Copies the list. */
+    List<String> walGaps,
+    List<String> walGapsNewestBackupNeeds) {
+  /** Copies the lists. */
   public DeploymentSummary {
     walGaps = List.copyOf(walGaps);
+    walGapsNewestBackupNeeds = List.copyOf(walGapsNewestBackupNeeds);
   }
 
   /** The last backup's age, if there is one. */

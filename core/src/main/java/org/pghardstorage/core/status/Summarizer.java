@@ -39,9 +39,15 @@ public final class Summarizer {
       newest = entries.isEmpty() ? Optional.empty() : Optional.of(entries.get(entries.size() - 1));
     }
     List<String> gaps = new ArrayList<>();
+    List<String> newestNeeds = new ArrayList<>();
     if (tli != null) {
       for (WalAudit.Gap g : WalAudit.run(repo, d).gaps()) {
-        gaps.add(g.timeline() + ":" + g.fromSegment() + ".." + g.toSegment() + " " + g.reason());
+        String text =
+            g.timeline() + ":" + g.fromSegment() + ".." + g.toSegment() + " " + g.reason();
+        gaps.add(text);
+        if (g.impact() == WalAudit.Impact.NEWEST_BACKUP) {
+          newestNeeds.add(text);
+        }
       }
     }
     return new DeploymentSummary(
@@ -57,6 +63,7 @@ public final class Summarizer {
         newest.map(WalEntry::partial).orElse(false),
         newest.map(WalEntry::storedAt).orElse(null),
         newest.map(e -> Duration.between(e.storedAt(), now).toSeconds()).orElse(null),
-        gaps);
+        gaps,
+        newestNeeds);
   }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.pghardstorage.core.error.ExitCode;
@@ -28,6 +29,23 @@ import org.pghardstorage.core.repo.manifest.BackupManifest;
  */
 public final class WalAudit {
 
+  /** Which recoveries a gap stops: what the operator can still do about it differs. */
+  public enum Impact {
+    /**
+     * The gap ends at or before the start of the newest backup: no moment inside it can be
+     * recovered, and recovery from an older backup stops at it; the newest backup and every moment
+     * after its start are unaffected. Only rotation removing the backups before it makes it go;
+     * typically the WAL between backups taken while no streamer ran.
+     */
+    BEFORE_NEWEST_BACKUP,
+    /**
+     * The gap is at or after the start of the newest backup (or there is no backup): the newest
+     * backup cannot be restored consistently, or not to the latest moment. A new base backup starts
+     * after it.
+     */
+    NEWEST_BACKUP
+  }
+
   /**
    * A hole in the stored WAL.
    *
@@ -35,8 +53,15 @@ public final class WalAudit {
    * @param fromSegment the first missing (or incomplete) segment
    * @param toSegment the last missing segment
    * @param reason what is wrong
+   * @param impact which recoveries it stops
    */
-  public record Gap(long timeline, String fromSegment, String toSegment, String reason) {}
+  public record Gap(
+      long timeline, String fromSegment, String toSegment, String reason, Impact impact) {
+    /** Validates the fields. */
+    public Gap {
+      Objects.requireNonNull(impact, "impact");
+    }
+  }
 
   /**
    * What one timeline holds.
@@ -77,6 +102,14 @@ public final class WalAudit {
       return gaps.isEmpty();
     }
 
+    /**
+     * Whether no gap stops the newest backup: it restores, to the latest stored WAL; gaps before it
+     * may remain.
+     */
+    public boolean newestBackupOk() {
+      return gaps.stream().noneMatch(g -> g.impact() == Impact.NEWEST_BACKUP);
+    }
+
     /** Throws {@code wal.gap_found} (exit 9) naming the first gaps, unless {@link #ok()}. */
     public void requireOk() {
       if (ok()) {
@@ -94,7 +127,15 @@ public final class WalAudit {
           "wal.gap_found",
           ExitCode.VERIFY_FAILED,
           gaps.size() + " gap(s) in the WAL of " + deployment + ": " + sb,
-          "point-in-time recovery cannot cross a gap; take a new base backup after it");
+          newestBackupOk()
+              ? "all lie before the newest backup, which restores: no moment inside a gap can be"
+                  + " recovered; keep the WAL streamer running (pg_hardstorage wal stream "
+                  + deployment
+                  + ") so that no new gap opens"
+              : "recovery cannot cross a gap: take a new base backup (pg_hardstorage backup "
+                  + deployment
+                  + "), which starts after it, and keep the WAL streamer running so that no new"
+                  + " gap opens");
     }
   }
 
@@ -119,16 +160,16 @@ public final class WalAudit {
     Optional<BackupManifest> newestBackup = newestBackup(repository, deployment);
     WalSegmentSize size =
         WalSegmentSize.ofBytes(oldest.map(m -> (long) m.wal().segmentSize()).orElse(16L << 20));
+    Gaps gaps = new Gaps(size, newestBackup.map(m -> Lsn.parse(m.wal().startLsn())));
     List<Long> stored = archive.listTimelines();
     if (stored.isEmpty()) {
-      List<Gap> gaps = new ArrayList<>();
       oldest.ifPresent(
           m -> {
-            String seg = segment(m.wal().startTimeline(), Lsn.parse(m.wal().startLsn()), size);
-            gaps.add(new Gap(m.wal().startTimeline(), seg, seg, "no WAL stored at all"));
+            long seg = Lsn.parse(m.wal().startLsn()).segmentNumber(size);
+            gaps.add(m.wal().startTimeline(), seg, seg, "no WAL stored at all");
           });
       return new Report(
-          deployment.name(), oldest.map(m -> m.wal().startLsn()).orElse(""), List.of(), gaps);
+          deployment.name(), oldest.map(m -> m.wal().startLsn()).orElse(""), List.of(), gaps.list);
     }
     TimelineId newest = TimelineId.of(stored.get(stored.size() - 1));
     TimelineHistory history =
@@ -160,7 +201,6 @@ public final class WalAudit {
         newestBackup.filter(m -> m.wal().endTimeline() == newest.value());
 
     List<TimelineCoverage> coverage = new ArrayList<>();
-    List<Gap> gaps = new ArrayList<>();
     Lsn start = from;
     for (Map.Entry<Long, Optional<Lsn>> link : chain.entrySet()) {
       long tli = link.getKey();
@@ -178,7 +218,37 @@ public final class WalAudit {
         start = branch.get();
       }
     }
-    return new Report(deployment.name(), from.toString(), coverage, gaps);
+    return new Report(deployment.name(), from.toString(), coverage, gaps.list);
+  }
+
+  /**
+   * The gaps found so far, each classified on creation against the newest backup's start: a gap
+   * ending at or before it costs only moments before the newest backup.
+   */
+  private static final class Gaps {
+    private final WalSegmentSize size;
+    private final Optional<Lsn> newestBackupStart;
+    private final List<Gap> list = new ArrayList<>();
+
+    Gaps(WalSegmentSize size, Optional<Lsn> newestBackupStart) {
+      this.size = size;
+      this.newestBackupStart = newestBackupStart;
+    }
+
+    /** Adds the gap of segments {@code from..to} of {@code tli}. */
+    void add(long tli, long from, long to, String reason) {
+      String last = name(tli, to, size);
+      Lsn end = WalSegmentName.parse(last, size).endLsn();
+      // LSNs grow along the chain of timelines, so the comparison holds across a switch
+      boolean before = newestBackupStart.filter(s -> !end.isAfter(s)).isPresent();
+      list.add(
+          new Gap(
+              tli,
+              name(tli, from, size),
+              last,
+              reason,
+              before ? Impact.BEFORE_NEWEST_BACKUP : Impact.NEWEST_BACKUP));
+    }
   }
 
   private static TimelineCoverage audit(
@@ -188,7 +258,7 @@ public final class WalAudit {
       Lsn start,
       Optional<Lsn> branch,
       Optional<BackupManifest> needs,
-      List<Gap> gaps) {
+      Gaps gaps) {
     TreeMap<Long, Boolean> complete = new TreeMap<>();
     for (WalEntry e : archive.listSegments(tli)) {
       long n = WalSegmentName.parse(e.name(), size).segmentNumber();
@@ -215,21 +285,23 @@ public final class WalAudit {
       if (ok) {
         present++;
         if (gapStart != null) {
-          gaps.add(gap(tli, gapStart, n - 1, size, "missing"));
+          gaps.add(tli, gapStart, n - 1, "missing");
           gapStart = null;
         }
       } else if (c != null) {
         present++;
-        gaps.add(gap(tli, n, n, size, "only a partial segment, but later WAL exists"));
+        gaps.add(tli, n, n, "only a partial segment, but later WAL exists");
       } else if (gapStart == null) {
         gapStart = n;
       }
     }
     if (gapStart != null) {
-      gaps.add(gap(tli, gapStart, last, size, "missing"));
+      gaps.add(tli, gapStart, last, "missing");
     }
     if (needed.isPresent() && Boolean.FALSE.equals(complete.get(last))) {
-      shortPartial(archive, size, tli, last, needs.get(), needed.get()).ifPresent(gaps::add);
+      long head = last;
+      shortPartial(archive, size, tli, head, needs.get(), needed.get())
+          .ifPresent(why -> gaps.add(tli, head, head, why));
     }
     Boolean lastComplete = complete.get(last);
     return new TimelineCoverage(
@@ -247,10 +319,10 @@ public final class WalAudit {
   }
 
   /**
-   * A gap if the head partial {@code n} ends before {@code needed}: a partial only grows while the
-   * streamer runs, so a shorter one lost WAL that a committed backup was promised.
+   * Why the head partial {@code n} is a gap, if it ends before {@code needed}: a partial only grows
+   * while the streamer runs, so a shorter one lost WAL that a committed backup was promised.
    */
-  private static Optional<Gap> shortPartial(
+  private static Optional<String> shortPartial(
       WalArchive archive, WalSegmentSize size, long tli, long n, BackupManifest needs, Lsn needed) {
     String name = name(tli, n, size);
     Optional<WalSegment> stored = archive.getSegment(name).filter(WalSegment::partial);
@@ -262,28 +334,16 @@ public final class WalAudit {
       return Optional.empty();
     }
     return Optional.of(
-        new Gap(
-            tli,
-            name,
-            name,
-            "the partial segment ends at "
-                + end
-                + ", before the end of backup "
-                + needs.backupId()
-                + " at "
-                + needed));
-  }
-
-  private static Gap gap(long tli, long from, long to, WalSegmentSize size, String reason) {
-    return new Gap(tli, name(tli, from, size), name(tli, to, size), reason);
+        "the partial segment ends at "
+            + end
+            + ", before the end of backup "
+            + needs.backupId()
+            + " at "
+            + needed);
   }
 
   private static String name(long tli, long segment, WalSegmentSize size) {
     return WalSegmentName.of(TimelineId.of(tli), segment, size).toString();
-  }
-
-  private static String segment(long tli, Lsn lsn, WalSegmentSize size) {
-    return WalSegmentName.of(TimelineId.of(tli), lsn, size).toString();
   }
 
   private static Optional<BackupManifest> oldestBackup(Repository repository, Deployment d) {

@@ -17,6 +17,7 @@ import org.pghardstorage.core.repo.manifest.BackupManifest;
 import org.pghardstorage.core.restore.FakeCluster;
 import org.pghardstorage.core.storage.memory.MemoryObjectStore;
 import org.pghardstorage.core.wal.WalAudit.Gap;
+import org.pghardstorage.core.wal.WalAudit.Impact;
 import org.pghardstorage.core.wal.WalAudit.Report;
 import org.pghardstorage.core.wal.WalAudit.TimelineCoverage;
 
@@ -30,6 +31,9 @@ class WalAuditTest {
   private static final String SWITCH = "0/2240000";
 
   private static final String HISTORY_2 = "1\t" + SWITCH + "\tno recovery target specified\n";
+
+  /** The impact of a gap at or after the newest backup's start. */
+  private static final Impact NEEDED = Impact.NEWEST_BACKUP;
 
   private final Repository repo = WalFixtures.repository(new MemoryObjectStore("audit"));
   private final WalArchive archive = repo.wal(DB);
@@ -100,7 +104,8 @@ class WalAuditTest {
     Report r = audit();
 
     assertThat(r.ok()).isFalse();
-    assertThat(r.gaps()).containsExactly(new Gap(1, segment(1, 0x22), segment(1, 0x22), "missing"));
+    assertThat(r.gaps())
+        .containsExactly(new Gap(1, segment(1, 0x22), segment(1, 0x22), "missing", NEEDED));
     assertThat(r.timelines().get(0).segments()).isEqualTo(4);
   }
 
@@ -113,8 +118,8 @@ class WalAuditTest {
 
     assertThat(audit().gaps())
         .containsExactly(
-            new Gap(1, segment(1, 0x21), segment(1, 0x23), "missing"),
-            new Gap(1, segment(1, 0x26), segment(1, 0x26), "missing"));
+            new Gap(1, segment(1, 0x21), segment(1, 0x23), "missing", NEEDED),
+            new Gap(1, segment(1, 0x26), segment(1, 0x26), "missing", NEEDED));
   }
 
   @Test
@@ -124,7 +129,7 @@ class WalAuditTest {
     complete(1, 0x21, 0x22);
 
     assertThat(audit().gaps())
-        .containsExactly(new Gap(1, segment(1, 0x20), segment(1, 0x20), "missing"));
+        .containsExactly(new Gap(1, segment(1, 0x20), segment(1, 0x20), "missing", NEEDED));
   }
 
   @Test
@@ -140,7 +145,8 @@ class WalAuditTest {
                 1,
                 segment(1, 0x22),
                 segment(1, 0x22),
-                "only a partial segment, but later WAL exists"));
+                "only a partial segment, but later WAL exists",
+                NEEDED));
   }
 
   @Test
@@ -161,7 +167,7 @@ class WalAuditTest {
     complete(1, 0x20, 0x20);
 
     assertThat(audit().gaps())
-        .containsExactly(new Gap(1, segment(1, 0x21), segment(1, 0x21), "missing"));
+        .containsExactly(new Gap(1, segment(1, 0x21), segment(1, 0x21), "missing", NEEDED));
   }
 
   @Test
@@ -181,7 +187,8 @@ class WalAuditTest {
                     + ", before the end of backup "
                     + m.backupId()
                     + " at "
-                    + Lsn.parse(FakeCluster.END_LSN)));
+                    + Lsn.parse(FakeCluster.END_LSN),
+                NEEDED));
   }
 
   @Test
@@ -200,7 +207,8 @@ class WalAuditTest {
     Report r = audit();
 
     assertThat(r.gaps())
-        .containsExactly(new Gap(1, segment(1, 0x20), segment(1, 0x20), "no WAL stored at all"));
+        .containsExactly(
+            new Gap(1, segment(1, 0x20), segment(1, 0x20), "no WAL stored at all", NEEDED));
     assertThat(r.timelines()).isEmpty();
   }
 
@@ -218,7 +226,7 @@ class WalAuditTest {
     complete(1, 0x08, 0x08);
 
     assertThat(audit().gaps())
-        .containsExactly(new Gap(1, segment(1, 0x07), segment(1, 0x07), "missing"));
+        .containsExactly(new Gap(1, segment(1, 0x07), segment(1, 0x07), "missing", NEEDED));
   }
 
   @Test
@@ -278,7 +286,7 @@ class WalAuditTest {
     complete(2, 0x22, 0x23);
 
     assertThat(audit().gaps())
-        .containsExactly(new Gap(1, segment(1, 0x21), segment(1, 0x21), "missing"));
+        .containsExactly(new Gap(1, segment(1, 0x21), segment(1, 0x21), "missing", NEEDED));
   }
 
   @Test
@@ -289,7 +297,7 @@ class WalAuditTest {
     complete(2, 0x22, 0x23);
 
     assertThat(audit().gaps())
-        .containsExactly(new Gap(1, segment(1, 0x22), segment(1, 0x22), "missing"));
+        .containsExactly(new Gap(1, segment(1, 0x22), segment(1, 0x22), "missing", NEEDED));
   }
 
   @Test
@@ -301,7 +309,7 @@ class WalAuditTest {
     complete(2, 0x23, 0x24);
 
     assertThat(audit().gaps())
-        .containsExactly(new Gap(2, segment(2, 0x22), segment(2, 0x22), "missing"));
+        .containsExactly(new Gap(2, segment(2, 0x22), segment(2, 0x22), "missing", NEEDED));
   }
 
   @Test
@@ -314,7 +322,8 @@ class WalAuditTest {
     Report r = audit();
 
     assertThat(r.ok()).isFalse();
-    assertThat(r.gaps()).containsExactly(new Gap(2, segment(2, 0x20), segment(2, 0x21), "missing"));
+    assertThat(r.gaps())
+        .containsExactly(new Gap(2, segment(2, 0x20), segment(2, 0x21), "missing", NEEDED));
   }
 
   @Test
@@ -355,8 +364,75 @@ class WalAuditTest {
     complete(1, 0x24, 0x26); // 0x22 and 0x23 are gone
 
     assertThat(audit().gaps())
-        .containsExactly(new Gap(1, segment(1, 0x22), segment(1, 0x23), "missing"));
+        .containsExactly(
+            new Gap(1, segment(1, 0x22), segment(1, 0x23), "missing", Impact.BEFORE_NEWEST_BACKUP));
     assertThat(WalAudit.run(repo, DB, later).gaps()).isEmpty();
+  }
+
+  @Test
+  void theWalBetweenBackupsTakenWithoutAStreamerIsAGapBeforeTheNewestBackup() {
+    // each backup stores only the WAL it needs; nothing kept the WAL between them
+    backup(1, FakeCluster.START_LSN, FakeCluster.END_LSN, 1);
+    complete(1, 0x20, 0x21);
+    backup(2, "0/2400028", "0/2500100", 1);
+    complete(1, 0x24, 0x25);
+
+    Report r = audit();
+
+    assertThat(r.gaps())
+        .containsExactly(
+            new Gap(1, segment(1, 0x22), segment(1, 0x23), "missing", Impact.BEFORE_NEWEST_BACKUP));
+    assertThat(r.ok()).isFalse();
+    assertThat(r.newestBackupOk()).isTrue();
+    assertThatThrownBy(r::requireOk)
+        .isInstanceOfSatisfying(
+            HardstorageException.class,
+            e ->
+                assertThat(e.suggestion().orElseThrow())
+                    .contains("before the newest backup, which restores")
+                    .contains("pg_hardstorage wal stream " + DB));
+  }
+
+  @Test
+  void aGapReachingIntoTheNewestBackupsFirstSegmentStopsTheNewestBackup() {
+    backup(1, FakeCluster.START_LSN, FakeCluster.END_LSN, 1);
+    complete(1, 0x20, 0x21);
+    backup(2, "0/2400028", "0/2500100", 1);
+    complete(1, 0x25, 0x25); // 0x24 holds the newest backup's start
+
+    Report r = audit();
+
+    assertThat(r.gaps())
+        .containsExactly(new Gap(1, segment(1, 0x22), segment(1, 0x24), "missing", NEEDED));
+    assertThat(r.newestBackupOk()).isFalse();
+  }
+
+  @Test
+  void aGapAfterTheNewestBackupStopsRecoveryToTheLatestMoment() {
+    // the streamer started well after the newest backup: recovery from it stops at the gap
+    backup();
+    complete(1, 0x20, 0x21);
+    complete(1, 0x25, 0x26);
+
+    Report r = audit();
+
+    assertThat(r.gaps())
+        .containsExactly(new Gap(1, segment(1, 0x22), segment(1, 0x24), "missing", NEEDED));
+    assertThat(r.newestBackupOk()).isFalse();
+    assertThatThrownBy(r::requireOk)
+        .isInstanceOfSatisfying(
+            HardstorageException.class,
+            e ->
+                assertThat(e.suggestion().orElseThrow())
+                    .contains("take a new base backup (pg_hardstorage backup " + DB + ")"));
+  }
+
+  @Test
+  void withoutABackupEveryGapCountsAgainstTheNewestBackup() {
+    complete(1, 0x05, 0x05);
+    complete(1, 0x07, 0x07);
+
+    assertThat(audit().newestBackupOk()).isFalse();
   }
 
   @Test

@@ -105,6 +105,12 @@ class CliCommandsIT {
     assertThat(init.result().path("format_version").asInt()).isEqualTo(1);
     Cli.Result info = run("repo", "info", "--repo", repo);
     assertThat(info.result().path("encryption").asText()).isEqualTo("none");
+    // the URL as an argument, as the demo tutorial writes it; and the configuration's repository
+    assertThat(run("repo", "info", repo).result().path("repository_id"))
+        .isEqualTo(info.result().path("repository_id"));
+    Cli.Result configured = run("repo", "info");
+    assertThat(configured.exitCode()).as(configured.toString()).isZero();
+    assertThat(configured.result().path("url").asText()).isEqualTo(repo);
 
     // the configuration file supplies connection, password and repository
     Cli.Result backup = run("backup", "db1", "--output", "ndjson");
@@ -120,6 +126,11 @@ class CliCommandsIT {
 
     assertThat(run("list", "db1").result().path("backups").findValuesAsText("backup_id"))
         .containsExactly(id);
+    // no deployment named: the configuration's top-level repository
+    Cli.Result deployments = run("list");
+    assertThat(deployments.exitCode()).as(deployments.toString()).isZero();
+    assertThat(deployments.result().path("deployments").findValuesAsText("deployment"))
+        .containsExactly("db1");
     assertThat(run("list", "db1", "-o", "yaml").stdout())
         .contains("schema: pg_hardstorage.v1")
         .contains("backup_id: " + id);
@@ -143,11 +154,27 @@ class CliCommandsIT {
     assertThat(preflight.exitCode()).as(preflight.toString()).isZero();
     assertThat(preflight.result().path("checks").findValuesAsText("status")).doesNotContain("FAIL");
 
+    // A second backup with no streamer running, after a checkpoint (as checkpoint_timeout makes
+    // one every few minutes): the backup's WAL starts at that checkpoint, and the WAL between the
+    // two backups is in no one's hands, a gap before the newest backup that no backup can close.
+    for (int i = 0; i < 3; i++) {
+      pg.execute("postgres", "INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, 100) g");
+      pg.execute("postgres", "SELECT pg_switch_wal()");
+    }
+    pg.execute("postgres", "CHECKPOINT");
+    Cli.Result second = run("backup", "db1");
+    assertThat(second.exitCode()).as(second.toString()).isZero();
+
     Cli.Result before = run("doctor");
     assertThat(before.exitCode()).as(before.toString()).isEqualTo(10);
     assertThat(before.result().path("findings").toString())
         .contains("no WAL is streamed")
         .contains("no backup has been verified");
+    // a warning whose fix is to start the streamer, not a failure no new backup can clear
+    JsonNode continuity = finding(before, "WAL continuity");
+    assertThat(continuity.path("status").asText()).as(continuity.toString()).isEqualTo("WARN");
+    assertThat(continuity.path("suggestion").asText())
+        .contains("start the WAL streamer (pg_hardstorage wal stream db1");
 
     assertThat(run("verify", "db1", "latest").exitCode()).isZero();
     try (Cli.Background streamer =
@@ -169,7 +196,8 @@ class CliCommandsIT {
       JsonNode db1 = status.result().path("deployments").get(0);
       assertThat(db1.path("deployment").asText()).isEqualTo("db1");
       assertThat(db1.path("streamer_up").asBoolean()).as(db1.toString()).isTrue();
-      assertThat(db1.path("summary").path("backups").asInt()).isEqualTo(1);
+      assertThat(db1.path("summary").path("backups").asInt()).isEqualTo(2);
+      assertThat(db1.path("summary").path("wal_gaps_newest_backup_needs")).isEmpty();
 
       Cli.Result after = run("doctor");
       // everything passes now; only this machine's free disk is outside the test's control
@@ -186,11 +214,29 @@ class CliCommandsIT {
               });
       assertThat(issues).as(after.toString()).isEmpty();
       assertThat(after.exitCode()).isIn(0, 10);
-      assertThat(streamer.terminate()).isIn(0, 143);
+      // SIGTERM, as systemctl stop sends it: a clean stop, exit 0, with the final figures
+      assertThat(streamer.terminate()).as(streamer.output()).isZero();
+      assertThat(ndjson(streamer.output()))
+          .last()
+          .satisfies(e -> assertThat(e.path("event").asText()).isEqualTo("result"));
     }
+    assertThat(run("repo", "locks").result()).as("the streamer released its lock").isEmpty();
+    // The gap between the backups stays (only rotation removes it), and it is the only one: the
+    // streamer left none after the newest backup.
     Cli.Result audit = run("wal", "audit", "db1");
-    assertThat(audit.exitCode()).as(audit.toString()).isZero();
-    assertThat(audit.result().path("gaps")).isEmpty();
+    assertThat(audit.exitCode()).as(audit.toString()).isEqualTo(9);
+    assertThat(audit.result().path("gaps")).isNotEmpty();
+    assertThat(audit.result().path("gaps").findValuesAsText("impact"))
+        .containsOnly("BEFORE_NEWEST_BACKUP");
+  }
+
+  static JsonNode finding(Cli.Result doctor, String check) {
+    for (JsonNode f : doctor.result().path("findings")) {
+      if (f.path("check").asText().equals(check)) {
+        return f;
+      }
+    }
+    throw new AssertionError("no finding " + check + " in " + doctor);
   }
 
   @Test

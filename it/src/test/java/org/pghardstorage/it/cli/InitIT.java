@@ -69,19 +69,7 @@ class InitIT {
   void quickWritesTheConfigurationTakesTheFirstBackupAndNeverOverwrites() throws Exception {
     Path config = work.resolve("quick/pg_hardstorage.yml");
     String repo = "file://" + work.resolve("quick-repo");
-    String[] args = {
-      "init",
-      "--quick",
-      "--pg-connection",
-      conninfo(),
-      "--repo",
-      repo,
-      "--config",
-      config.toString()
-    };
-    Map<String, String> env = Map.of("PGPASSWORD", SECRET);
-
-    Cli.Result r = Cli.run(env, args);
+    Cli.Result r = quick(repo, config);
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
     String deployment = "local-" + pg.port();
@@ -109,11 +97,12 @@ class InitIT {
     assertThat(list.exitCode()).as(list.toString()).isZero();
     assertThat(list.result().path("backups").findValuesAsText("backup_id"))
         .containsExactly(backupId);
-    Cli.Result viaConfig = Cli.run(env, "list", deployment, "--config", config.toString());
+    Cli.Result viaConfig =
+        Cli.run(Map.of("PGPASSWORD", SECRET), "list", deployment, "--config", config.toString());
     assertThat(viaConfig.exitCode()).as("the written file drives list: %s", viaConfig).isZero();
 
     FileTime modified = Files.getLastModifiedTime(config);
-    Cli.Result again = Cli.run(env, args);
+    Cli.Result again = quick(repo, config);
     assertThat(again.exitCode()).as(again.toString()).isEqualTo(7);
     assertThat(again.error().path("code").asText()).isEqualTo("init.config_exists");
     assertThat(again.error().path("suggestion").asText()).contains("--config");
@@ -126,6 +115,54 @@ class InitIT {
                 .findValuesAsText("backup_id"))
         .as("no second backup")
         .containsExactly(backupId);
+  }
+
+  /** {@code init --quick} of the test server into {@code repo}, with {@code more} arguments. */
+  private Cli.Result quick(String repo, Path config, String... more) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "init",
+                "--quick",
+                "--pg-connection",
+                conninfo(),
+                "--repo",
+                repo,
+                "--config",
+                config.toString()));
+    args.addAll(List.of(more));
+    return Cli.run(Map.of("PGPASSWORD", SECRET), args.toArray(String[]::new));
+  }
+
+  @Test
+  void quickNoticesTheServerIsAlreadyADeploymentOfTheRepository() throws Exception {
+    String repo = "file://" + work.resolve("reuse-repo");
+    Cli.Result r1 = quick(repo, work.resolve("reuse/first.yml"));
+    assertThat(r1.exitCode()).as(r1.toString()).isZero();
+    String deployment = r1.result().path("deployment").asText();
+    assertThat(r1.result().path("existing_deployment").asBoolean()).isFalse();
+
+    // another name for the same server: refused before anything is written
+    Path second = work.resolve("reuse/second.yml");
+    Cli.Result r2 = quick(repo, second, "--deployment", "other");
+    assertThat(r2.exitCode()).as(r2.toString()).isEqualTo(7);
+    assertThat(r2.error().path("code").asText()).isEqualTo("init.system_already_protected");
+    assertThat(r2.error().path("message").asText()).contains("already deployment " + deployment);
+    assertThat(r2.error().path("suggestion").asText()).contains("--deployment " + deployment);
+    assertThat(second).doesNotExist();
+    assertThat(
+            Cli.run("list", "--repo", repo)
+                .result()
+                .path("deployments")
+                .findValuesAsText("deployment"))
+        .containsExactly(deployment);
+
+    // without a name: the existing deployment is reused, and its backups continue
+    Cli.Result r3 = quick(repo, second);
+    assertThat(r3.exitCode()).as(r3.toString()).isZero();
+    assertThat(r3.result().path("deployment").asText()).isEqualTo(deployment);
+    assertThat(r3.result().path("existing_deployment").asBoolean()).isTrue();
+    assertThat(Cli.run("list", deployment, "--repo", repo).result().path("backups")).hasSize(2);
   }
 
   @Test
