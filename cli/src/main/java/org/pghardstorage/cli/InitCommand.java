@@ -67,7 +67,7 @@ final class InitCommand extends BaseCommand {
     String repo = repoOptions.repo != null ? repoOptions.repo : blankToNull(env.get("PGHS_REPO"));
     boolean defaultRepo = repo == null;
     if (defaultRepo) {
-      Path home = Path.of(System.getProperty("user.home"));
+      Path home = org.pghardstorage.core.pg.PgEnvironment.systemHome();
       repo = "file://" + InitDefaults.repository(env, home, InitDefaults.SYSTEM_REPOSITORY);
     }
     String connection =

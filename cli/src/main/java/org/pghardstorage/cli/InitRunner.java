@@ -155,7 +155,7 @@ final class InitRunner {
             + " the WAL between backups is lost to point-in-time recovery)");
     steps.add(
         "Schedule base backups, e.g. daily in crontab: 0 2 * * * "
-            + Shell.quote(Launcher.path())
+            + Shell.quote(Launcher.stablePath())
             + " backup "
             + d
             + cfg);

@@ -29,6 +29,19 @@ public final class Launcher {
   }
 
   /**
+   * The launcher to name in schedules and service units, which should follow upgrades: reached
+   * through the links it was started through ({@code /opt/pg_hardstorage}, not the versioned
+   * directory that link points to). A restore names {@link #path()} instead, so that a recovery
+   * keeps running the version that wrote its {@code restore_command}.
+   */
+  public static String stablePath() {
+    String stable = System.getProperty("pghs.stable-home");
+    return stable == null || stable.isBlank()
+        ? path()
+        : Path.of(stable).resolve("bin").resolve(NAME).toString();
+  }
+
+  /**
    * The {@code restore_command} that fetches WAL of {@code deployment} from {@code repositoryUrl}
    * through {@code launcher} (the server's restore plans write the same command). It exits 1 only
    * when a segment is truly absent and 255 on any other failure, so PostgreSQL aborts recovery

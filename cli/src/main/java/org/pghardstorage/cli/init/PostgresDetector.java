@@ -66,7 +66,7 @@ public final class PostgresDetector {
   public static PostgresDetector system() {
     return new PostgresDetector(
         System.getenv(),
-        Path.of(System.getProperty("user.home")),
+        org.pghardstorage.core.pg.PgEnvironment.systemHome(),
         System.getProperty("user.name"),
         new NetworkProbe(),
         DebianClusters::find);

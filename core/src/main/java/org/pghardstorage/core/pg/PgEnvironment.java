@@ -23,8 +23,19 @@ public interface PgEnvironment {
 
   /** The real process environment. */
   static PgEnvironment system() {
-    return of(
-        System.getenv(), Path.of(System.getProperty("user.home")), System.getProperty("user.name"));
+    return of(System.getenv(), systemHome(), System.getProperty("user.name"));
+  }
+
+  /**
+   * The home directory {@code ~/.pgpass} and friends are found in: {@code $HOME} when set, as libpq
+   * of PostgreSQL 18 and the shell do ({@code sudo -H}, systemd's {@code User=}), else the password
+   * database's entry (the JVM's {@code user.home}).
+   */
+  static Path systemHome() {
+    String home = System.getenv("HOME");
+    return home != null && !home.isBlank()
+        ? Path.of(home)
+        : Path.of(System.getProperty("user.home"));
   }
 
   /** A fixed environment, for tests and for callers that hold their own settings. */
