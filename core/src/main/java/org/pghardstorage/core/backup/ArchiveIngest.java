@@ -6,8 +6,10 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.pghardstorage.core.chunk.ChunkRef;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.repo.BackupWriter;
@@ -22,7 +24,15 @@ import org.pghardstorage.core.repo.manifest.FileEntry;
 final class ArchiveIngest {
   private ArchiveIngest() {}
 
-  static List<FileEntry> ingest(String archiveName, InputStream tarBytes, BackupWriter writer)
+  /**
+   * @param previous a path's chunk refs in the previous backup's archive of the same tablespace
+   *     (empty for a file it did not hold), where the writer cuts the file first
+   */
+  static List<FileEntry> ingest(
+      String archiveName,
+      InputStream tarBytes,
+      BackupWriter writer,
+      Function<String, List<ChunkRef>> previous)
       throws IOException {
     List<FileEntry> entries = new ArrayList<>();
     // PostgreSQL writes ustar with long names via GNU/pax extensions where needed.
@@ -40,7 +50,7 @@ final class ArchiveIngest {
       } else if (e.isSymbolicLink()) {
         entries.add(FileEntry.symlink(path, mode, mtime, e.getLinkName()));
       } else if (e.isFile()) {
-        FileRef ref = writer.writeFile(new NoClose(tar));
+        FileRef ref = writer.writeFile(new NoClose(tar), previous.apply(path));
         if (ref.size() != e.getSize()) {
           throw new HardstorageException(
               "backup.archive_truncated",

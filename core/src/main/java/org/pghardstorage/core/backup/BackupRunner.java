@@ -24,11 +24,12 @@ import org.pghardstorage.core.pg.WalSegmentName;
 import org.pghardstorage.core.pg.WalSegmentSize;
 import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.BackupWriter;
+import org.pghardstorage.core.repo.PreviousFiles;
 import org.pghardstorage.core.repo.Repository;
+import org.pghardstorage.core.repo.RepositoryCorruptException;
 import org.pghardstorage.core.repo.WalArchive;
 import org.pghardstorage.core.repo.manifest.Archive;
 import org.pghardstorage.core.repo.manifest.BackupManifest;
-import org.pghardstorage.core.repo.manifest.FileEntry;
 import org.pghardstorage.core.repo.manifest.PostgresInfo;
 import org.pghardstorage.core.repo.manifest.PostgresManifestRef;
 import org.pghardstorage.core.repo.manifest.Tablespace;
@@ -78,14 +79,16 @@ public final class BackupRunner {
       SystemIdentification system = control.identifySystem();
       int versionNum = control.connection().serverVersionNum();
       requireSupported(versionNum, control.connection().serverVersion());
-      requireSameSystem(request, system);
+      // The previous backup's file layouts: where this backup cuts its files first (spec §5.1).
+      PreviousFiles previous =
+          requireSameSystem(request, system).map(PreviousFiles::of).orElse(PreviousFiles.none());
       WalSegmentSize segmentSize = control.walSegmentSize();
 
       try (WalSource wal = walSource(control, request, options, system, segmentSize, progress)) {
         BackupId id = BackupId.generate(started, ThreadLocalRandom.current());
         try (BackupWriter writer = repository.newBackup(request.deployment(), id)) {
           progress.phase("checkpoint", request.fastCheckpoint() ? "fast" : "spread");
-          Copied copied = copy(control, request, writer, progress);
+          Copied copied = copy(control, request, writer, previous, progress);
           progress.phase("wal", "waiting for WAL up to " + copied.end.lsn());
           int segments =
               wal.awaitDurable(copied.start.lsn(), copied.end.lsn(), request.walTimeout());
@@ -185,6 +188,7 @@ public final class BackupRunner {
       ReplicationConnection control,
       BackupRequest request,
       BackupWriter writer,
+      PreviousFiles previous,
       BackupProgress progress) {
     BaseBackupOptions.Builder b =
         BaseBackupOptions.builder(request.label())
@@ -215,7 +219,7 @@ public final class BackupRunner {
       for (Optional<BaseBackupArchive> a = stream.nextArchive();
           a.isPresent();
           a = stream.nextArchive()) {
-        archives.add(archive(a.get(), tablespaces, writer));
+        archives.add(archive(a.get(), tablespaces, writer, previous));
       }
       byte[] postgresManifest;
       try (InputStream m =
@@ -239,10 +243,14 @@ public final class BackupRunner {
   }
 
   private static Archive archive(
-      BaseBackupArchive a, List<Tablespace> tablespaces, BackupWriter writer) throws IOException {
-    List<FileEntry> files = ArchiveIngest.ingest(a.name(), a.data(), writer);
+      BaseBackupArchive a,
+      List<Tablespace> tablespaces,
+      BackupWriter writer,
+      PreviousFiles previous)
+      throws IOException {
     if (a.tablespaceLocation().isEmpty()) {
-      return Archive.base(files);
+      return Archive.base(
+          ArchiveIngest.ingest(a.name(), a.data(), writer, path -> previous.chunks(0, path)));
     }
     String location = a.tablespaceLocation().get();
     long oid =
@@ -261,7 +269,8 @@ public final class BackupRunner {
                             + location
                             + " which the server did not list",
                         null));
-    return Archive.tablespace(oid, files);
+    return Archive.tablespace(
+        oid, ArchiveIngest.ingest(a.name(), a.data(), writer, path -> previous.chunks(oid, path)));
   }
 
   private static void requireSupported(int versionNum, String version) {
@@ -274,29 +283,51 @@ public final class BackupRunner {
     }
   }
 
-  private void requireSameSystem(BackupRequest request, SystemIdentification system) {
+  /**
+   * Refuses a different database system; returns the deployment's latest backup if it reads. A
+   * damaged latest manifest only costs its file layouts (this backup is cut by content alone): the
+   * system is then checked against the newest backup that does read, and if none does the damage is
+   * the error, since the check cannot be made.
+   */
+  private Optional<BackupManifest> requireSameSystem(
+      BackupRequest request, SystemIdentification system) {
     List<BackupId> earlier = repository.listBackups(request.deployment());
-    if (earlier.isEmpty()) {
-      return;
+    RepositoryCorruptException damage = null;
+    for (int i = earlier.size() - 1; i >= 0; i--) {
+      Optional<BackupManifest> manifest;
+      try {
+        manifest = repository.readManifest(request.deployment(), earlier.get(i));
+      } catch (RepositoryCorruptException e) {
+        LOG.warn(
+            "backup {} of {} cannot be read ({}); this backup does not reuse its chunk boundaries",
+            earlier.get(i),
+            request.deployment(),
+            e.getMessage());
+        damage = damage == null ? e : damage;
+        continue;
+      }
+      if (manifest.isEmpty()) {
+        continue; // deleted since listed
+      }
+      String known = manifest.get().postgres().systemIdentifier();
+      if (!known.equals(system.systemId().toString())) {
+        throw new HardstorageException(
+            "backup.system_changed",
+            ExitCode.CONFLICT,
+            "deployment '"
+                + request.deployment()
+                + "' was backed up from database system "
+                + known
+                + " but the server now is system "
+                + system.systemId()
+                + ": a different cluster behind the same name",
+            "back the new cluster up under a new deployment name");
+      }
+      return i == earlier.size() - 1 ? manifest : Optional.empty();
     }
-    BackupId last = earlier.get(earlier.size() - 1);
-    repository
-        .readManifest(request.deployment(), last)
-        .map(m -> m.postgres().systemIdentifier())
-        .filter(known -> !known.equals(system.systemId().toString()))
-        .ifPresent(
-            known -> {
-              throw new HardstorageException(
-                  "backup.system_changed",
-                  ExitCode.CONFLICT,
-                  "deployment '"
-                      + request.deployment()
-                      + "' was backed up from database system "
-                      + known
-                      + " but the server now is system "
-                      + system.systemId()
-                      + ": a different cluster behind the same name",
-                  "back the new cluster up under a new deployment name");
-            });
+    if (damage != null) {
+      throw damage;
+    }
+    return Optional.empty();
   }
 }

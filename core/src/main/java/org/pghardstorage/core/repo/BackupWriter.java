@@ -2,22 +2,15 @@ package org.pghardstorage.core.repo;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.zip.CRC32C;
 import org.pghardstorage.core.chunk.ChunkId;
 import org.pghardstorage.core.chunk.ChunkRef;
-import org.pghardstorage.core.chunk.ChunkStream;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.repo.manifest.BackupManifest;
@@ -27,9 +20,10 @@ import org.pghardstorage.core.repo.manifest.BackupManifest;
  * content; {@link #commit} runs the commit protocol (format spec §11): packs durable → index files
  * → PostgreSQL's backup_manifest → lock still held → manifest, last.
  *
- * <p>The writer holds a shared repository lock from creation until commit, abort or close.
- * Chunking, hashing, compression and sealing run on the calling thread; pack uploads run on the
- * writer's own pool ({@code pghs-upload-<backup id>-N}).
+ * <p>The writer holds a shared repository lock from creation until commit, abort or close. A {@link
+ * FileCutter} decides where a file is cut and which stored chunks it reuses; hashing, compression
+ * and sealing run on the writer's encoder pool ({@code pghs-encode-<backup id>-N}), pack uploads on
+ * its upload pool ({@code pghs-upload-<backup id>-N}).
  *
  * <p>Thread-safety: {@link #writeFile} may be called from several threads at once (each call
  * handles one file); {@link #commit}, {@link #abort} and {@link #close} must not race with it.
@@ -56,7 +50,7 @@ public final class BackupWriter implements AutoCloseable {
 
   private final Object packLock = new Object();
   private final ExecutorService encoders;
-  private final int encoderWindow;
+  private final FileCutter cutter;
   private PackBuilder pack;
 
   private final LongAdder files = new LongAdder();
@@ -72,12 +66,13 @@ public final class BackupWriter implements AutoCloseable {
     this.backupId = Objects.requireNonNull(backupId, "backupId");
     this.catalog = new BackupCatalog(ctx);
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-    this.encoderWindow = 2 * threads;
     this.lock = ctx.locks().acquire(LockKind.SHARED, "backup " + deployment + " " + backupId);
     // created after the lock, so a refused lock leaves no threads behind
     this.encoders =
         java.util.concurrent.Executors.newFixedThreadPool(
             threads, new NamedThreads("pghs-encode-" + backupId, true));
+    // The window bounds memory to a few chunks per encoder thread.
+    this.cutter = new FileCutter(ctx, encoders, 2 * threads, this::encode, new ChunkReader(ctx));
     try {
       // Deduplicating against a pack that a GC deleted before our lock would lose data.
       ctx.indexes().refresh();
@@ -114,39 +109,36 @@ public final class BackupWriter implements AutoCloseable {
   }
 
   /**
-   * Stores one file's content. Reads {@code content} to its end and does not close it.
+   * Stores one file's content, cut by content alone. Reads {@code content} to its end and does not
+   * close it.
    *
    * @return the file's size, chunk list and CRC32C
    * @throws IOException from {@code content}
    * @throws HardstorageException if an earlier pack upload failed or storage fails
    */
   public FileRef writeFile(InputStream content) throws IOException {
+    return writeFile(content, List.of());
+  }
+
+  /**
+   * Stores one file's content, cut first at the boundaries the previous backup recorded for the
+   * same file (format spec §5.1): unchanged ranges reuse the stored chunks, changed pages alone are
+   * stored. Reads {@code content} to its end and does not close it.
+   *
+   * @param previous the file's chunk refs in the previous backup of this deployment ({@link
+   *     PreviousFiles}); empty for a new file. Only a hint: a ref is reused only where the bytes
+   *     match its id and the index holds its chunk.
+   * @return the file's size, chunk list and CRC32C
+   * @throws IOException from {@code content}
+   * @throws HardstorageException if an earlier pack upload failed or storage fails
+   */
+  public FileRef writeFile(InputStream content, List<ChunkRef> previous) throws IOException {
     requireOpen();
-    ChunkStream chunks = ctx.chunker().split(content);
-    CRC32C crc = new CRC32C();
-    List<ChunkRef> refs = new ArrayList<>();
-    // Chunking and the CRC are sequential and cheap; hashing, compressing and sealing each chunk
-    // run on the encoder threads. The window bounds memory to a few chunks per thread.
-    ArrayDeque<Future<ChunkRef>> window = new ArrayDeque<>();
-    try {
-      for (Optional<byte[]> next = chunks.next(); next.isPresent(); next = chunks.next()) {
-        byte[] chunk = next.get();
-        crc.update(chunk);
-        window.add(encoders.submit(() -> encode(chunk)));
-        if (window.size() >= encoderWindow) {
-          refs.add(take(window.poll()));
-        }
-      }
-      while (!window.isEmpty()) {
-        refs.add(take(window.poll()));
-      }
-    } finally {
-      window.forEach(f -> f.cancel(true));
-    }
+    FileRef ref = cutter.cut(content, previous);
     files.increment();
-    bytesRead.add(chunks.position());
-    chunksTotal.add(refs.size());
-    return new FileRef(chunks.position(), refs, (int) crc.getValue());
+    bytesRead.add(ref.size());
+    chunksTotal.add(ref.chunks().size());
+    return ref;
   }
 
   private ChunkRef encode(byte[] chunk) {
@@ -156,23 +148,6 @@ public final class BackupWriter implements AutoCloseable {
       store(id, chunk);
     }
     return new ChunkRef(id, chunk.length);
-  }
-
-  private static ChunkRef take(Future<ChunkRef> f) throws IOException {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while storing chunks");
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw new IOException(e.getCause());
-    }
   }
 
   /** Counters so far. */

@@ -1,6 +1,7 @@
 package org.pghardstorage.core.repo;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +43,8 @@ public final class ChunkReader {
   }
 
   /**
-   * One chunk's plaintext, checked against the reference's id and length.
+   * The bytes one reference contributes (the chunk's plaintext, or the slice of it), checked
+   * against the reference's ids and length.
    *
    * @throws org.pghardstorage.core.error.HardstorageException {@code repo.chunk_missing} if no
    *     index entry or pack trailer names it, {@code repo.corrupt} if its blob is missing or
@@ -55,9 +57,9 @@ public final class ChunkReader {
   }
 
   /**
-   * Several chunks, in the order given (repeats allowed). Chunks of one pack that lie close
-   * together are fetched with a single range request, so a restore that groups its reads by pack
-   * (see {@link #locate}) makes few requests.
+   * What several references contribute, in the order given (repeats allowed). Chunks of one pack
+   * that lie close together are fetched with a single range request, so a restore that groups its
+   * reads by pack (see {@link #locate}) makes few requests.
    */
   public List<byte[]> readAll(List<ChunkRef> refs) {
     Map<PackId, List<Integer>> byPack = new LinkedHashMap<>();
@@ -93,10 +95,19 @@ public final class ChunkReader {
       }
       ChunkRef firstRef = refs.get(sorted.get(start));
       byte[] range = fetch(firstRef.id(), first, first.offset(), (int) (end - first.offset()));
+      // Slices of one chunk (a patch chunk holds the changed pages of many ranges) sort next to
+      // each other: open and decompress the chunk once for all of them.
+      ChunkId lastId = null;
+      byte[] lastRaw = null;
       for (int k = start; k < stop; k++) {
         int i = sorted.get(k);
         ChunkLocation loc = locs.get(i);
-        out[i] = decode(refs.get(i), loc, range, (int) (loc.offset() - first.offset()));
+        ChunkRef ref = refs.get(i);
+        if (!ref.id().equals(lastId)) {
+          lastRaw = open(ref, loc, range, (int) (loc.offset() - first.offset()));
+          lastId = ref.id();
+        }
+        out[i] = contribution(ref, loc, lastRaw);
       }
       start = stop;
     }
@@ -129,6 +140,11 @@ public final class ChunkReader {
   }
 
   private byte[] decode(ChunkRef ref, ChunkLocation loc, byte[] buf, int off) {
+    return contribution(ref, loc, open(ref, loc, buf, off));
+  }
+
+  /** The chunk's plaintext, checked against the index, the reference and the chunk id. */
+  private byte[] open(ChunkRef ref, ChunkLocation loc, byte[] buf, int off) {
     String where = loc.pack().key().value();
     byte[] raw;
     try {
@@ -154,5 +170,29 @@ public final class ChunkReader {
           where, "chunk " + ref.id() + " decodes to content with a different id", null);
     }
     return raw;
+  }
+
+  /** The whole chunk, or the slice of it the reference names, checked against the slice's id. */
+  private byte[] contribution(ChunkRef ref, ChunkLocation loc, byte[] raw) {
+    if (ref.slice() == null) {
+      return raw;
+    }
+    ChunkRef.Slice s = ref.slice();
+    byte[] part = Arrays.copyOfRange(raw, s.offset(), s.offset() + s.length());
+    if (!ctx.keys().hasher().matches(s.id(), part)) {
+      throw new RepositoryCorruptException(
+          loc.pack().key().value(),
+          "chunk "
+              + ref.id()
+              + " is intact, but its bytes ["
+              + s.offset()
+              + ", "
+              + (s.offset() + s.length())
+              + ") do not have the slice id "
+              + s.id()
+              + " that the manifest records",
+          null);
+    }
+    return part;
   }
 }

@@ -20,32 +20,32 @@ final class FetchPlanner {
 
   static List<List<FetchBatch.Fetch>> plan(
       List<FileTask> files, Map<ChunkId, ChunkLocation> locations, long batchBytes) {
-    Map<ChunkId, List<FetchBatch.Placement>> placements = new LinkedHashMap<>();
-    Map<ChunkId, ChunkRef> refs = new LinkedHashMap<>();
+    // Keyed by the whole ref: two slices of one chunk are two different pieces of content.
+    Map<ChunkRef, List<FetchBatch.Placement>> placements = new LinkedHashMap<>();
     for (FileTask file : files) {
       long offset = 0;
       List<ChunkRef> chunks = file.entry().chunks();
       for (int i = 0; i < chunks.size(); i++) {
         ChunkRef ref = chunks.get(i);
-        refs.putIfAbsent(ref.id(), ref);
         placements
-            .computeIfAbsent(ref.id(), id -> new ArrayList<>())
+            .computeIfAbsent(ref, r -> new ArrayList<>())
             .add(new FetchBatch.Placement(file, i, offset));
-        offset += ref.rawLength();
+        offset += ref.length();
       }
     }
     List<FetchBatch.Fetch> fetches = new ArrayList<>();
-    for (Map.Entry<ChunkId, List<FetchBatch.Placement>> e : placements.entrySet()) {
-      splitByWrites(refs.get(e.getKey()), e.getValue(), batchBytes, fetches);
+    for (Map.Entry<ChunkRef, List<FetchBatch.Placement>> e : placements.entrySet()) {
+      splitByWrites(e.getKey(), e.getValue(), batchBytes, fetches);
     }
     fetches.sort(
         Comparator.comparing((FetchBatch.Fetch f) -> locations.get(f.ref().id()).pack())
-            .thenComparingLong(f -> locations.get(f.ref().id()).offset()));
+            .thenComparingLong(f -> locations.get(f.ref().id()).offset())
+            .thenComparingInt(f -> f.ref().offset()));
     List<List<FetchBatch.Fetch>> batches = new ArrayList<>();
     List<FetchBatch.Fetch> current = new ArrayList<>();
     long written = 0;
     for (FetchBatch.Fetch f : fetches) {
-      long bytes = (long) f.ref().rawLength() * f.placements().size();
+      long bytes = (long) f.ref().length() * f.placements().size();
       if (!current.isEmpty() && written + bytes > batchBytes) {
         batches.add(current);
         current = new ArrayList<>();
@@ -69,7 +69,7 @@ final class FetchPlanner {
       List<FetchBatch.Placement> places,
       long batchBytes,
       List<FetchBatch.Fetch> out) {
-    int perFetch = (int) Math.max(1, batchBytes / ref.rawLength());
+    int perFetch = (int) Math.max(1, batchBytes / ref.length());
     for (int from = 0; from < places.size(); from += perFetch) {
       int to = Math.min(places.size(), from + perFetch);
       out.add(new FetchBatch.Fetch(ref, List.copyOf(places.subList(from, to))));

@@ -52,7 +52,7 @@ final class FileTask {
   int crc32c() {
     int crc = 0; // the CRC32C of no bytes
     for (int i = 0; i < chunkCrcs.length; i++) {
-      crc = Crc32cCombine.combine(crc, chunkCrcs[i], entry.chunks().get(i).rawLength());
+      crc = Crc32cCombine.combine(crc, chunkCrcs[i], entry.chunks().get(i).length());
     }
     return crc;
   }

@@ -167,13 +167,13 @@ final class FileCheck implements Callable<FileCheck.Outcome> {
     List<ChunkRef> current = new ArrayList<>();
     long bytes = 0;
     for (ChunkRef ref : chunks) {
-      if (!current.isEmpty() && bytes + ref.rawLength() > BATCH_BYTES) {
+      if (!current.isEmpty() && bytes + ref.length() > BATCH_BYTES) {
         out.add(current);
         current = new ArrayList<>();
         bytes = 0;
       }
       current.add(ref);
-      bytes += ref.rawLength();
+      bytes += ref.length();
     }
     if (!current.isEmpty()) {
       out.add(current);

@@ -1,6 +1,7 @@
 package org.pghardstorage.core.repo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.pghardstorage.core.repo.RepoFixtures.id;
 import static org.pghardstorage.core.repo.RepoFixtures.pages;
 
@@ -14,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.pghardstorage.core.chunk.ChunkIdHasher;
 import org.pghardstorage.core.chunk.ChunkRef;
 import org.pghardstorage.core.repo.manifest.BackupManifest;
 import org.pghardstorage.core.storage.memory.MemoryObjectStore;
@@ -21,6 +23,38 @@ import org.pghardstorage.core.storage.memory.MemoryObjectStore;
 class ChunkReaderTest {
   private final MemoryObjectStore memory = new MemoryObjectStore("reader");
   private final FaultyStore store = new FaultyStore(memory);
+
+  @Test
+  void aSliceReadsAsItsBytesOnlyWhenItsIdMatches() {
+    byte[] data = pages(2, 40);
+    try (Repository repo = Repository.init(store, RepoFixtures.small(), RepoFixtures.open())) {
+      BackupManifest m = RepoFixtures.backup(repo, id(1), data);
+      ChunkRef whole = m.archives().get(0).files().get(0).chunks().get(0);
+      byte[] chunk = Arrays.copyOf(data, whole.rawLength());
+      ChunkIdHasher hasher = repo.context().keys().hasher();
+      ChunkRef first = sliceOf(whole, chunk, 0, 8192, hasher);
+      ChunkRef second = sliceOf(whole, chunk, 8192, 4096, hasher);
+      ChunkReader reader = repo.openChunkReader();
+      // Two slices of one chunk in one call, and the whole chunk between them.
+      assertThat(reader.readAll(List.of(second, whole, first)))
+          .containsExactly(
+              Arrays.copyOfRange(chunk, 8192, 12288), chunk, Arrays.copyOfRange(chunk, 0, 8192));
+      ChunkRef lying =
+          ChunkRef.slice(whole.id(), whole.rawLength(), 8192, 4096, first.slice().id());
+      assertThatThrownBy(() -> reader.read(lying))
+          .isInstanceOf(RepositoryCorruptException.class)
+          .hasMessageContaining("is intact, but its bytes [8192, 12288)")
+          .hasMessageContaining(first.slice().id().hex());
+      assertThatThrownBy(() -> reader.readAll(List.of(whole, lying)))
+          .isInstanceOf(RepositoryCorruptException.class);
+    }
+  }
+
+  private static ChunkRef sliceOf(
+      ChunkRef whole, byte[] chunk, int offset, int length, ChunkIdHasher hasher) {
+    return ChunkRef.slice(
+        whole.id(), whole.rawLength(), offset, length, hasher.idOf(chunk, offset, length));
+  }
 
   @Test
   void parallelReadsReturnTheRightContent() throws Exception {

@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.pghardstorage.core.chunk.ChunkId;
 import org.pghardstorage.core.chunk.ChunkIdHasher;
+import org.pghardstorage.core.chunk.ChunkRef;
 import org.pghardstorage.core.crypto.Argon2idParams;
 import org.pghardstorage.core.crypto.BlobCipher;
 import org.pghardstorage.core.crypto.KeyBundle;
@@ -103,6 +104,20 @@ class FormatVectorsTest {
       assertThat(aad).as("§7.2: 0x01 ‖ chunk id").isEqualTo(concat(new byte[] {0x01}, id));
       assertThat(Aad.chunk(ChunkId.of(id))).isEqualTo(aad);
     }
+    // §10: a slice's id is the keyed id of exactly its bytes.
+    int offset = Integer.parseInt(v.text("slice_b.offset"));
+    int length = Integer.parseInt(v.text("slice_b.length"));
+    assertThat(hasher.idOf(v.hex("chunk_b.plaintext"), offset, length).bytes())
+        .as("HMAC-SHA-256 of bytes [%d, +%d) of chunk b", offset, length)
+        .isEqualTo(v.hex("slice_b.id"));
+    ChunkRef ref =
+        ChunkRef.slice(
+            ChunkId.of(v.hex("chunk_b.id")),
+            v.hex("chunk_b.plaintext").length,
+            offset,
+            length,
+            ChunkId.of(v.hex("slice_b.id")));
+    assertThat(ref.length()).isEqualTo(length);
   }
 
   private static void checkBlobs(Vectors v) {

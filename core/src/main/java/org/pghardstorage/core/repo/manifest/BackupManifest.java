@@ -11,9 +11,9 @@ import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.Deployment;
 
 /**
- * Our description of one base backup, schema {@code pg_hardstorage.backup.v1} (format spec §10).
- * Its presence in the repository is the backup's commit point. The constructor enforces the
- * cross-field rules; each component validates itself.
+ * Our description of one base backup, schema {@code pg_hardstorage.backup.v1}, or {@code v2} when a
+ * chunk ref is a slice (format spec §10). Its presence in the repository is the backup's commit
+ * point. The constructor enforces the cross-field rules; each component validates itself.
  *
  * @param backupId the backup's id; equals the id in the object's key
  * @param deployment the deployment; equals the one in the object's key
@@ -40,8 +40,14 @@ public record BackupManifest(
     BackupStats stats,
     PostgresManifestRef postgresBackupManifest) {
 
-  /** The schema name written in the JSON. */
+  /** The schema name written in the JSON of a manifest without sliced chunk refs. */
   public static final String SCHEMA = "pg_hardstorage.backup.v1";
+
+  /**
+   * The schema name written when a chunk ref is a slice: a v1 reader would ignore the {@code slice}
+   * field and assemble wrong bytes, so it must refuse the manifest instead.
+   */
+  public static final String SCHEMA_SLICES = "pg_hardstorage.backup.v2";
 
   /** Validates the fields. */
   public BackupManifest {
@@ -69,6 +75,11 @@ public record BackupManifest(
   /** Every chunk reference of every file, in archive and file order (with repetitions). */
   public Stream<ChunkRef> chunkRefs() {
     return archives.stream().flatMap(a -> a.files().stream()).flatMap(f -> f.chunks().stream());
+  }
+
+  /** The schema this manifest is written in: v2 iff a chunk ref is a slice. */
+  public String schema() {
+    return chunkRefs().anyMatch(r -> r.slice() != null) ? SCHEMA_SLICES : SCHEMA;
   }
 
   private static void requireArchivesMatchTablespaces(

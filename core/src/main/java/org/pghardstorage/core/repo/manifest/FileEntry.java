@@ -13,7 +13,8 @@ import org.pghardstorage.core.chunk.ChunkRef;
  *
  * @param path relative, {@code /}-separated, without empty, {@code .} or {@code ..} segments
  * @param type what it is
- * @param size plaintext size: the sum of the chunks' raw lengths for a file, 0 otherwise
+ * @param size plaintext size: the sum of the bytes its chunk refs contribute ({@link
+ *     ChunkRef#length()}) for a file, 0 otherwise
  * @param mode POSIX permission bits (0–07777)
  * @param mtime modification time
  * @param linkTarget the link target for a symlink; {@code null} otherwise (see {@link
@@ -54,7 +55,7 @@ public record FileEntry(
     }
     long sum = 0;
     for (ChunkRef c : chunks) {
-      sum += c.rawLength();
+      sum += c.length();
     }
     if (type != FileType.FILE && (size != 0 || !chunks.isEmpty())) {
       throw new IllegalArgumentException("'" + path + "': only a file has a size and chunks");

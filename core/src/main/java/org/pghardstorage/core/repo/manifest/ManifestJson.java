@@ -35,7 +35,7 @@ public final class ManifestJson {
   /** The JSON bytes (UTF-8) of a manifest. */
   public static byte[] write(BackupManifest manifest) {
     ObjectNode root = MAPPER.createObjectNode();
-    root.put("schema", BackupManifest.SCHEMA);
+    root.put("schema", manifest.schema());
     root.setAll((ObjectNode) MAPPER.valueToTree(manifest));
     try {
       return MAPPER.writeValueAsBytes(root);
@@ -61,19 +61,43 @@ public final class ManifestJson {
       throw new ManifestFormatException("not a JSON object", false, null);
     }
     String schema = root.path("schema").asText("");
-    if (!schema.equals(BackupManifest.SCHEMA)) {
-      boolean newer = schema.matches("pg_hardstorage\\.backup\\.v([2-9]|[1-9][0-9]+)");
+    if (!schema.equals(BackupManifest.SCHEMA) && !schema.equals(BackupManifest.SCHEMA_SLICES)) {
+      boolean newer = schema.matches("pg_hardstorage\\.backup\\.v([3-9]|[1-9][0-9]+)");
       throw new ManifestFormatException(
-          "schema is '" + schema + "', expected '" + BackupManifest.SCHEMA + "'", newer, null);
+          "schema is '"
+              + schema
+              + "', expected '"
+              + BackupManifest.SCHEMA
+              + "' or '"
+              + BackupManifest.SCHEMA_SLICES
+              + "'",
+          newer,
+          null);
     }
+    BackupManifest manifest;
     try {
-      return MAPPER.treeToValue(root, BackupManifest.class);
+      manifest = MAPPER.treeToValue(root, BackupManifest.class);
     } catch (JsonProcessingException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       String why =
           cause instanceof IllegalArgumentException ? cause.getMessage() : e.getOriginalMessage();
       throw new ManifestFormatException(why, false, e);
     }
+    if (!manifest.schema().equals(schema)) {
+      // A v1 manifest with slices was not written by a v1 writer; a v2 one without is not
+      // canonical.
+      throw new ManifestFormatException(
+          "schema is '"
+              + schema
+              + "' but its chunk refs "
+              + (schema.equals(BackupManifest.SCHEMA) ? "include" : "include no")
+              + " slices, which need '"
+              + BackupManifest.SCHEMA_SLICES
+              + "'",
+          false,
+          null);
+    }
+    return manifest;
   }
 
   private static ObjectMapper mapper() {

@@ -37,7 +37,7 @@ public final class ManifestFixtures {
 
   /** A one-file base archive listing. */
   public static List<FileEntry> oneFile(String path, int crc, List<ChunkRef> chunks) {
-    long size = chunks.stream().mapToLong(ChunkRef::rawLength).sum();
+    long size = chunks.stream().mapToLong(ChunkRef::length).sum();
     Instant t = Instant.parse("2026-11-30T18:00:00Z");
     return List.of(
         FileEntry.directory("base", 0700, t),

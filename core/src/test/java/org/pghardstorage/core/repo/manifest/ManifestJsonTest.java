@@ -65,10 +65,66 @@ class ManifestJsonTest {
     assertThat(json.at("/postgres_backup_manifest/sha256").asText()).hasSize(64);
   }
 
+  static BackupManifest sliced() {
+    return ManifestFixtures.manifest(
+        Deployment.of("db1"),
+        BackupId.parse("20261130T190600Z-k3x7qa"),
+        ManifestFixtures.oneFile(
+            "base/1/1259",
+            0xa1b2c3d4,
+            List.of(ChunkRef.slice(A, 262144, 8192, 16384, B), new ChunkRef(B, 3))),
+        BackupStats.of(16387, 3, 40, 2, 1),
+        "{\"PostgreSQL-Backup-Manifest-Version\": 2}".getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aSlicedChunkRefMakesTheManifestV2AndRoundTrips() throws Exception {
+    BackupManifest m = sliced();
+    byte[] written = ManifestJson.write(m);
+    JsonNode json = new ObjectMapper().readTree(written);
+    assertThat(json.get("schema").asText()).isEqualTo("pg_hardstorage.backup.v2");
+    JsonNode chunk = json.at("/archives/0/files/1/chunks/0");
+    assertThat(chunk.get("raw_length").asInt()).isEqualTo(262144);
+    assertThat(chunk.at("/slice/offset").asInt()).isEqualTo(8192);
+    assertThat(chunk.at("/slice/length").asInt()).isEqualTo(16384);
+    assertThat(chunk.at("/slice/id").asText()).isEqualTo(B.hex());
+    assertThat(json.at("/archives/0/files/1/chunks/1").has("slice")).isFalse();
+    assertThat(json.at("/archives/0/files/1/size").asLong()).isEqualTo(16387);
+    assertThat(ManifestJson.read(written)).isEqualTo(m);
+    assertThat(new ObjectMapper().readTree(ManifestJson.write(sample())).toString())
+        .doesNotContain("slice");
+  }
+
+  @Test
+  void theSchemaMustMatchWhetherSlicesAreUsed() {
+    String v2 = new String(ManifestJson.write(sliced()), StandardCharsets.UTF_8);
+    // A v1 reader would ignore the slice and assemble the whole chunk: v1 with slices is damage.
+    assertThatThrownBy(() -> ManifestJson.read(bytes(v2.replace("backup.v2", "backup.v1"))))
+        .isInstanceOfSatisfying(
+            ManifestFormatException.class,
+            e -> {
+              assertThat(e.newerSchema()).isFalse();
+              assertThat(e.getMessage()).contains("include slices");
+            });
+    String v1 = new String(ManifestJson.write(sample()), StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> ManifestJson.read(bytes(v1.replace("backup.v1", "backup.v2"))))
+        .isInstanceOf(ManifestFormatException.class)
+        .hasMessageContaining("include no slices");
+  }
+
+  @Test
+  void aSliceMustBeAProperPartOfItsChunk() {
+    String v2 = new String(ManifestJson.write(sliced()), StandardCharsets.UTF_8);
+    assertThatThrownBy(
+            () -> ManifestJson.read(bytes(v2.replace("\"offset\":8192", "\"offset\":253952"))))
+        .isInstanceOf(ManifestFormatException.class)
+        .hasMessageContaining("not a proper part");
+  }
+
   @Test
   void schemaIsChecked() {
     String json = new String(ManifestJson.write(sample()), StandardCharsets.UTF_8);
-    assertThatThrownBy(() -> ManifestJson.read(bytes(json.replace("backup.v1", "backup.v2"))))
+    assertThatThrownBy(() -> ManifestJson.read(bytes(json.replace("backup.v1", "backup.v3"))))
         .isInstanceOfSatisfying(
             ManifestFormatException.class, e -> assertThat(e.newerSchema()).isTrue());
     assertThatThrownBy(

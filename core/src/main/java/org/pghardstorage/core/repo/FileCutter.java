@@ -1,0 +1,363 @@
+package org.pghardstorage.core.repo;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.zip.CRC32C;
+import org.pghardstorage.core.chunk.ChunkIdHasher;
+import org.pghardstorage.core.chunk.ChunkRef;
+import org.pghardstorage.core.chunk.ChunkStream;
+import org.pghardstorage.core.chunk.ChunkerParams;
+import org.pghardstorage.core.chunk.PageRuns;
+import org.pghardstorage.core.error.HardstorageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cuts one file into chunk refs for the {@link BackupWriter} (format spec §5.1): first at the
+ * previous backup's boundaries for the same file, reusing every range whose bytes hash to the
+ * recorded id; in a changed range, the pages that still equal the stored chunk become slices of it
+ * and the changed pages go into a patch chunk shared by the file's changed ranges; a stretch whose
+ * layout has grown fragmented, and everything past the previous layout, is cut by the
+ * content-defined chunker as if new.
+ *
+ * <p>Reading, the CRC32C and the patch run on the calling thread, in file order; hashing, diffing
+ * and storing ranges run on the writer's encoder threads, at most {@code window} at a time, which
+ * bounds memory to a few ranges per thread. One instance serves many files and threads; each {@link
+ * #cut} call keeps its own state.
+ */
+final class FileCutter {
+  private static final Logger LOG = LoggerFactory.getLogger(FileCutter.class);
+
+  /**
+   * Refs a group of about {@code avg_size} bytes of the previous layout may hold before its stretch
+   * is cut anew: bounds the refs per byte, so manifests and restore reads stay proportional to the
+   * data however many backups chip at a file. The price is rewriting: at a change rate p per page
+   * and backup, a group of G pages gains about 2pG refs a backup and is rewritten every K / 2pG
+   * backups, ≈ 2pG / K of the data a backup (spec §5.1): 16 per 32 pages costs ≈ 4p and allows at
+   * most one ref per two pages.
+   */
+  static final int MAX_REFS_PER_GROUP = 16;
+
+  private final RepoContext ctx;
+  private final ExecutorService encoders;
+  private final int window;
+  private final Function<byte[], ChunkRef> store;
+  private final ChunkReader reader;
+
+  /**
+   * @param store stores a chunk unless the repository holds it, and returns its whole ref
+   */
+  FileCutter(
+      RepoContext ctx,
+      ExecutorService encoders,
+      int window,
+      Function<byte[], ChunkRef> store,
+      ChunkReader reader) {
+    this.ctx = ctx;
+    this.encoders = encoders;
+    this.window = window;
+    this.store = store;
+    this.reader = reader;
+  }
+
+  /**
+   * Reads {@code in} to its end and returns its refs, size and CRC32C.
+   *
+   * @param previous the file's refs in the previous backup; empty to cut by content alone
+   */
+  FileRef cut(InputStream in, List<ChunkRef> previous) throws IOException {
+    Cut cut = new Cut(in);
+    try {
+      if (!cut.reuse(usableLayout(previous))) {
+        cut.fresh();
+      }
+      cut.drain();
+      cut.flushPatch();
+    } finally {
+      cut.cancel();
+    }
+    return new FileRef(cut.position, cut.refs, (int) cut.crc.getValue());
+  }
+
+  /**
+   * The previous refs that end on a page boundary, up to the first that does not: an unaligned end
+   * can only be the old end of file, and the chunker must resume on a page boundary.
+   */
+  static List<ChunkRef> usableLayout(List<ChunkRef> previous) {
+    int n = 0;
+    while (n < previous.size() && previous.get(n).length() % ChunkerParams.PAGE_SIZE == 0) {
+      n++;
+    }
+    return previous.subList(0, n);
+  }
+
+  /** Consecutive refs of the layout, grouped until a group holds at least {@code bytes}. */
+  static List<List<ChunkRef>> groups(List<ChunkRef> layout, int bytes) {
+    List<List<ChunkRef>> out = new ArrayList<>();
+    List<ChunkRef> current = new ArrayList<>();
+    long sum = 0;
+    for (ChunkRef ref : layout) {
+      current.add(ref);
+      sum += ref.length();
+      if (sum >= bytes) {
+        out.add(current);
+        current = new ArrayList<>();
+        sum = 0;
+      }
+    }
+    if (!current.isEmpty()) {
+      out.add(current);
+    }
+    return out;
+  }
+
+  /** What a range turned into: a ref to stored bytes, or changed bytes for the patch. */
+  private sealed interface Piece permits Stored, Fresh {}
+
+  private record Stored(ChunkRef ref) implements Piece {}
+
+  private record Fresh(byte[] data, int from, int length) implements Piece {}
+
+  /**
+   * The pieces of one range of the previous layout: the previous ref itself if the bytes are
+   * unchanged; else runs of pages, equal ones as slices of the (verified) stored chunk.
+   */
+  private List<Piece> classify(ChunkRef previous, byte[] data) {
+    ChunkIdHasher hasher = ctx.keys().hasher();
+    // Only the index proper counts (spec §9.1): it names chunks in durable packs, which GC cannot
+    // delete while this backup holds its shared lock.
+    if (!ctx.index().contains(previous.id())) {
+      return List.of(new Fresh(data, 0, data.length));
+    }
+    if (data.length == previous.length()
+        && hasher.idOf(data, 0, data.length).equals(previous.contentId())) {
+      return List.of(new Stored(previous));
+    }
+    Optional<byte[]> old = readStored(previous);
+    if (old.isEmpty()) {
+      return List.of(new Fresh(data, 0, data.length));
+    }
+    List<Piece> out = new ArrayList<>();
+    for (PageRuns.Run run : PageRuns.diff(old.get(), data, data.length)) {
+      if (run.equal()) {
+        out.add(new Stored(part(previous, run, hasher.idOf(data, run.from(), run.length()))));
+      } else {
+        out.add(new Fresh(data, run.from(), run.length()));
+      }
+    }
+    return out;
+  }
+
+  /** A run of {@code previous}'s bytes as a ref to its chunk: a slice unless it is all of it. */
+  private static ChunkRef part(
+      ChunkRef previous, PageRuns.Run run, org.pghardstorage.core.chunk.ChunkId id) {
+    int offset = previous.offset() + run.from();
+    if (offset == 0 && run.length() == previous.rawLength()) {
+      return new ChunkRef(previous.id(), previous.rawLength());
+    }
+    return ChunkRef.slice(previous.id(), previous.rawLength(), offset, run.length(), id);
+  }
+
+  /**
+   * The previous ref's bytes as the repository holds them, checked by the reader against the
+   * chunk's and the slice's ids; empty (the range is stored anew) if they are missing or damaged.
+   */
+  private Optional<byte[]> readStored(ChunkRef previous) {
+    try {
+      return Optional.of(reader.read(previous));
+    } catch (RepositoryCorruptException e) {
+      LOG.warn(
+          "cannot compare with chunk {}, storing its range anew: {}",
+          previous.id(),
+          e.getMessage());
+      return Optional.empty();
+    } catch (HardstorageException e) {
+      if (!e.code().equals(RepositoryErrors.CHUNK_MISSING)) {
+        throw e;
+      }
+      LOG.warn("chunk {} of the previous backup is missing, storing its range anew", previous.id());
+      return Optional.empty();
+    }
+  }
+
+  /** The state of one file. */
+  private final class Cut {
+    private final InputStream in;
+    private final CRC32C crc = new CRC32C();
+    private final List<ChunkRef> refs = new ArrayList<>();
+    private final ArrayDeque<Future<List<Piece>>> inProgress = new ArrayDeque<>();
+    private final byte[] patch = new byte[ctx.chunker().params().maxSize()];
+    private int patchLength;
+
+    /** Refs waiting for the patch chunk's id: {index in refs, offset in patch, length}. */
+    private final List<int[]> pending = new ArrayList<>();
+
+    private long position;
+
+    Cut(InputStream in) {
+      this.in = in;
+    }
+
+    /** Walks the previous layout; returns whether the file ended within it. */
+    boolean reuse(List<ChunkRef> layout) throws IOException {
+      int groupBytes = ctx.chunker().params().avgSize();
+      for (List<ChunkRef> group : groups(layout, groupBytes)) {
+        if (group.size() > MAX_REFS_PER_GROUP) {
+          if (recut(group)) {
+            return true;
+          }
+          continue;
+        }
+        for (ChunkRef previous : group) {
+          byte[] data = read(previous.length());
+          if (data.length > 0) {
+            submit(() -> classify(previous, data));
+          }
+          if (data.length < previous.length()) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+
+    /** Cuts a fragmented group's stretch by content, as new data; true if the file ended. */
+    private boolean recut(List<ChunkRef> group) throws IOException {
+      int total = group.stream().mapToInt(ChunkRef::length).sum();
+      byte[] data = read(total);
+      int start = 0;
+      for (int end : ctx.chunker().cutPoints(data)) {
+        byte[] chunk = Arrays.copyOfRange(data, start, end);
+        submit(() -> List.of(new Stored(store.apply(chunk))));
+        start = end;
+      }
+      return data.length < total;
+    }
+
+    /** Cuts the rest of the file by content alone. */
+    void fresh() throws IOException {
+      ChunkStream chunks = ctx.chunker().split(in);
+      for (Optional<byte[]> next = chunks.next(); next.isPresent(); next = chunks.next()) {
+        byte[] chunk = next.get();
+        crc.update(chunk);
+        position += chunk.length;
+        submit(() -> List.of(new Stored(store.apply(chunk))));
+      }
+    }
+
+    private byte[] read(int length) throws IOException {
+      byte[] data = in.readNBytes(length);
+      crc.update(data);
+      position += data.length;
+      return data;
+    }
+
+    private void submit(Callable<List<Piece>> task) throws IOException {
+      inProgress.add(encoders.submit(task));
+      if (inProgress.size() >= window) {
+        accept(take(inProgress.poll()));
+      }
+    }
+
+    void drain() throws IOException {
+      while (!inProgress.isEmpty()) {
+        accept(take(inProgress.poll()));
+      }
+    }
+
+    void cancel() {
+      inProgress.forEach(f -> f.cancel(true));
+    }
+
+    private void accept(List<Piece> pieces) {
+      for (Piece p : pieces) {
+        if (p instanceof Stored s) {
+          refs.add(s.ref());
+        } else if (p instanceof Fresh f) {
+          addToPatch(f);
+        }
+      }
+    }
+
+    /**
+     * Appends changed bytes to the patch chunk; bytes that continue the file right after the
+     * previous patch bytes extend that ref instead of adding one.
+     */
+    private void addToPatch(Fresh f) {
+      int from = f.from();
+      int left = f.length();
+      int target = ctx.chunker().params().avgSize();
+      while (left > 0) {
+        if (patchLength == patch.length) {
+          flushPatch();
+        }
+        int take = Math.min(left, patch.length - patchLength);
+        System.arraycopy(f.data(), from, patch, patchLength, take);
+        int[] last = pending.isEmpty() ? null : pending.get(pending.size() - 1);
+        if (last != null && last[0] == refs.size() - 1 && last[1] + last[2] == patchLength) {
+          last[2] += take;
+        } else {
+          pending.add(new int[] {refs.size(), patchLength, take});
+          refs.add(null);
+        }
+        patchLength += take;
+        from += take;
+        left -= take;
+        if (patchLength >= target) {
+          flushPatch();
+        }
+      }
+    }
+
+    /** Stores the patch chunk and resolves the refs waiting for its id. */
+    void flushPatch() {
+      if (patchLength == 0) {
+        return;
+      }
+      byte[] chunk = Arrays.copyOf(patch, patchLength);
+      ChunkRef whole = store.apply(chunk);
+      for (int[] p : pending) {
+        ChunkRef ref =
+            p[2] == chunk.length
+                ? whole
+                : ChunkRef.slice(
+                    whole.id(),
+                    chunk.length,
+                    p[1],
+                    p[2],
+                    ctx.keys().hasher().idOf(chunk, p[1], p[2]));
+        refs.set(p[0], ref);
+      }
+      pending.clear();
+      patchLength = 0;
+    }
+  }
+
+  private static List<Piece> take(Future<List<Piece>> f) throws IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while storing chunks");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(e.getCause());
+    }
+  }
+}
