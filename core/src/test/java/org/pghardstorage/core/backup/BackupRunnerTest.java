@@ -21,6 +21,7 @@ import java.util.OptionalLong;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.Test;
+import org.pghardstorage.core.chunk.ChunkRef;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.pg.ConnInfo;
 import org.pghardstorage.core.pg.Lsn;
@@ -31,6 +32,7 @@ import org.pghardstorage.core.repo.MutableClock;
 import org.pghardstorage.core.repo.Repository;
 import org.pghardstorage.core.repo.WalArchive;
 import org.pghardstorage.core.repo.manifest.BackupManifest;
+import org.pghardstorage.core.repo.manifest.FileEntry;
 import org.pghardstorage.core.storage.memory.MemoryObjectStore;
 import org.pghardstorage.core.wal.WalFixtures;
 
@@ -47,13 +49,22 @@ class BackupRunnerTest {
   private static final String SLOT_QUERY =
       "SELECT 1 FROM pg_replication_slots WHERE active AND slot_name = 'pg_hardstorage_db1'";
 
-  private final Repository repo = WalFixtures.repository(new MemoryObjectStore("backup"));
+  private final MemoryObjectStore store = new MemoryObjectStore("backup");
+  private final Repository repo = WalFixtures.repository(store);
   private final WalArchive archive = repo.wal(DB);
   private final List<ScriptedWalSender> opened = new ArrayList<>();
 
   private static byte[] baseTar() {
+    return baseTar(new byte[0]);
+  }
+
+  /** The base archive, with {@code relation} as base/5/16384 unless it is empty. */
+  private static byte[] baseTar(byte[] relation) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+      if (relation.length > 0) {
+        file(tar, "base/5/16384", relation);
+      }
       TarArchiveEntry dir = new TarArchiveEntry("global/");
       tar.putArchiveEntry(dir);
       tar.closeArchiveEntry();
@@ -81,6 +92,10 @@ class BackupRunnerTest {
 
   /** The control connection: a PostgreSQL 16 primary whose streamer slot is active or not. */
   private static ScriptedWalSender control(boolean streamerActive) {
+    return control(streamerActive, baseTar());
+  }
+
+  private static ScriptedWalSender control(boolean streamerActive, byte[] tar) {
     ScriptedWalSender s =
         ScriptedWalSender.script()
             .identifySystem(SYSTEM_ID, 1, lsn(4, 0x200))
@@ -93,7 +108,7 @@ class BackupRunnerTest {
     return s.baseBackup(
         START,
         1,
-        baseTar(),
+        tar,
         "{\"PostgreSQL-Backup-Manifest-Version\": 1, \"Files\": []}"
             .getBytes(StandardCharsets.UTF_8),
         END);
@@ -162,6 +177,69 @@ class BackupRunnerTest {
     assertThat(opened.get(0).commands()).contains(SLOT_QUERY);
     assertThat(opened.get(0).commands()).last().asString().startsWith("BASE_BACKUP (");
     assertThat(repo.listLocks()).isEmpty();
+  }
+
+  @Test
+  void theNextBackupCutsAFileAtThePreviousOnesBoundariesAndStoresOnlyTheChangedPage() {
+    complete(2, 3);
+    archive.putPartial(segment(1, 4), wal(lsn(4, 0), 0x100));
+    byte[] v1 = randomPages(256);
+    byte[] v2 = v1.clone();
+    v2[100 * 8192 + 4000] ^= 1;
+    MutableClock clock = new MutableClock(WalFixtures.T0);
+    BackupManifest first = backup(clock, v1);
+    BackupManifest second = backup(clock, v2);
+
+    assertThat(second.stats().bytesNew()).isEqualTo(8192);
+    List<ChunkRef> refs = relation(second).chunks();
+    assertThat(refs).anyMatch(r -> r.slice() != null);
+    assertThat(refs.stream().map(ChunkRef::id))
+        .containsAll(relation(first).chunks().stream().skip(1).map(ChunkRef::id).toList());
+  }
+
+  @Test
+  void aDamagedLatestManifestCostsOnlyItsBoundaries() {
+    complete(2, 3);
+    archive.putPartial(segment(1, 4), wal(lsn(4, 0), 0x100));
+    byte[] v1 = randomPages(256);
+    byte[] v2 = v1.clone();
+    v2[100 * 8192 + 4000] ^= 1;
+    MutableClock clock = new MutableClock(WalFixtures.T0);
+    backup(clock, v1);
+    BackupManifest second = backup(clock, v2);
+    store.put(Repository.manifestKey(DB, second.backupId()), new byte[] {1, 2, 3});
+
+    // The system is checked against the first backup; the file is cut by content alone.
+    BackupManifest third = backup(clock, v2);
+    assertThat(relation(third).chunks()).noneMatch(r -> r.slice() != null);
+    assertThat(third.stats().bytesNew()).isGreaterThan(8192);
+
+    store.put(Repository.manifestKey(DB, third.backupId()), new byte[] {1, 2, 3});
+    store.put(Repository.manifestKey(DB, repo.listBackups(DB).get(0)), new byte[] {1, 2, 3});
+    // No backup reads: the system cannot be checked, so nothing is backed up.
+    assertThatThrownBy(() -> backup(clock, v2))
+        .isInstanceOfSatisfying(
+            HardstorageException.class, e -> assertThat(e.code()).isEqualTo("repo.corrupt"));
+  }
+
+  private BackupManifest backup(MutableClock clock, byte[] relation) {
+    clock.advance(Duration.ofMinutes(1));
+    return runner(clock, control(true, baseTar(relation)))
+        .run(request(Duration.ofMinutes(1)), BackupProgress.NONE)
+        .manifest();
+  }
+
+  private static FileEntry relation(BackupManifest m) {
+    return m.archives().get(0).files().stream()
+        .filter(f -> f.path().equals("base/5/16384"))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static byte[] randomPages(int pages) {
+    byte[] out = new byte[pages * 8192];
+    new java.util.Random(42).nextBytes(out);
+    return out;
   }
 
   @Test
