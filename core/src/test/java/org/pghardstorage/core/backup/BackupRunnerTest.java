@@ -181,12 +181,9 @@ class BackupRunnerTest {
 
   @Test
   void theNextBackupCutsAFileAtThePreviousOnesBoundariesAndStoresOnlyTheChangedPage() {
-    complete(2, 3);
-    archive.putPartial(segment(1, 4), wal(lsn(4, 0), 0x100));
     byte[] v1 = randomPages(256);
-    byte[] v2 = v1.clone();
-    v2[100 * 8192 + 4000] ^= 1;
-    MutableClock clock = new MutableClock(WalFixtures.T0);
+    byte[] v2 = withOnePageChanged(v1);
+    MutableClock clock = streamerHoldsTheWal();
     BackupManifest first = backup(clock, v1);
     BackupManifest second = backup(clock, v2);
 
@@ -199,12 +196,9 @@ class BackupRunnerTest {
 
   @Test
   void aDamagedLatestManifestCostsOnlyItsBoundaries() {
-    complete(2, 3);
-    archive.putPartial(segment(1, 4), wal(lsn(4, 0), 0x100));
     byte[] v1 = randomPages(256);
-    byte[] v2 = v1.clone();
-    v2[100 * 8192 + 4000] ^= 1;
-    MutableClock clock = new MutableClock(WalFixtures.T0);
+    byte[] v2 = withOnePageChanged(v1);
+    MutableClock clock = streamerHoldsTheWal();
     backup(clock, v1);
     BackupManifest second = backup(clock, v2);
     store.put(Repository.manifestKey(DB, second.backupId()), new byte[] {1, 2, 3});
@@ -234,6 +228,19 @@ class BackupRunnerTest {
         .filter(f -> f.path().equals("base/5/16384"))
         .findFirst()
         .orElseThrow();
+  }
+
+  /** The streamer's WAL covers every backup's range; backups a minute apart. */
+  private MutableClock streamerHoldsTheWal() {
+    complete(2, 3);
+    archive.putPartial(segment(1, 4), wal(lsn(4, 0), 0x100));
+    return new MutableClock(WalFixtures.T0);
+  }
+
+  private static byte[] withOnePageChanged(byte[] pages) {
+    byte[] out = pages.clone();
+    out[100 * 8192 + 4000] ^= 1;
+    return out;
   }
 
   private static byte[] randomPages(int pages) {
