@@ -20,11 +20,13 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.zip.CRC32C;
+import org.pghardstorage.core.chunk.ChunkRef;
 import org.pghardstorage.core.chunk.ChunkerParams;
 import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.BackupWriter;
 import org.pghardstorage.core.repo.Deployment;
 import org.pghardstorage.core.repo.FileRef;
+import org.pghardstorage.core.repo.PreviousFiles;
 import org.pghardstorage.core.repo.Repository;
 import org.pghardstorage.core.repo.RepositoryConfig;
 import org.pghardstorage.core.repo.RepositoryOptions;
@@ -239,9 +241,17 @@ public final class FakeCluster {
 
   /** Stores the cluster as backup {@code id} of {@link #DB1}. */
   public Committed commit(Repository repo, BackupId id) {
+    return commit(repo, id, PreviousFiles.none());
+  }
+
+  /**
+   * Stores the cluster as backup {@code id} of {@link #DB1}, cutting files first at the layouts of
+   * {@code previous}, as a backup does after an earlier one.
+   */
+  public Committed commit(Repository repo, BackupId id, PreviousFiles previous) {
     try (BackupWriter w = repo.newBackup(DB1, id)) {
-      List<FileEntry> baseEntries = entries(w, base, true);
-      List<FileEntry> tsEntries = entries(w, tablespace, false);
+      List<FileEntry> baseEntries = entries(w, base, p -> previous.chunks(0, p), true);
+      List<FileEntry> tsEntries = entries(w, tablespace, p -> previous.chunks(TS_OID, p), false);
       byte[] pg = postgresManifest();
       Instant start = id.startTime();
       BackupManifest m =
@@ -338,7 +348,11 @@ public final class FakeCluster {
     return HexFormat.of().formatHex(le);
   }
 
-  private List<FileEntry> entries(BackupWriter w, Map<String, Node> tree, boolean isBase) {
+  private List<FileEntry> entries(
+      BackupWriter w,
+      Map<String, Node> tree,
+      java.util.function.Function<String, List<ChunkRef>> previous,
+      boolean isBase) {
     List<FileEntry> out = new ArrayList<>();
     for (Map.Entry<String, Node> e : tree.entrySet()) {
       Node n = e.getValue();
@@ -348,7 +362,7 @@ public final class FakeCluster {
         case FILE -> {
           FileRef ref;
           try {
-            ref = w.writeFile(new ByteArrayInputStream(n.content()));
+            ref = w.writeFile(new ByteArrayInputStream(n.content()), previous.apply(e.getKey()));
           } catch (IOException ex) {
             throw new UncheckedIOException(ex);
           }

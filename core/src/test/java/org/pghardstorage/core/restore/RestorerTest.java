@@ -203,6 +203,48 @@ class RestorerTest {
   }
 
   @Test
+  void aBackupCutAtThePreviousOnesBoundariesRestoresAndVerifiesByteForByte() throws IOException {
+    repo = RestoreFixture.init(new MemoryObjectStore("restore"));
+    FakeCluster first = FakeCluster.typical();
+    FakeCluster.Committed one = first.commit(repo, id(1));
+    FakeCluster.archiveWal(repo);
+    // Pages changed here and there, a grown file and a shrunk one, in both archives.
+    byte[] rel = first.base().get("base/5/16384").content().clone();
+    rel[3 * 8192 + 100] ^= 1;
+    rel[29 * 8192 + 7000] ^= 1;
+    byte[] ts = first.tablespace().get(FakeCluster.TS_VERSION_DIR + "/5/16400").content().clone();
+    ts[11 * 8192] ^= 1;
+    byte[] catalog = first.base().get("base/1/1259").content();
+    FakeCluster second =
+        FakeCluster.typical()
+            .put("base/5/16384", rel)
+            .put("base/1/1259", java.util.Arrays.copyOf(catalog, catalog.length + 3 * 8192))
+            .put("base/5/16384_fsm", java.util.Arrays.copyOf(new byte[3 * 8192], 8192));
+    second.tablespace().put(FakeCluster.TS_VERSION_DIR + "/5/16400", FakeCluster.Node.file(ts));
+    FakeCluster.Committed two =
+        second.commit(repo, id(2), org.pghardstorage.core.repo.PreviousFiles.of(one.manifest()));
+    assertThat(two.manifest().chunkRefs()).anyMatch(r -> r.slice() != null);
+
+    Path data = tmp.resolve("restored/data");
+    Path tsDir = tmp.resolve("restored/ts1");
+    RestoreFixture.restorer(repo, tmp.resolve("home"))
+        .restore(RestoreFixture.request(data, tsDir).build(), p -> {});
+
+    Map<String, FakeCluster.Node> expected = new TreeMap<>(second.base());
+    expected.remove("postgresql.auto.conf"); // rewritten by restore
+    expected.remove("pg_tblspc/" + FakeCluster.TS_OID);
+    TreeSnapshot.assertContains(TreeSnapshot.read(data), expected);
+    TreeSnapshot.assertContains(TreeSnapshot.read(tsDir), second.tablespace());
+    org.pghardstorage.core.verify.VerifyReport report =
+        new org.pghardstorage.core.verify.Verifier(repo)
+            .verify(
+                org.pghardstorage.core.verify.VerifyRequest.of(
+                    FakeCluster.DB1, BackupSelector.parse(id(2).value())),
+                p -> {});
+    assertThat(report.errors()).isEmpty();
+  }
+
+  @Test
   void restoresTheNewestBackupForLatestAndAnOlderOneById() throws IOException {
     repo = RestoreFixture.init(new MemoryObjectStore("restore"));
     FakeCluster.typical().put("PG_VERSION", "16\n".getBytes()).commit(repo, id(1));
