@@ -23,9 +23,10 @@ import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.Deployment;
 
 /**
- * JSON codec of {@link BackupManifest}, schema {@value BackupManifest#SCHEMA}: snake_case fields,
- * {@code schema} first, ids and instants as strings, absent optional fields omitted. Readers ignore
- * unknown fields (format spec §2). Thread-safe.
+ * JSON codec of {@link BackupManifest}, schema {@value BackupManifest#SCHEMA}, or {@value
+ * BackupManifest#SCHEMA_SLICES} exactly when a chunk ref is a slice (format spec §10): snake_case
+ * fields, {@code schema} first, ids and instants as strings, absent optional fields omitted.
+ * Readers ignore unknown fields (format spec §2). Thread-safe.
  */
 public final class ManifestJson {
   private static final ObjectMapper MAPPER = mapper();
