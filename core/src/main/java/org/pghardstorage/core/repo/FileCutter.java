@@ -197,7 +197,10 @@ final class FileCutter {
     private final CRC32C crc = new CRC32C();
     private final List<ChunkRef> refs = new ArrayList<>();
     private final ArrayDeque<Future<List<Piece>>> inProgress = new ArrayDeque<>();
-    private final byte[] patch = new byte[ctx.chunker().params().maxSize()];
+
+    /** Allocated on the first changed page: most files have none. */
+    private byte[] patch;
+
     private int patchLength;
 
     /** Refs waiting for the patch chunk's id: {index in refs, offset in patch, length}. */
@@ -298,6 +301,9 @@ final class FileCutter {
       int from = f.from();
       int left = f.length();
       int target = ctx.chunker().params().avgSize();
+      if (patch == null) {
+        patch = new byte[ctx.chunker().params().maxSize()];
+      }
       while (left > 0) {
         if (patchLength == patch.length) {
           flushPatch();
