@@ -172,10 +172,10 @@ jq -n --slurpfile first "$LOGS/first.json" --slurpfile second "$LOGS/second.json
    versions: {git_commit_at_start: $commit, git_dirty_at_start: $dirty, pg_hardstorage_built_at: $built},
    parameters: {rows: $rows, changed_every_nth_page: $every, postgres: 15},
    data: {table_pages: $pages, rows_changed: $changed, database_bytes: $db, cluster_bytes: $cluster},
-   first: ($first | r) + {wall_s: ($fw | tonumber)},
-   second: ($second | r) + {wall_s: ($sw | tonumber)},
+   first: (($first | r) + {wall_s: ($fw | tonumber)}),
+   second: (($second | r) + {wall_s: ($sw | tonumber)}),
    second_new_share_of_database: (($second | r).bytes_new / $db * 10000 | round / 10000),
-   content_defined_estimate: (1 - pow(1 - 1 / $every; 32) | . * 10000 | round / 10000)}' >"$OUT"
+   content_defined_estimate: ((1 - pow(1 - 1 / $every; 32)) * 10000 | round / 10000)}' >"$OUT"
 
 echo
 echo "pg_hardstorage dedup benchmark, $(hostname), $(nproc) cores; PostgreSQL 15; table t: $ROWS rows, $PAGES pages"
@@ -186,7 +186,7 @@ jq -r '
    | [$k, ($b.wall_s | tostring), ($b.bytes_read / 1048576 | . * 10 | round / 10 | tostring),
       ($b.bytes_new / 1048576 | . * 10 | round / 10 | tostring),
       ($b.bytes_stored / 1048576 | . * 10 | round / 10 | tostring),
-      (if $k == "second" then "\(.second_new_share_of_database * 100) %" else "-" end)])
+      (if $k == "second" then "\(.second_new_share_of_database * 10000 | round / 100) %" else "-" end)])
   | @tsv' "$OUT" | column -t -s $'\t'
-echo "256 KiB content-defined chunks alone would store about $(jq -r '.content_defined_estimate * 100' "$OUT") % (1 - (1 - p)^32)."
+echo "256 KiB content-defined chunks alone would store about $(jq -r '.content_defined_estimate * 1000 | round / 10' "$OUT") % (1 - (1 - p)^32)."
 echo "JSON: $OUT"
