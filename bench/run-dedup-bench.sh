@@ -175,7 +175,9 @@ jq -n --slurpfile first "$LOGS/first.json" --slurpfile second "$LOGS/second.json
    first: (($first | r) + {wall_s: ($fw | tonumber)}),
    second: (($second | r) + {wall_s: ($sw | tonumber)}),
    second_new_share_of_database: (($second | r).bytes_new / $db * 10000 | round / 10000),
-   content_defined_estimate: ((1 - pow(1 - 1 / $every; 32)) * 10000 | round / 10000)}' >"$OUT"
+   content_defined_estimate: ((1 - pow(1 - 1 / $every; 32)) * 10000 | round / 10000)}' >"$RUN/result.json"
+# Only a complete result reaches bench/results.
+cp "$RUN/result.json" "$OUT"
 
 echo
 echo "pg_hardstorage dedup benchmark, $(hostname), $(nproc) cores; PostgreSQL 15; table t: $ROWS rows, $PAGES pages"
