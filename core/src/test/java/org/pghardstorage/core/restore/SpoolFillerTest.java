@@ -13,14 +13,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pghardstorage.core.repo.DelegatingStore;
 import org.pghardstorage.core.repo.Repository;
 import org.pghardstorage.core.repo.WalArchive;
 import org.pghardstorage.core.storage.FaultInjectingObjectStore;
+import org.pghardstorage.core.storage.ObjectInfo;
+import org.pghardstorage.core.storage.ObjectStore;
 import org.pghardstorage.core.storage.StorageOperation;
 import org.pghardstorage.core.storage.memory.MemoryObjectStore;
 
@@ -32,8 +37,9 @@ import org.pghardstorage.core.storage.memory.MemoryObjectStore;
  * on timeline 1.
  */
 class SpoolFillerTest {
+  private final AtomicReference<CountDownLatch> hang = new AtomicReference<>();
   private final FaultInjectingObjectStore store =
-      new FaultInjectingObjectStore(new MemoryObjectStore("spool"));
+      new FaultInjectingObjectStore(new HangingStore(new MemoryObjectStore("spool"), hang));
   private final AtomicLong clock = new AtomicLong();
   private final List<String> log = new ArrayList<>();
   private Repository repo;
@@ -187,6 +193,52 @@ class SpoolFillerTest {
     later(1);
     assertThat(markers()).isEmpty();
     assertThat(log).anyMatch(l -> l.contains("cannot fetch " + seg(0x24)));
+  }
+
+  @Test
+  void aNegativeAnswerWhoseRecheckHangsLapses() throws IOException, InterruptedException {
+    FakeCluster.archiveWal(repo, 1, 0x20, 0x23);
+    start(8, 1L << 30, seg(0x21), Optional.empty());
+    assertThat(absent(0x24)).isPresent();
+    CountDownLatch release = new CountDownLatch(1);
+    hang.set(release);
+    try {
+      // the recheck starts and hangs in a listing; the answer is not confirmed any more
+      clock.addAndGet(Duration.ofSeconds(1).toNanos());
+      assertThat(filler.step()).isEmpty();
+      assertThat(absent(0x24)).as("still within three rechecks").isPresent();
+      clock.addAndGet(Duration.ofSeconds(3).toNanos());
+      assertThat(filler.step()).isEmpty();
+      assertThat(absent(0x24)).isEmpty();
+    } finally {
+      hang.set(null);
+      release.countDown();
+    }
+    filler.drain();
+    assertThat(absent(0x24)).as("confirmed again once the repository answers").isPresent();
+  }
+
+  /** A store whose listings wait while a latch is set: a storage call that hangs. */
+  private static final class HangingStore extends DelegatingStore {
+    private final AtomicReference<CountDownLatch> hang;
+
+    HangingStore(ObjectStore delegate, AtomicReference<CountDownLatch> hang) {
+      super(delegate);
+      this.hang = hang;
+    }
+
+    @Override
+    public List<ObjectInfo> list(String prefix) {
+      CountDownLatch latch = hang.get();
+      if (latch != null) {
+        try {
+          latch.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return super.list(prefix);
+    }
   }
 
   @Test
