@@ -254,9 +254,14 @@ public final class SpoolFiller implements AutoCloseable {
     watchNextTimeline(asked.timeline());
   }
 
-  /** PostgreSQL probes the history file of the timeline after the one it recovers. */
+  /**
+   * PostgreSQL probes the history file of the timeline after the one it recovers (for a newer
+   * timeline, and to pick its own when recovery ends), and then copies that of the one it recovers
+   * (timeline 1 has none).
+   */
   private void watchNextTimeline(TimelineId tli) {
     watch(TimelineId.of(tli.value() + 1).historyFileName());
+    watch(tli.historyFileName());
   }
 
   private void watch(String history) {

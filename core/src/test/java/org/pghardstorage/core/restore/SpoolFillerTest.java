@@ -259,6 +259,9 @@ class SpoolFillerTest {
         .containsExactly(seg(0x20), seg(0x21), seg(0x22), seg(0x23));
     assertThat(Files.readString(dir.resolve("00000002.history" + WalSpool.ABSENT)).strip())
         .isEqualTo("timeline 2 was never archived");
+    assertThat(Files.readString(dir.resolve("00000001.history" + WalSpool.ABSENT)).strip())
+        .as("asked for when recovery ends, to copy the parent's history")
+        .isEqualTo("timeline 1 has no history file");
 
     // timeline 2 appears (a failover at the source): the probe is no longer answered here
     wal.putHistory(2, "1\t0/23000000\tno recovery target specified\n".getBytes());
