@@ -42,6 +42,14 @@ final class PrefetchOptions {
               + " (default: ${DEFAULT-VALUE}); the next call that needs it starts it again.")
   long idleSeconds;
 
+  @Option(
+      names = "--prefetch-fsync",
+      description =
+          "fsync each segment the background fetcher spools (default: off; the spool is"
+              + " discarded whenever the server starts again, so a segment an OS crash tore is"
+              + " never served).")
+  boolean fsync;
+
   /** Whether a background fetcher is wanted. */
   boolean enabled() {
     return segments > 1;

@@ -70,6 +70,7 @@ final class WalSpoolCommand extends BaseCommand {
       System.setOut(log);
       System.setErr(log);
       SpoolFiller.Outcome outcome;
+      taken.get().syncSegments(prefetch.fsync);
       try (WalSpool spool = taken.get();
           OpenedRepository o = repoOptions.forDeployment(deployment).openForWal();
           SpoolFiller filler =

@@ -43,8 +43,9 @@ import org.pghardstorage.core.pg.WalSegmentSize;
  *       deployment or an earlier run of the server is never served.
  *   <li>A file named exactly like a WAL segment is a complete segment: the fetcher checked its
  *       length and that its first page is the long header addressed at the segment's start, wrote
- *       it under a temporary name, fsynced it and renamed it into place. Temporary names never look
- *       like segments, so a fetcher killed mid-write leaves nothing a reader takes.
+ *       it under a temporary name and renamed it into place (fsynced first if {@link #syncSegments
+ *       asked}). Temporary names never look like segments, so a fetcher killed mid-write leaves
+ *       nothing a reader takes.
  *   <li>{@code NAME}{@value #ABSENT} holds the repository's own reason why {@code NAME} does not
  *       exist ({@link WalFetcher.Absent}). It is true only while its fetcher lives ({@value #PID}
  *       names it by pid and start time): the fetcher asks the repository again at short intervals
@@ -85,6 +86,7 @@ public final class WalSpool implements Closeable {
   private final Identity identity;
   private final FileChannel lockChannel;
   private final FileLock lock;
+  private boolean syncSegments;
 
   private WalSpool(Path dir, Identity identity, FileChannel lockChannel, FileLock lock) {
     this.dir = dir;
@@ -236,6 +238,18 @@ public final class WalSpool implements Closeable {
     }
   }
 
+  /**
+   * Whether segments are fsynced before they are renamed into place (default: no). Nothing in the
+   * spool outlives the run of the server it names: after an OS crash the server starts again with
+   * another start time, so a spooled segment whose bytes were lost with the page cache is never
+   * served (the launcher ignores the spool, the next fetcher empties it). Within one run the page
+   * cache is what every reader sees. The fsync only costs disk bandwidth for WAL that PostgreSQL
+   * deletes once replayed, as {@code cp} in a {@code restore_command} does not fsync either.
+   */
+  public void syncSegments(boolean on) {
+    this.syncSegments = on;
+  }
+
   /** The spool directory. */
   public Path dir() {
     return dir;
@@ -258,7 +272,7 @@ public final class WalSpool implements Closeable {
   /**
    * Puts complete segment {@code name} into the spool, after checking that {@code content} is it:
    * exactly one segment long, its first page a long header addressed at the segment's start.
-   * Written to a temporary name, fsynced, renamed into place.
+   * Written to a temporary name, fsynced if {@link #syncSegments asked}, renamed into place.
    *
    * @throws IllegalArgumentException naming what does not match; nothing is written then
    */
@@ -278,7 +292,7 @@ public final class WalSpool implements Closeable {
     if (wrong.isPresent()) {
       throw new IllegalArgumentException("WAL segment " + name + ": " + wrong.get());
     }
-    writeAtomically(name, content);
+    writeAtomically(name, content, syncSegments);
   }
 
   /**
@@ -428,11 +442,11 @@ public final class WalSpool implements Closeable {
   }
 
   private void writeAtomically(String name, String text) throws IOException {
-    writeAtomically(name, text.getBytes(StandardCharsets.UTF_8));
+    writeAtomically(name, text.getBytes(StandardCharsets.UTF_8), true);
   }
 
-  /** Writes {@code name} under a temporary name, fsyncs it, renames it into place. */
-  private void writeAtomically(String name, byte[] content) throws IOException {
+  /** Writes {@code name} under a temporary name, fsyncs it if asked, renames it into place. */
+  private void writeAtomically(String name, byte[] content, boolean sync) throws IOException {
     Path tmp = dir.resolve(TMP + name);
     Files.deleteIfExists(tmp);
     try (FileChannel c =
@@ -445,7 +459,9 @@ public final class WalSpool implements Closeable {
       while (b.hasRemaining()) {
         c.write(b);
       }
-      c.force(true);
+      if (sync) {
+        c.force(true);
+      }
     }
     Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
   }

@@ -106,7 +106,9 @@ class RecoveryFastPathIT {
     PgCluster paused = startPaused(MAJOR, data, source.password());
     try {
       assertThat(rows(paused)).isEqualTo(middleRows);
-      assertFewJvms(starts, SEGMENTS / 2, paused);
+      // PostgreSQL reads ahead of replay: past the target, to the end of these nearly empty
+      // segments, as its log shows
+      assertFewJvms(starts, SEGMENTS, paused);
     } finally {
       paused.close();
     }
