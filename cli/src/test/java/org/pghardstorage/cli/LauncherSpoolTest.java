@@ -245,6 +245,21 @@ class LauncherSpoolTest {
     assertThat(awaitJavaStarts(2))
         .containsExactlyInAnyOrder(
             String.join(" ", fetchArgs("spool", SEG)), String.join(" ", fetchArgs("fetch", SEG)));
+    assertThat(spoolDir().resolve(WalSpool.STARTING))
+        .hasContent(ProcessHandle.current().pid() + " 1700000000\n");
+
+    // the fetcher is still starting (the fake one never does): the next call starts no other
+    assertThat(fetch(NEXT, OPTIONS, "0").exit()).isZero();
+    assertThat(javaStarts())
+        .containsExactlyInAnyOrder(
+            String.join(" ", fetchArgs("spool", SEG)),
+            String.join(" ", fetchArgs("fetch", SEG)),
+            String.join(" ", fetchArgs("fetch", NEXT)));
+
+    // a marker of an earlier run of the server does not hold a new one back
+    serverStarted("1700000777");
+    assertThat(fetch(NEXT, OPTIONS, "0").exit()).isZero();
+    assertThat(awaitJavaStarts(5)).contains(String.join(" ", fetchArgs("spool", NEXT)));
   }
 
   @Test

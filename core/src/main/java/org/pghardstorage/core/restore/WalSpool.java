@@ -61,6 +61,13 @@ public final class WalSpool implements Closeable {
   /** The live fetcher: its pid and its start time in clock ticks after boot (Linux). */
   public static final String PID = "fetcher.pid";
 
+  /**
+   * Written by the launcher when it starts a fetcher ({@code <postmaster pid> <start time>}), so
+   * that the calls made while that JVM starts do not start others; removed when a fetcher takes the
+   * spool.
+   */
+  public static final String STARTING = "fetcher.starting";
+
   /** Held (an OS lock) by the one fetcher that owns the spool. */
   public static final String LOCK = "fetcher.lock";
 
