@@ -43,6 +43,16 @@ final class PrefetchOptions {
   long idleSeconds;
 
   @Option(
+      names = "--prefetch-wait",
+      paramLabel = "SECONDS",
+      defaultValue = "5",
+      description =
+          "How long a call waits for the background fetcher to answer before it starts Java"
+              + " itself (default: ${DEFAULT-VALUE}; 0: never waits). The fetcher says at once"
+              + " when it has no answer to give (an error, a hole).")
+  long waitSeconds;
+
+  @Option(
       names = "--prefetch-fsync",
       description =
           "fsync each segment the background fetcher spools (default: off; the spool is"
@@ -61,7 +71,13 @@ final class PrefetchOptions {
    * @throws HardstorageException {@code usage.prefetch} (USAGE) naming the bad value
    */
   SpoolFiller.Limits limits() {
-    if (segments < 2 || mib < 1 || threads < 1 || threads > 64 || idleSeconds < 1) {
+    if (segments < 2
+        || mib < 1
+        || threads < 1
+        || threads > 64
+        || idleSeconds < 1
+        || waitSeconds < 0
+        || waitSeconds > 3600) {
       throw new HardstorageException(
           "usage.prefetch",
           ExitCode.USAGE,
@@ -72,9 +88,11 @@ final class PrefetchOptions {
               + ", --prefetch-threads "
               + threads
               + ", --prefetch-idle "
-              + idleSeconds,
-          "give --prefetch 2 or more, --prefetch-mib and --prefetch-idle of 1 or more, and"
-              + " --prefetch-threads from 1 to 64");
+              + idleSeconds
+              + ", --prefetch-wait "
+              + waitSeconds,
+          "give --prefetch 2 or more, --prefetch-mib and --prefetch-idle of 1 or more,"
+              + " --prefetch-threads from 1 to 64 and --prefetch-wait from 0 to 3600");
     }
     return new SpoolFiller.Limits(
         segments,

@@ -33,8 +33,19 @@ class LauncherSpoolTest {
   private static final int SEGMENT = 1 << 20;
   private static final String SEG = "000000010000000000000022";
   private static final String NEXT = "000000010000000000000023";
+
+  /** As restore writes them, but without waiting for a fetcher (the fake one never answers). */
   private static final List<String> OPTIONS =
-      List.of("--restore-command", "--prefetch", "8", "--output", "text", "--repo", "file:///r");
+      List.of(
+          "--restore-command",
+          "--prefetch",
+          "8",
+          "--prefetch-wait",
+          "0",
+          "--output",
+          "text",
+          "--repo",
+          "file:///r");
 
   @TempDir Path tmp;
   private Path launcher;
@@ -179,6 +190,62 @@ class LauncherSpoolTest {
     List<String> all = new ArrayList<>(List.of("wal", verb, "db1", file, "pg_wal/RECOVERYXLOG"));
     all.addAll(OPTIONS);
     return all;
+  }
+
+  @Test
+  void aCallWaitsForTheFetcherAndTellsItWhereRecoveryIs() throws Exception {
+    List<String> waiting = new ArrayList<>(OPTIONS);
+    waiting.set(waiting.indexOf("--prefetch-wait") + 1, "60");
+    WalSpool spool = takeSpool(waiting);
+    Thread fetcher =
+        new Thread(
+            () -> {
+              // as the fetcher does: the launcher's hint names the file, then it appears
+              try {
+                while (!Files.exists(spoolDir().resolve(WalSpool.WANT))) {
+                  Thread.sleep(10);
+                }
+                String want = spool.takeHint().orElseThrow();
+                spool.publishSegment(want, segment(0x22), WalSegmentSize.ofBytes(SEGMENT));
+              } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            "test-fetcher");
+    fetcher.start();
+    Run r = fetch(SEG, waiting, "0");
+    fetcher.join();
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(r.stdout()).contains("(from the spool)");
+    assertThat(Files.readAllBytes(data.resolve("pg_wal/RECOVERYXLOG"))).isEqualTo(segment(0x22));
+    assertThat(javaStarts()).isEmpty();
+  }
+
+  @Test
+  void whenTheFetcherHasNoAnswerToCacheJavaIsAskedAtOnce() throws Exception {
+    List<String> waiting = new ArrayList<>(OPTIONS);
+    waiting.set(waiting.indexOf("--prefetch-wait") + 1, "600");
+    takeSpool(waiting).askJava(SEG);
+    assertThat(fetch(SEG, waiting, "0").exit()).isZero();
+    assertThat(javaStarts()).hasSize(1);
+    assertThat(spoolDir().resolve(WalSpool.WANT)).as("it did not wait").doesNotExist();
+  }
+
+  @Test
+  void aPartialSegmentIsCopiedWhileItsFetcherLives() throws Exception {
+    WalSpool spool = takeSpool(OPTIONS);
+    spool.publishPartial(SEG, segment(0x22), WalSegmentSize.ofBytes(SEGMENT));
+    for (int call = 0; call < 2; call++) {
+      Run r = fetch(SEG, OPTIONS, "0");
+      assertThat(r.exit()).as(r.toString()).isZero();
+      assertThat(r.stdout()).contains("partial, zero-padded, from the spool");
+      assertThat(Files.readAllBytes(data.resolve("pg_wal/RECOVERYXLOG"))).isEqualTo(segment(0x22));
+      Files.delete(data.resolve("pg_wal/RECOVERYXLOG"));
+    }
+    assertThat(javaStarts()).isEmpty();
+    Files.writeString(spoolDir().resolve(WalSpool.PID), "1 1\n");
+    assertThat(fetch(SEG, OPTIONS, "0").exit()).isZero();
+    assertThat(javaStarts()).as("a dead fetcher's partial is not served").isNotEmpty();
   }
 
   @Test

@@ -30,15 +30,16 @@ import org.pghardstorage.core.repo.Repository;
 /**
  * The background fetcher's work: keeps a {@link WalSpool} filled ahead of a recovery with complete
  * segments, in order from where recovery is, in parallel and within {@link Limits}, and keeps the
- * repository's negative answers there as long as they hold.
+ * repository's negative answers and its partial segment there as long as they hold.
  *
  * <p>Recovery's position is learnt from the segments it takes out of the spool and from the hints
  * of foreground {@code wal fetch} calls ({@link WalSpool#takeHint()}). The window stops at the
  * first segment that is not a complete one (the end of the archive, a partial segment, an error):
- * that one is asked again every {@link Limits#recheck()}. Its answer is cached only when the
- * repository stated it absent; a partial segment and any error are left to the foreground call,
- * which gets the real answer. A negative answer not confirmed within three rechecks (a storage call
- * hangs) is withdrawn. Timeline history files that exist are left to the foreground too.
+ * that one is asked again every {@link Limits#recheck()}. Its answer is cached only as the
+ * repository stated it: absent (with the reason), or the partial segment as it holds it now,
+ * zero-padded; any error is left to the foreground call ({@link WalSpool#askJava}), which gets the
+ * real answer. A cached answer not confirmed within three rechecks (a storage call hangs) is
+ * withdrawn. Timeline history files that exist are left to the foreground too.
  *
  * <p>One thread drives it ({@link #run()} or, in tests, {@link #step()}); fetches run on its own
  * named pool.
@@ -96,6 +97,8 @@ public final class SpoolFiller implements AutoCloseable {
   private final Map<String, Long> askedAt = new HashMap<>();
   private final Map<String, Long> absentSince = new TreeMap<>();
   private final Map<String, String> reasons = new HashMap<>();
+  private final Map<String, Long> partialSince = new TreeMap<>();
+  private final Map<String, Long> partialCrc = new HashMap<>();
   private final Set<String> histories = new TreeSet<>();
   private final Set<String> published = new TreeSet<>();
   private WalSegmentSize size;
@@ -239,7 +242,7 @@ public final class SpoolFiller implements AutoCloseable {
     WalSegmentName asked = WalSegmentName.parse(file, size);
     for (String s : new ArrayList<>(published)) {
       WalSegmentName p = WalSegmentName.parse(s, size);
-      if (!p.timeline().equals(asked.timeline()) || p.segmentNumber() <= asked.segmentNumber()) {
+      if (!p.timeline().equals(asked.timeline()) || p.segmentNumber() < asked.segmentNumber()) {
         spool.deleteSegment(s);
         published.remove(s);
       }
@@ -247,9 +250,10 @@ public final class SpoolFiller implements AutoCloseable {
     if (next == null
         || !next.timeline().equals(asked.timeline())
         || asked.segmentNumber() >= next.segmentNumber()
-        || blocked != null) {
+        || (blocked != null && !blocked.equals(file))) {
       unblock();
-      next = asked.next();
+      // from the asked one on: the launcher may be waiting for it
+      next = asked;
     }
     watchNextTimeline(asked.timeline());
   }
@@ -309,22 +313,29 @@ public final class SpoolFiller implements AutoCloseable {
 
   private void handle(String name, WalFetcher.Answer answer) throws IOException {
     if (answer instanceof WalFetcher.Found f) {
-      spool.withdrawAbsent(name);
-      absentSince.remove(name);
+      withdrawAbsent(name);
       if (WalSpool.historyTimeline(name).isPresent()) {
         // an existing history file is answered by the foreground call; stop asking
         histories.remove(name);
+        spool.askJava(name);
         return;
       }
       if (f.partial()) {
+        if (blocked != null && !isBefore(name, blocked) && !name.equals(blocked)) {
+          return;
+        }
         stopAt(name);
+        cachePartial(name, f.content());
         return;
       }
+      withdrawPartial(name);
       try {
         spool.publishSegment(name, f.content(), size);
         published.add(name);
+        spool.clearAskJava(name);
       } catch (IllegalArgumentException wrong) {
         log.accept("not spooling " + name + ": " + wrong.getMessage());
+        spool.askJava(name);
         stopAt(name);
         return;
       }
@@ -334,12 +345,14 @@ public final class SpoolFiller implements AutoCloseable {
       return;
     }
     WalFetcher.Absent a = (WalFetcher.Absent) answer;
+    withdrawPartial(name);
     if (WalSpool.historyTimeline(name).isEmpty()) {
       if (blocked != null && !isBefore(name, blocked) && !name.equals(blocked)) {
         return;
       }
       stopAt(name);
     }
+    spool.clearAskJava(name);
     if (!a.reason().equals(reasons.get(name)) || !absentSince.containsKey(name)) {
       // rewritten only when the statement changes: a confirmation alone writes nothing
       spool.publishAbsent(name, a.reason());
@@ -348,14 +361,50 @@ public final class SpoolFiller implements AutoCloseable {
     absentSince.put(name, nanos.getAsLong());
   }
 
+  /**
+   * A partial segment as the repository holds it now: rewritten when it changed, else only
+   * confirmed, like a negative answer.
+   */
+  private void cachePartial(String name, byte[] padded) throws IOException {
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(padded);
+    Long before = partialCrc.get(name);
+    if (before == null || before != crc.getValue() || !partialSince.containsKey(name)) {
+      try {
+        spool.publishPartial(name, padded, size);
+      } catch (IllegalArgumentException wrong) {
+        log.accept("not spooling the partial " + name + ": " + wrong.getMessage());
+        spool.askJava(name);
+        return;
+      }
+      partialCrc.put(name, crc.getValue());
+    }
+    spool.clearAskJava(name);
+    partialSince.put(name, nanos.getAsLong());
+  }
+
+  private void withdrawAbsent(String name) throws IOException {
+    spool.withdrawAbsent(name);
+    absentSince.remove(name);
+  }
+
+  private void withdrawPartial(String name) throws IOException {
+    if (WalSpool.historyTimeline(name).isEmpty()) {
+      spool.withdrawPartial(name);
+    }
+    partialSince.remove(name);
+    partialCrc.remove(name);
+  }
+
   private void failed(String name, Throwable cause) throws IOException {
     String why =
         cause instanceof HardstorageException h
             ? h.code() + ": " + h.getMessage()
             : cause.getClass().getSimpleName() + ": " + cause.getMessage();
     log.accept("cannot fetch " + name + " (left to the foreground call): " + why);
-    spool.withdrawAbsent(name);
-    absentSince.remove(name);
+    spool.askJava(name);
+    withdrawAbsent(name);
+    withdrawPartial(name);
     if (WalSpool.historyTimeline(name).isEmpty() && (blocked == null || isBefore(name, blocked))) {
       stopAt(name);
     }
@@ -364,8 +413,8 @@ public final class SpoolFiller implements AutoCloseable {
   /** The window stops before {@code name}; it is asked again every recheck. */
   private void stopAt(String name) throws IOException {
     if (blocked != null && !blocked.equals(name)) {
-      spool.withdrawAbsent(blocked);
-      absentSince.remove(blocked);
+      withdrawAbsent(blocked);
+      withdrawPartial(blocked);
     }
     blocked = name;
     askedAt.put(name, nanos.getAsLong());
@@ -374,8 +423,8 @@ public final class SpoolFiller implements AutoCloseable {
 
   private void unblock() throws IOException {
     if (blocked != null) {
-      spool.withdrawAbsent(blocked);
-      absentSince.remove(blocked);
+      withdrawAbsent(blocked);
+      withdrawPartial(blocked);
       askedAt.remove(blocked);
       blocked = null;
     }
@@ -394,6 +443,15 @@ public final class SpoolFiller implements AutoCloseable {
       if (now - e.getValue() > 3 * every) {
         log.accept("withdrawing the negative answer for " + e.getKey() + ": not confirmed lately");
         spool.withdrawAbsent(e.getKey());
+        it.remove();
+      }
+    }
+    for (var it = partialSince.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, Long> e = it.next();
+      if (now - e.getValue() > 3 * every) {
+        log.accept("withdrawing the partial segment " + e.getKey() + ": not confirmed lately");
+        spool.withdrawPartial(e.getKey());
+        partialCrc.remove(e.getKey());
         it.remove();
       }
     }
@@ -424,7 +482,7 @@ public final class SpoolFiller implements AutoCloseable {
       }
       String name = next.toString();
       next = next.next();
-      if (!published.contains(name)) {
+      if (!published.contains(name) && !ahead.containsKey(name) && !checks.containsKey(name)) {
         ahead.put(name, submit(name));
       }
     }

@@ -80,6 +80,12 @@ public final class WalSpool implements Closeable {
   /** Suffix of a negative answer's marker. */
   public static final String ABSENT = ".absent";
 
+  /** Suffix of a partial segment as the repository holds it now, zero-padded. */
+  public static final String PARTIAL = ".partial";
+
+  /** Suffix of a signal that the fetcher has no answer to cache: the launcher asks Java. */
+  public static final String ASK_JAVA = ".java";
+
   /** First line of {@value #OWNER}: the layout version. */
   public static final String HEADER = "pg_hardstorage spool 1";
 
@@ -285,6 +291,11 @@ public final class WalSpool implements Closeable {
    */
   public void publishSegment(String name, byte[] content, WalSegmentSize segmentSize)
       throws IOException {
+    checkSegment(name, content, segmentSize);
+    writeAtomically(name, content, syncSegments);
+  }
+
+  private static void checkSegment(String name, byte[] content, WalSegmentSize segmentSize) {
     WalSegmentName segment = WalSegmentName.parse(name, segmentSize);
     if (content.length != segmentSize.bytes()) {
       throw new IllegalArgumentException(
@@ -299,7 +310,6 @@ public final class WalSpool implements Closeable {
     if (wrong.isPresent()) {
       throw new IllegalArgumentException("WAL segment " + name + ": " + wrong.get());
     }
-    writeAtomically(name, content, syncSegments);
   }
 
   /**
@@ -321,6 +331,35 @@ public final class WalSpool implements Closeable {
               + segment.startLsn());
     }
     return Optional.empty();
+  }
+
+  /**
+   * Puts the partial segment {@code name} into the spool as {@code NAME}{@value #PARTIAL}, checked
+   * like a complete one: zero-padded to the segment size, first page addressed at its start. It is
+   * the repository's answer of now and true only while this fetcher lives and confirms it.
+   */
+  public void publishPartial(String name, byte[] padded, WalSegmentSize segmentSize)
+      throws IOException {
+    checkSegment(name, padded, segmentSize);
+    writeAtomically(name + PARTIAL, padded, syncSegments);
+  }
+
+  /** Withdraws a partial segment (no error if there is none). */
+  public void withdrawPartial(String name) throws IOException {
+    requireWalFileName(name);
+    Files.deleteIfExists(dir.resolve(name + PARTIAL));
+  }
+
+  /** Tells the launcher to ask Java for {@code name}: nothing about it may be cached. */
+  public void askJava(String name) throws IOException {
+    requireWalFileName(name);
+    writeAtomically(name + ASK_JAVA, "");
+  }
+
+  /** Withdraws {@link #askJava}. */
+  public void clearAskJava(String name) throws IOException {
+    requireWalFileName(name);
+    Files.deleteIfExists(dir.resolve(name + ASK_JAVA));
   }
 
   /** Records the repository's statement that {@code name} does not exist, and why. */
@@ -425,12 +464,16 @@ public final class WalSpool implements Closeable {
     deleteTree(gone);
   }
 
-  /** Gives the spool up: this process is no longer its fetcher, and negative answers lapse. */
+  /**
+   * Gives the spool up: this process is no longer its fetcher; negative answers, partial segments
+   * and signals lapse.
+   */
   @Override
   public void close() throws IOException {
     try {
       Files.deleteIfExists(dir.resolve(PID));
-      try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*" + ABSENT)) {
+      try (DirectoryStream<Path> entries =
+          Files.newDirectoryStream(dir, "*{" + ABSENT + "," + PARTIAL + "," + ASK_JAVA + "}")) {
         for (Path p : entries) {
           Files.deleteIfExists(p);
         }

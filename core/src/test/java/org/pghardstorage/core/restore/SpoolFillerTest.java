@@ -120,8 +120,10 @@ class SpoolFillerTest {
   void fillsAheadOfTheRequestedSegmentInOrderWithinTheCountAndTheBytes() throws IOException {
     FakeCluster.archiveWal(repo, 1, 0x20, 0x2F);
     start(4, 1L << 30, seg(0x21), Optional.empty());
-    assertThat(spool.segments()).containsExactly(seg(0x22), seg(0x23), seg(0x24), seg(0x25));
-    for (long n = 0x22; n <= 0x25; n++) {
+    assertThat(spool.segments())
+        .as("from the requested one: the launcher waits for it")
+        .containsExactly(seg(0x21), seg(0x22), seg(0x23), seg(0x24));
+    for (long n = 0x21; n <= 0x24; n++) {
       assertThat(Files.readAllBytes(dir.resolve(seg(n)))).isEqualTo(FakeCluster.walSegment(1, n));
     }
     assertThat(markers()).isEmpty();
@@ -130,34 +132,34 @@ class SpoolFillerTest {
         .hasContent("timeline 2 was never archived\n");
 
     // recovery takes two (the launcher renames them away): the window moves on
+    Files.delete(dir.resolve(seg(0x21)));
     Files.delete(dir.resolve(seg(0x22)));
-    Files.delete(dir.resolve(seg(0x23)));
     settle();
-    assertThat(spool.segments()).containsExactly(seg(0x24), seg(0x25), seg(0x26), seg(0x27));
+    assertThat(spool.segments()).containsExactly(seg(0x23), seg(0x24), seg(0x25), seg(0x26));
   }
 
   @Test
   void theByteLimitHoldsToo() throws IOException {
     FakeCluster.archiveWal(repo, 1, 0x20, 0x2F);
     start(10, 3L * SEGMENT_SIZE, seg(0x21), Optional.empty());
-    assertThat(spool.segments()).containsExactly(seg(0x22), seg(0x23), seg(0x24));
+    assertThat(spool.segments()).containsExactly(seg(0x21), seg(0x22), seg(0x23));
   }
 
   @Test
   void aHintFromTheForegroundMovesTheWindowAndDropsWhatRecoveryPassed() throws IOException {
     FakeCluster.archiveWal(repo, 1, 0x20, 0x2F);
     start(3, 1L << 30, seg(0x21), Optional.empty());
-    assertThat(spool.segments()).containsExactly(seg(0x22), seg(0x23), seg(0x24));
+    assertThat(spool.segments()).containsExactly(seg(0x21), seg(0x22), seg(0x23));
     WalSpool.hint(dir.getParent().resolve("RECOVERYXLOG"), seg(0x28));
     settle();
-    assertThat(spool.segments()).containsExactly(seg(0x29), seg(0x2A), seg(0x2B));
+    assertThat(spool.segments()).containsExactly(seg(0x28), seg(0x29), seg(0x2A));
   }
 
   @Test
   void theEndOfTheArchiveIsCachedAsTheRepositoryStatesItUntilThatChanges() throws IOException {
     FakeCluster.archiveWal(repo, 1, 0x20, 0x23);
     start(8, 1L << 30, seg(0x21), Optional.empty());
-    assertThat(spool.segments()).containsExactly(seg(0x22), seg(0x23));
+    assertThat(spool.segments()).containsExactly(seg(0x21), seg(0x22), seg(0x23));
     assertThat(absent(0x24))
         .contains(((WalFetcher.Absent) new WalFetcher(repo, DB1).fetch(seg(0x24))).reason());
     assertThat(markers()).containsExactly(seg(0x24) + WalSpool.ABSENT);
@@ -180,6 +182,7 @@ class SpoolFillerTest {
     assertThat(log).anyMatch(l -> l.contains(seg(0x24)) && l.contains(WalFetcher.HOLE));
     later(1);
     assertThat(markers()).as("asked again, still a hole").isEmpty();
+    assertThat(dir.resolve(seg(0x24) + WalSpool.ASK_JAVA)).as("the launcher asks Java").exists();
   }
 
   @Test
@@ -242,11 +245,38 @@ class SpoolFillerTest {
   }
 
   @Test
-  void aPartialSegmentIsLeftToTheForegroundCall() throws IOException {
+  void aPartialSegmentIsCachedAsTheRepositoryHoldsItNowUntilItIsComplete() throws IOException {
     FakeCluster.archiveWal(repo, 1, 0x20, 0x22);
-    wal.putPartial(seg(0x23), "partial".getBytes(StandardCharsets.US_ASCII));
+    byte[] full = FakeCluster.walSegment(1, 0x23);
+    wal.putPartial(seg(0x23), java.util.Arrays.copyOf(full, SEGMENT_SIZE / 4));
     start(8, 1L << 30, seg(0x21), Optional.empty());
-    assertThat(spool.segments()).containsExactly(seg(0x22));
+    assertThat(spool.segments()).containsExactly(seg(0x21), seg(0x22));
+    Path partial = dir.resolve(seg(0x23) + WalSpool.PARTIAL);
+    assertThat(Files.readAllBytes(partial))
+        .isEqualTo(((WalFetcher.Found) new WalFetcher(repo, DB1).fetch(seg(0x23))).content());
+    assertThat(markers()).isEmpty();
+
+    // the streamer stores more of it: the next recheck replaces it
+    wal.putPartial(seg(0x23), java.util.Arrays.copyOf(full, SEGMENT_SIZE / 2));
+    later(1);
+    assertThat(Files.readAllBytes(partial))
+        .isEqualTo(((WalFetcher.Found) new WalFetcher(repo, DB1).fetch(seg(0x23))).content());
+
+    // complete now: spooled as such, the partial withdrawn
+    wal.putSegment(seg(0x23), full);
+    later(1);
+    assertThat(partial).doesNotExist();
+    assertThat(spool.segments()).contains(seg(0x23));
+    assertThat(markers()).containsExactly(seg(0x24) + WalSpool.ABSENT);
+  }
+
+  @Test
+  void whatCannotBeCachedSendsTheLauncherToJavaAtOnce() throws IOException {
+    FakeCluster.archiveWal(repo, 1, 0x20, 0x22);
+    wal.putPartial(seg(0x23), "no page header".getBytes(StandardCharsets.US_ASCII));
+    start(8, 1L << 30, seg(0x21), Optional.empty());
+    assertThat(dir.resolve(seg(0x23) + WalSpool.ASK_JAVA)).exists();
+    assertThat(dir.resolve(seg(0x23) + WalSpool.PARTIAL)).doesNotExist();
     assertThat(markers()).isEmpty();
   }
 
@@ -268,6 +298,7 @@ class SpoolFillerTest {
     later(1);
     assertThat(dir.resolve("00000002.history" + WalSpool.ABSENT)).doesNotExist();
     assertThat(dir.resolve("00000002.history")).doesNotExist();
+    assertThat(dir.resolve("00000002.history" + WalSpool.ASK_JAVA)).exists();
   }
 
   @Test
