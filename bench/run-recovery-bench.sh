@@ -73,10 +73,19 @@ as_pg mkdir -m 0700 "$SOCK"
 STARTED=()
 STREAMER_PID=
 
+# Stops the streamer: as root it runs under runuser, which does not pass SIGTERM on to its child.
+stop_streamer() {
+  [ -n "$STREAMER_PID" ] || return 0
+  # shellcheck disable=SC2046 # one pid a word
+  kill $(ps -o pid= --ppid "$STREAMER_PID" 2>/dev/null) "$STREAMER_PID" 2>/dev/null
+  wait "$STREAMER_PID" 2>/dev/null
+  STREAMER_PID=
+}
+
 cleanup() {
   local rc=$? d
   set +e
-  [ -n "$STREAMER_PID" ] && kill "$STREAMER_PID" 2>/dev/null && wait "$STREAMER_PID" 2>/dev/null
+  stop_streamer
   for d in "${STARTED[@]}"; do
     [ -f "$d/postmaster.pid" ] && as_pg "$PG_BIN/pg_ctl" -D "$d" -m immediate stop >/dev/null 2>&1
   done
@@ -278,9 +287,7 @@ restore_template pitr "$B2" --to-lsn "$TARGET"
 # pg_hardstorage-fsync: the same with --prefetch-fsync, to show what fsyncing the spool costs
 run_scenario pitr "SELECT pg_get_wal_replay_pause_state() = 'paused'" 30 "pg_hardstorage cp pg_hardstorage-fsync"
 
-kill "$STREAMER_PID" 2>/dev/null || true
-wait "$STREAMER_PID" 2>/dev/null || true
-STREAMER_PID=
+stop_streamer || true
 
 # ---------------------------------------------------------------------------------------------
 # Report
