@@ -79,7 +79,7 @@ final class WalSpoolCommand extends BaseCommand {
                   d,
                   spool,
                   limits,
-                  WalSpool.recoveryWatch(dataDir, identity),
+                  WalSpool.recoveryWatch(dataDir, identity, System::nanoTime),
                   System::nanoTime,
                   line -> log.println(Instant.now() + " " + line))) {
         log.println(Instant.now() + " fetcher " + ProcessHandle.current().pid() + " starts");

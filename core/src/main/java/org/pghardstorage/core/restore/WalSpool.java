@@ -15,12 +15,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.pghardstorage.core.pg.TimelineId;
@@ -195,8 +197,10 @@ public final class WalSpool implements Closeable {
     }
     WalSpool spool = new WalSpool(dir, identity, channel, lock);
     try {
-      spool.reconcile();
+      // first: from here on the launcher sees a live fetcher, before and after the starting
+      // marker goes, so it keeps waiting for this one instead of starting Java
       spool.writeAtomically(PID, ProcessHandle.current().pid() + " " + startTicks() + "\n");
+      spool.reconcile();
     } catch (IOException | RuntimeException e) {
       spool.close();
       throw e;
@@ -213,7 +217,9 @@ public final class WalSpool implements Closeable {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path p : entries) {
         String name = p.getFileName().toString();
-        if (name.equals(LOCK) || (ours && (name.equals(OWNER) || name.equals(LOG)))) {
+        if (name.equals(LOCK)
+            || name.equals(PID)
+            || (ours && (name.equals(OWNER) || name.equals(LOG)))) {
           continue;
         }
         if (ours
@@ -571,30 +577,54 @@ public final class WalSpool implements Closeable {
     }
   }
 
+  /** How long a fetcher keeps answering after the signal files went: see {@link #recoveryWatch}. */
+  public static final Duration END_GRACE = Duration.ofSeconds(10);
+
   /**
    * Whether the recovery the spool serves goes on: the server of {@code identity} still runs in
    * {@code dataDir} (same {@code postmaster.pid}, process alive) and is still in recovery (its
-   * {@code recovery.signal} or {@code standby.signal} is there; PostgreSQL removes them when
-   * recovery ends).
+   * {@code recovery.signal} or {@code standby.signal} is there). PostgreSQL removes those files
+   * before its last requests (the history probes that pick the new timeline), so once they were
+   * seen, their absence ends recovery only after {@link #END_GRACE}; the {@code
+   * recovery_end_command} a restore writes removes the spool at once anyway. A server gone or
+   * restarted ends it at once, and so does a recovery that had ended before the first look.
+   *
+   * @param nanos a monotonic clock ({@code System::nanoTime})
    */
-  public static BooleanSupplier recoveryWatch(Path dataDir, Identity identity) {
+  public static BooleanSupplier recoveryWatch(Path dataDir, Identity identity, LongSupplier nanos) {
+    long[] endSeen = {Long.MIN_VALUE};
+    boolean[] sawRecovery = {false};
     return () -> {
-      try {
-        List<String> pid = Files.readAllLines(dataDir.resolve("postmaster.pid"));
-        boolean sameServer =
-            pid.size() >= 3
-                && pid.get(0).equals(identity.lines().get(0))
-                && pid.get(2).equals(identity.lines().get(1))
-                && ProcessHandle.of(identity.postmasterPid())
-                    .map(ProcessHandle::isAlive)
-                    .orElse(false);
-        return sameServer
-            && (Files.exists(dataDir.resolve("recovery.signal"))
-                || Files.exists(dataDir.resolve("standby.signal")));
-      } catch (IOException | RuntimeException e) {
+      if (!serverRuns(dataDir, identity)) {
         return false;
       }
+      if (Files.exists(dataDir.resolve("recovery.signal"))
+          || Files.exists(dataDir.resolve("standby.signal"))) {
+        sawRecovery[0] = true;
+        endSeen[0] = Long.MIN_VALUE;
+        return true;
+      }
+      if (!sawRecovery[0]) {
+        return false;
+      }
+      long now = nanos.getAsLong();
+      if (endSeen[0] == Long.MIN_VALUE) {
+        endSeen[0] = now;
+      }
+      return now - endSeen[0] < END_GRACE.toNanos();
     };
+  }
+
+  private static boolean serverRuns(Path dataDir, Identity identity) {
+    try {
+      List<String> pid = Files.readAllLines(dataDir.resolve("postmaster.pid"));
+      return pid.size() >= 3
+          && pid.get(0).equals(identity.lines().get(0))
+          && pid.get(2).equals(identity.lines().get(1))
+          && ProcessHandle.of(identity.postmasterPid()).map(ProcessHandle::isAlive).orElse(false);
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   /** {@code file}'s timeline if it is a history file name. */

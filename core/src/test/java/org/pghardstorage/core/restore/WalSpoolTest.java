@@ -176,16 +176,28 @@ class WalSpoolTest {
   }
 
   @Test
-  void recoveryGoesOnWhileItsServerRunsAndIsInRecovery() throws IOException {
+  void recoveryGoesOnWhileItsServerRunsAndIsInRecoveryAndAGraceAfter() throws IOException {
     Path data = dataDir(tmp.resolve("data"), "1700000000");
-    var watch = WalSpool.recoveryWatch(data, identity(data));
+    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+    var watch = WalSpool.recoveryWatch(data, identity(data), clock::get);
     assertThat(watch.getAsBoolean()).isTrue();
     Files.delete(data.resolve("recovery.signal"));
+    assertThat(watch.getAsBoolean())
+        .as("PostgreSQL still probes history files after removing recovery.signal")
+        .isTrue();
+    clock.addAndGet(WalSpool.END_GRACE.toNanos());
     assertThat(watch.getAsBoolean()).isFalse();
     Files.writeString(data.resolve("standby.signal"), "");
     assertThat(watch.getAsBoolean()).isTrue();
     dataDir(data, "1700000001");
     assertThat(watch.getAsBoolean()).as("another run of the server").isFalse();
+  }
+
+  @Test
+  void aRecoveryThatEndedBeforeTheFirstLookIsOverAtOnce() throws IOException {
+    Path data = dataDir(tmp.resolve("data"), "1700000000");
+    Files.delete(data.resolve("recovery.signal"));
+    assertThat(WalSpool.recoveryWatch(data, identity(data), () -> 0L).getAsBoolean()).isFalse();
   }
 
   @Test
