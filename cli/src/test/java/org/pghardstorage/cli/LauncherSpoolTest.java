@@ -187,9 +187,7 @@ class LauncherSpoolTest {
   }
 
   private static List<String> fetchArgs(String verb, String file) {
-    List<String> all = new ArrayList<>(List.of("wal", verb, "db1", file, "pg_wal/RECOVERYXLOG"));
-    all.addAll(OPTIONS);
-    return all;
+    return argsOf(verb, file, OPTIONS);
   }
 
   @Test
@@ -219,6 +217,23 @@ class LauncherSpoolTest {
     assertThat(r.stdout()).contains("(from the spool)");
     assertThat(Files.readAllBytes(data.resolve("pg_wal/RECOVERYXLOG"))).isEqualTo(segment(0x22));
     assertThat(javaStarts()).isEmpty();
+  }
+
+  @Test
+  void aCallDoesNotWaitForTheFetcherOfOtherArguments() throws Exception {
+    List<String> waiting = new ArrayList<>(OPTIONS);
+    waiting.set(waiting.indexOf("--prefetch-wait") + 1, "600");
+    List<String> otherRepo = new ArrayList<>(waiting);
+    otherRepo.set(otherRepo.size() - 1, "file:///other");
+    takeSpool(otherRepo);
+    assertThat(fetch(SEG, waiting, "0").exit()).isZero();
+    assertThat(javaStarts()).containsExactly(String.join(" ", argsOf("fetch", SEG, waiting)));
+  }
+
+  private static List<String> argsOf(String verb, String file, List<String> options) {
+    List<String> all = new ArrayList<>(List.of("wal", verb, "db1", file, "pg_wal/RECOVERYXLOG"));
+    all.addAll(options);
+    return all;
   }
 
   @Test
