@@ -5,15 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.pghardstorage.cli.output.Printer;
 import org.pghardstorage.core.error.ExitCode;
-import org.pghardstorage.core.pg.WalSegmentName;
 import org.pghardstorage.core.repo.Deployment;
 import org.pghardstorage.core.repo.OpenedRepository;
-import org.pghardstorage.core.restore.RestoreCommands;
 import org.pghardstorage.core.restore.WalFetcher;
+import org.pghardstorage.core.restore.WalSpool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,6 +23,7 @@ import picocli.CommandLine.Parameters;
     description = "Work with the WAL archive of a deployment.",
     subcommands = {
       WalCommand.Fetch.class,
+      WalSpoolCommand.class,
       WalStreamCommand.class,
       WalStreamCommand.Preflight.class,
       WalStreamCommand.Audit.class
@@ -69,14 +68,7 @@ final class WalCommand {
 
     @Mixin RepoOptions repoOptions;
 
-    @Option(
-        names = "--prefetch",
-        paramLabel = "N",
-        defaultValue = "0",
-        description =
-            "Also fetch the next N-1 segments in parallel into PATH's directory"
-                + " (pg_hardstorage_prefetch/), so later calls return at once (default: off).")
-    int prefetch;
+    @Mixin PrefetchOptions prefetch;
 
     @Option(
         names = "--restore-command",
@@ -93,13 +85,10 @@ final class WalCommand {
     @Override
     protected ExitCode run(Printer printer) throws IOException {
       Deployment d = Deployments.parse(deployment);
-      Path spool = spoolDir();
-      boolean segment = WalSegmentName.looksLikeSegmentName(walFile);
-      if (prefetch > 1 && segment && takeFromSpool(spool)) {
-        printer.result(
-            Map.of("file", walFile, "path", target.toString(), "prefetched", true),
-            out -> out.println("fetched " + walFile + " (prefetched)"));
-        return ExitCode.OK;
+      if (prefetch.enabled()) {
+        prefetch.limits();
+        // before the fetch, so that the background fetcher moves on while this call works
+        hintFetcher(printer);
       }
       try (OpenedRepository o = repoOptions.forDeployment(deployment).openForWal()) {
         WalFetcher.Answer answer = new WalFetcher(o.repository(), d).fetch(walFile);
@@ -122,16 +111,7 @@ final class WalCommand {
           return ExitCode.NOT_FOUND;
         }
         WalFetcher.Found f = (WalFetcher.Found) answer;
-        // A complete segment's length is the segment size, which naming the next ones needs.
-        java.util.concurrent.Future<List<String>> ahead =
-            prefetch > 1 && segment && !f.partial()
-                ? Prefetcher.start(
-                    o.repository().wal(d), walFile, prefetch - 1, f.content().length, spool)
-                : null;
         write(f.content(), target);
-        if (ahead != null) {
-          Prefetcher.await(ahead);
-        }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("file", walFile);
         result.put("found", true);
@@ -146,21 +126,13 @@ final class WalCommand {
       return ExitCode.OK;
     }
 
-    private Path spoolDir() {
-      Path parent = target.toAbsolutePath().getParent();
-      return parent.resolve(RestoreCommands.PREFETCH_SPOOL);
-    }
-
-    /** Moves a segment fetched ahead by an earlier call into place, if there is one. */
-    private boolean takeFromSpool(Path spool) throws IOException {
-      Path cached = spool.resolve(walFile);
-      if (!Files.exists(cached)) {
-        return false;
+    /** Tells a running background fetcher where recovery is; it never affects the answer. */
+    private void hintFetcher(Printer printer) {
+      try {
+        WalSpool.hint(target, walFile);
+      } catch (IOException | RuntimeException e) {
+        printer.note("warning: cannot tell the background WAL fetcher where recovery is: " + e);
       }
-      Files.move(
-          cached, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      Prefetcher.forgetOlder(spool, walFile);
-      return true;
     }
 
     private static void write(byte[] content, Path target) throws IOException {

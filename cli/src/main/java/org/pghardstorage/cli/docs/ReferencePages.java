@@ -79,9 +79,10 @@ public final class ReferencePages {
     }
     if (!spec.subcommands().isEmpty()) {
       sb.append("## Subcommands\n\n");
-      spec.subcommands()
+      spec.subcommands().values().stream()
+          .filter(sub -> !sub.getCommandSpec().usageMessage().hidden())
           .forEach(
-              (name, sub) ->
+              sub ->
                   sb.append("- `")
                       .append(sub.getCommandSpec().qualifiedName(" "))
                       .append("`: ")

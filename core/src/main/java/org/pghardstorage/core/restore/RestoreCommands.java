@@ -10,17 +10,26 @@ import org.pghardstorage.core.repo.Deployment;
  */
 public final class RestoreCommands {
   /**
-   * The directory beside {@code %p} (in {@code pg_wal}) where {@code wal fetch --prefetch} keeps
-   * the segments it fetched ahead.
+   * The directory beside {@code %p} (in {@code pg_wal}) where the background fetcher of {@code wal
+   * fetch --prefetch} keeps what it fetched ahead ({@link WalSpool}).
    */
   public static final String PREFETCH_SPOOL = "pg_hardstorage_prefetch";
 
   /**
    * The {@code recovery_end_command} a restore writes: PostgreSQL runs it in the data directory
    * once recovery has ended, and it removes the prefetch spool (a plain shell command, so no JVM
-   * starts for it).
+   * starts for it). The spool is renamed first: the background fetcher writes by path, so it cannot
+   * add a file to the directory being removed (which would make {@code rm} fail).
    */
-  public static final String SPOOL_CLEANUP = "rm -rf pg_wal/" + PREFETCH_SPOOL;
+  public static final String SPOOL_CLEANUP =
+      "mv -f pg_wal/"
+          + PREFETCH_SPOOL
+          + " pg_wal/"
+          + PREFETCH_SPOOL
+          + ".ended 2>/dev/null; rm -rf pg_wal/"
+          + PREFETCH_SPOOL
+          + ".ended pg_wal/"
+          + PREFETCH_SPOOL;
 
   private RestoreCommands() {}
 

@@ -280,8 +280,11 @@ public final class WalFetcher {
    * The segment size of the deployment's backups: segment names cannot be mapped to LSNs without
    * it. Read from the newest readable manifest, once, and only when needed (a complete segment is
    * handed over without it).
+   *
+   * @throws HardstorageException {@value #NOTHING_ARCHIVED} when the deployment has no readable
+   *     backup manifest
    */
-  private WalSegmentSize segmentSize() {
+  public WalSegmentSize segmentSize() {
     if (segmentSize == null) {
       List<BackupId> ids = repo.listBackups(deployment);
       for (int i = ids.size() - 1; i >= 0 && segmentSize == null; i--) {

@@ -150,7 +150,9 @@ class RestorerTest {
                 + "restore_command = '"
                 + RestoreFixture.RESTORE_COMMAND
                 + "'\n"
-                + "recovery_end_command = 'rm -rf pg_wal/pg_hardstorage_prefetch'\n"
+                + "recovery_end_command = 'mv -f pg_wal/pg_hardstorage_prefetch"
+                + " pg_wal/pg_hardstorage_prefetch.ended 2>/dev/null;"
+                + " rm -rf pg_wal/pg_hardstorage_prefetch.ended pg_wal/pg_hardstorage_prefetch'\n"
                 + "recovery_target = 'immediate'\n"
                 + "recovery_target_action = 'promote'\n"
                 + "# end of pg_hardstorage restore "
