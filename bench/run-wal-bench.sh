@@ -503,6 +503,7 @@ def mib: if . == null then null else . / 1048576 end;
        lag_bytes_max: ($L | map(.lag) | max),
        lag_s_avg: ($L | map(.lag_s | select(. != null)) | avg | r(3)),
        lag_s_p95: ($L | map(.lag_s | select(. != null)) | pct(0.95) | r(3)),
+       lag_s_p99: ($L | map(.lag_s | select(. != null)) | pct(0.99) | r(3)),
        lag_s_max: ($L | map(.lag_s | select(. != null)) | max | r(3)),
        server_flush_lag_s_avg: ($L | map(.flush_lag | select(. != null)) | avg | r(3)),
        server_flush_lag_s_max: ($L | map(.flush_lag | select(. != null)) | max | r(3)),
@@ -730,7 +731,15 @@ if [ "$BACKLOG_MB" -gt 0 ]; then
          cpu_s: (if $lastcpu == null then null else $lastcpu.cpu / $tck | r(2) end),
          cpu_s_after_first_durable: (if $lastcpu == null or $first == null or $first.cpu == null then null else ($lastcpu.cpu - $first.cpu) / $tck | r(2) end),
          bytes_after_first_durable: (if $first == null then null else $target - $first.d end),
-         walsender_cpu_s: (if ($W | length) < 2 then null else (($W | last.ws) - ($W | first.ws)) / $tck | r(2) end)}
+         walsender_cpu_s: (if ($W | length) < 2 then null else (($W | last.ws) - ($W | first.ws)) / $tck | r(2) end),
+         # The longest the durable position stood still while the backlog drained (sampled every
+         # 0.1 s): what a flush deferred while catching up would show.
+         max_s_without_durable_progress: (if $first == null or $done == null then null else
+           [$S[] | select(.t >= $first.t and .t <= $done.t)]
+           | reduce .[] as $x ({last: null, at: null, gap: 0};
+               if .last == null or $x.d > .last then {last: $x.d, at: $x.t, gap: ([.gap, (if .at == null then 0 else $x.t - .at end)] | max)}
+               else . end)
+           | .gap | r(2) end)}
       | . + {cpu_s_per_gib_wal: (if .cpu_s == null then null else .cpu_s / (.backlog_bytes / 1073741824) | r(2) end),
              cpu_s_per_gib_wal_after_first_durable: (if .cpu_s_after_first_durable == null or (.bytes_after_first_durable // 0) <= 0 then null
                else .cpu_s_after_first_durable / (.bytes_after_first_durable / 1073741824) | r(2) end)}' \
@@ -786,6 +795,7 @@ jq -n \
        mb_per_s_after_first_durable_min: ($g | map(.mb_per_s_after_first_durable // empty) | min),
        mb_per_s_after_first_durable_max: ($g | map(.mb_per_s_after_first_durable // empty) | max),
        cpu_s: ($g | map(.cpu_s) | median), cpu_s_per_gib_wal: ($g | map(.cpu_s_per_gib_wal) | median),
+       max_s_without_durable_progress: ($g | map(.max_s_without_durable_progress // empty) | max),
        peak_rss_mb: ($g | map(.peak_rss_mb // empty) | max),
        every_run: (if ($g | length) > 1 then $g else null end)})
     | sort_by({pghs: 0, rw: 1, rws: 2}[.name])) as $backlog
@@ -844,12 +854,12 @@ jq -n \
   jq -r '
     def v: if . == null then "-" else tostring end;
     def m: if . == null then "-" else (. / 1048576 * 10 | round / 10 | tostring) end;
-    ["run", "receiver", "tps", "WAL MB/s", "lag MB avg", "p95", "max", "lag s avg", "p95", "max", "srv flush_lag s", "catch-up s", "unflushed MB at end", "CPU s", "CPU s/GiB", "walsender CPU s", "stored MB"],
+    ["run", "receiver", "tps", "WAL MB/s", "lag MB avg", "p95", "max", "lag s avg", "p95", "p99", "max", "srv flush_lag s", "catch-up s", "unflushed MB at end", "CPU s", "CPU s/GiB", "walsender CPU s", "stored MB"],
     (.runs[] | . as $r
-      | if (.receivers | length) == 0 then [$r.run, "(none)", ($r.pgbench.tps | v), ($r.wal_mb_per_s | v), "", "", "", "", "", "", "", "", "", "", "", "", ""]
+      | if (.receivers | length) == 0 then [$r.run, "(none)", ($r.pgbench.tps | v), ($r.wal_mb_per_s | v), "", "", "", "", "", "", "", "", "", "", "", "", "", ""]
         else (.receivers[] | [$r.run, .tool, ($r.pgbench.tps | v), ($r.wal_mb_per_s | v),
           (.lag_bytes_avg | m), (.lag_bytes_p95 | m), (.lag_bytes_max | m),
-          (.lag_s_avg | v), (.lag_s_p95 | v), (.lag_s_max | v), (.server_flush_lag_s_avg | v),
+          (.lag_s_avg | v), (.lag_s_p95 | v), (.lag_s_p99 | v), (.lag_s_max | v), (.server_flush_lag_s_avg | v),
           (if .catchup_s == null then "not in \(.catchup_timeout_s) s" else (.catchup_s | v) end),
           (.unflushed_bytes_at_end | m), (.cpu_s_load_to_stop | v), (.cpu_s_per_gib_wal | v),
           (.walsender_cpu_s_load_to_stop | v), (.stored_bytes | m)]) end)
@@ -859,10 +869,11 @@ jq -n \
     echo "Backlog drained by each receiver alone ($(jq -r '.backlog[0].backlog_bytes / 1048576 | round' "$OUT") MiB retained by its slot; time from process start; medians of $BACKLOG_REPEAT run(s)):"
     jq -r '
       def v: if . == null then "-" else tostring end;
-      ["receiver", "runs", "s from start", "MB/s from start", "first durable after s", "MB/s after it", "spread", "CPU s", "CPU s/GiB", "walsender CPU s", "RSS MB", "stored MB"],
+      ["receiver", "runs", "s from start", "MB/s from start", "first durable after s", "MB/s after it", "spread", "longest s without durable progress", "CPU s", "CPU s/GiB", "walsender CPU s", "RSS MB", "stored MB"],
       (.backlog[] | [.tool, (.runs | v), (.seconds_from_start | v), (.mb_per_s_from_start | v), (.first_durable_after_s | v),
         (.mb_per_s_after_first_durable | v),
         (if .runs > 1 then "\(.mb_per_s_after_first_durable_min)-\(.mb_per_s_after_first_durable_max)" else "-" end),
+        (.max_s_without_durable_progress | v),
         (.cpu_s | v), (.cpu_s_per_gib_wal | v), (.walsender_cpu_s | v), (.peak_rss_mb | v),
         (.stored_bytes / 1048576 * 10 | round / 10 | v)])
       | @tsv' "$OUT" | column -t -s $'\t'
