@@ -451,6 +451,20 @@ pgbr_set_bytes() {
 }
 pgbr_last_label() { pgbr_info | jq -r --argjson r "$1" '[.[0].backup[] | select(.database["repo-key"] == $r)][-1].label'; }
 
+# bb_full MODE DIR CONFIG LOG_NAME PG_BASEBACKUP_OPTIONS...: one pg_basebackup full backup (run ITER).
+bb_full() {
+  local mode=$1 dir=$2 cfg=$3 name=$4
+  shift 4
+  log "full backup: pg_basebackup $mode$RUN_TAG ..."
+  rm -rf "$dir"
+  drop_caches
+  if run_measured "$LOGS/$name.log" as_pg "$PG_BIN/pg_basebackup" "${CONN_TCP[@]}" -D "$dir" "$@"; then
+    record pg_basebackup "$mode" backup "$cfg" ok "$WALL" "$(dir_bytes "$dir")" "" "" "$(measured_json "$ITER")"
+  else
+    fail_note "$LOGS/$name.log"; record pg_basebackup "$mode" backup "$cfg" failed "" "" "" "" "{\"run\":$ITER}" "see log"
+  fi
+}
+
 PGBR_FULL=
 PGBR_BLOCK_FULL=
 PGHS_FULL_OK=0
@@ -458,33 +472,10 @@ for ITER in $(seq 1 "$REPEAT"); do
   RUN_TAG=$([ "$REPEAT" -gt 1 ] && echo " (run $ITER of $REPEAT)" || true)
 
   if want pg_basebackup; then
-    log "full backup: pg_basebackup plain$RUN_TAG ..."
-    rm -rf "$BB_PLAIN"
-    drop_caches
-    if run_measured "$LOGS/bb-plain.log" as_pg "$PG_BIN/pg_basebackup" "${CONN_TCP[@]}" -D "$BB_PLAIN" -Fp -X stream -c fast; then
-      record pg_basebackup "full, plain" backup "$CFG_BB_PLAIN" ok "$WALL" "$(dir_bytes "$BB_PLAIN")" "" "" "$(measured_json "$ITER")"
-    else
-      fail_note "$LOGS/bb-plain.log"; record pg_basebackup "full, plain" backup "$CFG_BB_PLAIN" failed "" "" "" "" "{\"run\":$ITER}" "see log"
-    fi
-
-    log "full backup: pg_basebackup tar, no WAL$RUN_TAG ..."
-    rm -rf "$BB_TAR"
-    drop_caches
-    if run_measured "$LOGS/bb-tar.log" as_pg "$PG_BIN/pg_basebackup" "${CONN_TCP[@]}" -D "$BB_TAR" -Ft -X none -c fast; then
-      record pg_basebackup "full, tar -X none" backup "$CFG_BB_TAR" ok "$WALL" "$(dir_bytes "$BB_TAR")" "" "" "$(measured_json "$ITER")"
-    else
-      fail_note "$LOGS/bb-tar.log"; record pg_basebackup "full, tar -X none" backup "$CFG_BB_TAR" failed "" "" "" "" "{\"run\":$ITER}" "see log"
-    fi
+    bb_full "full, plain" "$BB_PLAIN" "$CFG_BB_PLAIN" bb-plain -Fp -X stream -c fast
+    bb_full "full, tar -X none" "$BB_TAR" "$CFG_BB_TAR" bb-tar -Ft -X none -c fast
     [ "$KEEP" -eq 1 ] || rm -rf "$BB_TAR"
-
-    log "full backup: pg_basebackup server-zstd$RUN_TAG ..."
-    rm -rf "$BB_ZSTD"
-    drop_caches
-    if run_measured "$LOGS/bb-zstd.log" as_pg "$PG_BIN/pg_basebackup" "${CONN_TCP[@]}" -D "$BB_ZSTD" -Ft -X stream -c fast --compress=server-zstd; then
-      record pg_basebackup "full, server-zstd" backup "$CFG_BB_ZSTD" ok "$WALL" "$(dir_bytes "$BB_ZSTD")" "" "" "$(measured_json "$ITER")"
-    else
-      fail_note "$LOGS/bb-zstd.log"; record pg_basebackup "full, server-zstd" backup "$CFG_BB_ZSTD" failed "" "" "" "" "{\"run\":$ITER}" "see log"
-    fi
+    bb_full "full, server-zstd" "$BB_ZSTD" "$CFG_BB_ZSTD" bb-zstd -Ft -X stream -c fast --compress=server-zstd
   fi
 
   if want pgbackrest; then
