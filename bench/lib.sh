@@ -19,6 +19,9 @@ else
   PG_USER=$(id -un)
   as_pg() { "$@"; }
 fi
+# run_measured runs functions in a child bash: it needs as_pg and PG_USER there too.
+export -f as_pg
+export PG_USER
 
 # Seconds since the epoch with nanoseconds; WALL is set by run_timed.
 now() { date +%s.%N; }
@@ -121,7 +124,13 @@ run_measured() {
   local logf=$1 tf rc=0 line
   shift
   tf=$(mktemp)
-  run_timed "$logf" /usr/bin/time -f '%M %U %S' -o "$tf" "$@" || rc=$?
+  if declare -F "$1" >/dev/null; then
+    # GNU time runs programs, not shell functions: a child bash runs the function, which must be
+    # exported (export -f) with the variables it reads.
+    run_timed "$logf" /usr/bin/time -f '%M %U %S' -o "$tf" bash -c '"$@"' _ "$@" || rc=$?
+  else
+    run_timed "$logf" /usr/bin/time -f '%M %U %S' -o "$tf" "$@" || rc=$?
+  fi
   # On failure GNU time writes "Command exited with non-zero status N" first: the figures are last.
   line=$(tail -n 1 "$tf" 2>/dev/null || true)
   rm -f "$tf"

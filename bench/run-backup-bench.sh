@@ -432,6 +432,9 @@ pghs_init() {
     as_pg "$PGHS" repo init -o json "file://$1"
   fi >"$LOGS/pghs-init.json" 2>"$LOGS/pghs-init.log"
 }
+# run_measured runs these in a child bash (see lib.sh).
+export -f pghs_backup
+export RUN PGHS PGHS_CONN JFR_DIR
 pghs_extra() { jq -c --argjson m "$1" '.result | {backup_id, bytes_read, bytes_new, bytes_stored, dedup_ratio, wal_segments, duration_seconds} + $m' "$2"; }
 
 # Bytes of one pgBackRest backup set: its directory plus the archived WAL from its start to its
