@@ -418,7 +418,7 @@ fi
 pghs_backup() {
   local opts=${PGHS_JAVA_OPTS:-}
   if [ -n "$JFR_DIR" ] && [ -n "${3:-}" ]; then
-    opts="$opts -XX:StartFlightRecording=filename=$RUN/jfr/$3.jfr,settings=profile,dumponexit=true"
+    opts="$opts -XX:StartFlightRecording=filename=$RUN/jfr/$3.jfr,settings=profile,dumponexit=true -Xlog:jfr+startup=error"
   fi
   PGHS_JAVA_OPTS=$opts PGHS_PASSPHRASE=${4:-} \
     as_pg "$PGHS" backup -o json bench --pg-connection "$PGHS_CONN" --repo "file://$2" >"$1"

@@ -306,7 +306,7 @@ start_receiver() {
         || { cat "$LOGS/$tag-pghs-init.json" >>"$LOGS/$tag-pghs-init.log"; show_log_tail "$LOGS/$tag-pghs-init.log"; die "pg_hardstorage repo init failed"; }
       if [ -n "$JFR_DIR" ]; then
         as_pg mkdir -p "$RUN/jfr"
-        jfr="-XX:StartFlightRecording=filename=$RUN/jfr/$tag-pghs.jfr,settings=profile,dumponexit=true"
+        jfr="-XX:StartFlightRecording=filename=$RUN/jfr/$tag-pghs.jfr,settings=profile,dumponexit=true -Xlog:jfr+startup=error"
       fi
       RCV_T0[$name]=$(now)
       PGHS_JAVA_OPTS="${PGHS_JAVA_OPTS:-} $jfr" as_pg_exec "$PGHS" wal stream bench --pg-connection "$CONNINFO" --repo "file://$dir" --slot "$slot" \
@@ -799,6 +799,7 @@ jq -n \
        peak_rss_mb: ($g | map(.peak_rss_mb // empty) | max),
        every_run: (if ($g | length) > 1 then $g else null end)})
     | sort_by({pghs: 0, rw: 1, rws: 2}[.name])) as $backlog
+  |
   def rcv($run; $n): ($runs | map(select(.run == $run)) | first // null) as $r | if $r == null then null else ($r.receivers | map(select(.name == $n)) | first // null) end;
   def ratios($run; $other):
     rcv($run; "pghs") as $a | rcv($run; $other) as $b
