@@ -144,6 +144,12 @@ optional_args() { # SCRIPT SCALE: the common options SCRIPT accepts
   echo "${a[@]}"
 }
 
+# One-core speed of each per-byte stage on this machine and JVM (bench/StageSpeeds.java).
+STAGES=$LOGDIR/stage-speeds.txt
+log "stage speeds (one core, 512 MiB per stage) ..."
+java -cp "$FROZEN/pg_hardstorage/lib/*" "$BENCH_DIR/StageSpeeds.java" 512 >"$STAGES" 2>&1 \
+  || log "StageSpeeds failed (see $STAGES)"
+
 for scale in ${SCALES//,/ }; do
   if ! skipped backup; then
     run_bench backup "$scale" run-backup-bench.sh --scale "$scale" --entropy --encrypt \
@@ -187,7 +193,7 @@ jq --slurpfile inline "$OUT_JSON.inline" '.runs |= map(. + {result: (if .json ==
   "$OUT_JSON.tmp" >"$OUT_JSON"
 rm -f "$OUT_JSON.tmp" "$OUT_JSON.inline" "$RUNS"
 
-jq -r --arg md_json "$(basename "$OUT_JSON")" '
+jq -r --arg md_json "$(basename "$OUT_JSON")" --rawfile stages "$STAGES" '
   def f2: if . == null then "–" else (. * 100 | round / 100 | tostring) end;
   def f1: if . == null then "–" else (. * 10 | round / 10 | tostring) end;
   def row($r; $tool; $mode): $r.result.results // [] | map(select(.tool == $tool and .mode == $mode)) | first // null;
@@ -200,6 +206,12 @@ jq -r --arg md_json "$(basename "$OUT_JSON")" '
     "\(.started_at) → \(.finished_at); load average \(.load_average_start) → \(.load_average_end);",
     "pg_hardstorage \(.pg_hardstorage.git_commit_at_start)\(if .pg_hardstorage.git_dirty_at_start then " (uncommitted changes)" else "" end), built \(.pg_hardstorage.built_at);",
     "medians of \(.parameters.repeat) run(s), spread (min–max) in brackets. JSON: `\($md_json)`.",
+    "",
+    "## One core, per stage (bench/StageSpeeds.java)",
+    "",
+    "```",
+    ($stages | rtrimstr("\n")),
+    "```",
     "",
     "## Full backups",
     "",
