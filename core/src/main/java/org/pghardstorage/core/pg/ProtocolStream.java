@@ -17,6 +17,9 @@ final class ProtocolStream {
   /** PostgreSQL never sends a message over 1 GiB (MaxAllocSize); larger means corrupt framing. */
   static final int MAX_MESSAGE_LENGTH = 0x3FFFFFFF;
 
+  /** The shortest wait {@link #awaitReadable} asks of the socket. */
+  static final java.time.Duration MIN_WAIT = java.time.Duration.ofMillis(1);
+
   private final MessageInput in;
   private final OutputStream out;
   private final String peer;
@@ -51,7 +54,10 @@ final class ProtocolStream {
       if (in.buffered() > 0) {
         return true;
       }
-      setTimeout.accept(limit.isZero() ? java.time.Duration.ofMillis(1) : limit);
+      // A socket timeout counts whole milliseconds and 0 means forever: a wait of less than a
+      // millisecond (a flush due in 300 µs) became a read with no timeout at all, which held the
+      // WAL receiver until the server's next message, up to its keepalive 30 s later (JFR).
+      setTimeout.accept(limit.compareTo(MIN_WAIT) < 0 ? MIN_WAIT : limit);
       // What arrives stays in the buffer for read(): nothing is consumed.
       in.fill();
       return true;

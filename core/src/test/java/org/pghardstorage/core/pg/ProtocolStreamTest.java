@@ -134,6 +134,21 @@ class ProtocolStreamTest {
   }
 
   @Test
+  void aWaitShorterThanAMillisecondNeverBecomesAWaitWithoutTimeout() {
+    // Socket timeouts count whole milliseconds and 0 means forever.
+    PiecewiseSocket socket = new PiecewiseSocket(new byte[0], 1);
+    socket.timeoutsLeft = 3;
+    ProtocolStream s = stream(socket);
+    List<Duration> timeouts = new ArrayList<>();
+
+    for (Duration d :
+        new Duration[] {Duration.ZERO, Duration.ofNanos(1), Duration.ofNanos(999_999)}) {
+      assertThat(s.awaitReadable(d, timeouts::add)).isFalse();
+    }
+    assertThat(timeouts).allSatisfy(t -> assertThat(t.toMillis()).isGreaterThanOrEqualTo(1));
+  }
+
+  @Test
   void aConnectionThatEndsInsideABodyIsLostNotAShortMessage() {
     byte[] wire = message('d', body(200 * 1024));
     byte[] cut = java.util.Arrays.copyOf(wire, wire.length - 10);
