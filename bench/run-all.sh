@@ -20,6 +20,7 @@ QUICK=0
 WAL_SECONDS=30
 BACKLOG_MB=512
 SKIP=
+JFR_ARGS=()
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 ROOT=$(cd "$BENCH_DIR/.." && pwd -P)
 RESULTS_DIR=$BENCH_DIR/results
@@ -47,6 +48,8 @@ Options:
   --wal-seconds N    pgbench run length in the WAL benchmark (default 30)
   --backlog-mb N     WAL backlog to drain (default 512)
   --skip LIST        comma-separated benchmarks to leave out: backup, wal, recovery, dedup
+  --jfr DIR          Java Flight Recordings of pg_hardstorage's backups and streamer into DIR
+                     (read them with bench/jfr-summary.sh)
   --pghs-dist DIR    pg_hardstorage distribution to measure (default: cli/target/pg_hardstorage)
   -h, --help         this text
 
@@ -71,6 +74,8 @@ while [ $# -gt 0 ]; do
     --backlog-mb=*) BACKLOG_MB=${1#*=}; shift ;;
     --skip) SKIP=${2:?--skip needs a list}; shift 2 ;;
     --skip=*) SKIP=${1#*=}; shift ;;
+    --jfr) JFR_ARGS=(--jfr "${2:?--jfr needs a directory}"); shift 2 ;;
+    --jfr=*) JFR_ARGS=(--jfr "${1#*=}"); shift ;;
     --pghs-dist) DIST=${2:?--pghs-dist needs a directory}; DIST_GIVEN=1; shift 2 ;;
     --pghs-dist=*) DIST=${1#*=}; DIST_GIVEN=1; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -153,7 +158,7 @@ java -cp "$FROZEN/pg_hardstorage/lib/*" "$BENCH_DIR/StageSpeeds.java" 512 >"$STA
 for scale in ${SCALES//,/ }; do
   if ! skipped backup; then
     run_bench backup "$scale" run-backup-bench.sh --scale "$scale" --entropy --encrypt \
-      --repeat "$REPEAT" "${DIST_ARGS[@]}"
+      --repeat "$REPEAT" "${DIST_ARGS[@]}" "${JFR_ARGS[@]}"
   fi
   for extra in recovery dedup; do
     script=run-$extra-bench.sh
@@ -167,7 +172,7 @@ for scale in ${SCALES//,/ }; do
 done
 if ! skipped wal; then
   run_bench wal "" run-wal-bench.sh --encrypt --backlog-repeat "$REPEAT" --seconds "$WAL_SECONDS" \
-    --backlog-mb "$BACKLOG_MB" "${DIST_ARGS[@]}"
+    --backlog-mb "$BACKLOG_MB" "${DIST_ARGS[@]}" "${JFR_ARGS[@]}"
 fi
 
 # ---------------------------------------------------------------------------------------------
