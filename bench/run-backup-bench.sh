@@ -54,7 +54,7 @@ Options:
   --tools LIST       comma-separated subset of pg_basebackup,pgbackrest,pg_hardstorage (default:
                      all); ratios need pg_basebackup and pgbackrest
   --jfr DIR          record a Java Flight Recording (settings=profile) of every pg_hardstorage
-                     backup into DIR (backup-N.jfr, backup-enc-N.jfr)
+                     backup into DIR (backup-sSCALE-N.jfr, backup-enc-sSCALE-N.jfr)
   --pghs-dist DIR    pg_hardstorage distribution to measure (default: cli/target/pg_hardstorage,
                      built with ./mvnw -DskipTests package when missing)
   -h, --help         this text
@@ -512,7 +512,7 @@ for ITER in $(seq 1 "$REPEAT"); do
     log "full backup: pg_hardstorage$RUN_TAG ..."
     if pghs_init "$PGHS_REPO"; then
       drop_caches
-      if run_measured "$LOGS/pghs-full.log" pghs_backup "$RUN/pghs-full.json" "$PGHS_REPO" "backup-$ITER"; then
+      if run_measured "$LOGS/pghs-full.log" pghs_backup "$RUN/pghs-full.json" "$PGHS_REPO" "backup-s$SCALE-$ITER"; then
         PGHS_FULL_OK=1
         PGHS_BYTES_FULL=$(dir_bytes "$PGHS_REPO")
         record pg_hardstorage "full" backup "$CFG_PGHS" ok "$WALL" "$PGHS_BYTES_FULL" "" "" \
@@ -531,7 +531,7 @@ for ITER in $(seq 1 "$REPEAT"); do
       log "full backup: pg_hardstorage, encrypted repository$RUN_TAG ..."
       if pghs_init "$PGHS_REPO_ENC" "$PGHS_BENCH_PASSPHRASE"; then
         drop_caches
-        if run_measured "$LOGS/pghs-full-enc.log" pghs_backup "$RUN/pghs-full-enc.json" "$PGHS_REPO_ENC" "backup-enc-$ITER" "$PGHS_BENCH_PASSPHRASE"; then
+        if run_measured "$LOGS/pghs-full-enc.log" pghs_backup "$RUN/pghs-full-enc.json" "$PGHS_REPO_ENC" "backup-enc-s$SCALE-$ITER" "$PGHS_BENCH_PASSPHRASE"; then
           record pg_hardstorage "full, encrypted" backup "$CFG_PGHS_ENC" ok "$WALL" "$(dir_bytes "$PGHS_REPO_ENC")" "" "" \
             "$(pghs_extra "$(measured_json "$ITER")" "$RUN/pghs-full-enc.json")"
         else
