@@ -468,6 +468,24 @@ bb_full() {
   fi
 }
 
+# pgbr_full REPO MODE CONFIG LOG_NAME TITLE: one pgBackRest full backup into repository REPO (run
+# ITER); sets PGBR_LABEL and succeeds when it worked.
+PGBR_LABEL=
+pgbr_full() {
+  local repo=$1 mode=$2 cfg=$3 name=$4 b w
+  log "full backup: $5$RUN_TAG ..."
+  drop_caches
+  if run_measured "$LOGS/$name.log" as_pg "${PGBR[@]}" --repo="$repo" --type=full backup; then
+    PGBR_LABEL=$(pgbr_last_label "$repo")
+    read -r b w < <(pgbr_set_bytes "$PGBR_LABEL" "$repo")
+    record pgBackRest "$mode" backup "$cfg" ok "$WALL" "$b" "" "" \
+      "$(measured_json "$ITER" | jq -c --arg l "$PGBR_LABEL" --argjson w "$w" '. + {label: $l, wal_bytes: $w}')"
+  else
+    fail_note "$LOGS/$name.log"; record pgBackRest "$mode" backup "$cfg" failed "" "" "" "" "{\"run\":$ITER}" "see log"
+    return 1
+  fi
+}
+
 PGBR_FULL=
 PGBR_BLOCK_FULL=
 PGHS_FULL_OK=0
@@ -482,27 +500,10 @@ for ITER in $(seq 1 "$REPEAT"); do
   fi
 
   if want pgbackrest; then
-    log "full backup: pgBackRest$RUN_TAG ..."
-    drop_caches
-    if run_measured "$LOGS/pgbr-full.log" as_pg "${PGBR[@]}" --repo=1 --type=full backup; then
-      PGBR_FULL=$(pgbr_last_label 1)
-      read -r b w < <(pgbr_set_bytes "$PGBR_FULL" 1)
-      record pgBackRest "full" backup "$CFG_PGBR" ok "$WALL" "$b" "" "" \
-        "$(measured_json "$ITER" | jq -c --arg l "$PGBR_FULL" --argjson w "$w" '. + {label: $l, wal_bytes: $w}')"
-    else
-      fail_note "$LOGS/pgbr-full.log"; record pgBackRest "full" backup "$CFG_PGBR" failed "" "" "" "" "{\"run\":$ITER}" "see log"
-    fi
-
+    if pgbr_full 1 "full" "$CFG_PGBR" pgbr-full "pgBackRest"; then PGBR_FULL=$PGBR_LABEL; fi
     if [ "$PGBR_BLOCK" -eq 1 ]; then
-      log "full backup: pgBackRest, bundle + block incremental repository$RUN_TAG ..."
-      drop_caches
-      if run_measured "$LOGS/pgbr-block-full.log" as_pg "${PGBR[@]}" --repo=2 --type=full backup; then
-        PGBR_BLOCK_FULL=$(pgbr_last_label 2)
-        read -r b w < <(pgbr_set_bytes "$PGBR_BLOCK_FULL" 2)
-        record pgBackRest "full, bundle+block repo" backup "$CFG_PGBR_BLOCK" ok "$WALL" "$b" "" "" \
-          "$(measured_json "$ITER" | jq -c --arg l "$PGBR_BLOCK_FULL" --argjson w "$w" '. + {label: $l, wal_bytes: $w}')"
-      else
-        fail_note "$LOGS/pgbr-block-full.log"; record pgBackRest "full, bundle+block repo" backup "$CFG_PGBR_BLOCK" failed "" "" "" "" "{\"run\":$ITER}" "see log"
+      if pgbr_full 2 "full, bundle+block repo" "$CFG_PGBR_BLOCK" pgbr-block-full "pgBackRest, bundle + block incremental repository"; then
+        PGBR_BLOCK_FULL=$PGBR_LABEL
       fi
     fi
   fi
