@@ -19,6 +19,9 @@ else
   PG_USER=$(id -un)
   as_pg() { "$@"; }
 fi
+# run_measured runs functions in a child bash: it needs as_pg and PG_USER there too.
+export -f as_pg
+export PG_USER
 
 # Seconds since the epoch with nanoseconds; WALL is set by run_timed.
 now() { date +%s.%N; }
@@ -110,4 +113,48 @@ pghs_build_info() {
   GIT_COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
   GIT_DIRTY=$([ -n "$(git -C "$ROOT" --no-optional-locks status --porcelain --untracked-files=no 2>/dev/null)" ] && echo true || echo false)
   DIST_BUILT=$(TZ=UTC find "$DIST/lib" -name 'pg-hardstorage-*.jar' -printf '%TY-%Tm-%TdT%TH:%TM:%.2TSZ\n' 2>/dev/null | sort | tail -1)
+}
+
+# run_measured LOG CMD...: like run_timed, and also sets RSS_MB (peak resident set of CMD and of
+# every process it waited for, as wait4 reports it through GNU time) and CPU_S (their user +
+# system CPU seconds). The server's CPU is not in it: PostgreSQL's backends are not CMD's children.
+RSS_MB=
+CPU_S=
+run_measured() {
+  local logf=$1 tf rc=0 line
+  shift
+  tf=$(mktemp)
+  if declare -F "$1" >/dev/null; then
+    # GNU time runs programs, not shell functions: a child bash runs the function, which must be
+    # exported (export -f) with the variables it reads.
+    run_timed "$logf" /usr/bin/time -f '%M %U %S' -o "$tf" bash -c '"$@"' _ "$@" || rc=$?
+  else
+    run_timed "$logf" /usr/bin/time -f '%M %U %S' -o "$tf" "$@" || rc=$?
+  fi
+  # On failure GNU time writes "Command exited with non-zero status N" first: the figures are last.
+  line=$(tail -n 1 "$tf" 2>/dev/null || true)
+  rm -f "$tf"
+  if [[ $line =~ ^([0-9]+)\ ([0-9.]+)\ ([0-9.]+)$ ]]; then
+    RSS_MB=$(awk -v k="${BASH_REMATCH[1]}" 'BEGIN{printf "%.0f", k/1024}')
+    CPU_S=$(awk -v u="${BASH_REMATCH[2]}" -v s="${BASH_REMATCH[3]}" 'BEGIN{printf "%.2f", u+s}')
+  else
+    RSS_MB=
+    CPU_S=
+  fi
+  return $rc
+}
+
+# measured_json [RUN]: the last run_measured figures (and the repetition number) as a JSON object.
+measured_json() {
+  jq -nc --arg rss "$RSS_MB" --arg cpu "$CPU_S" --arg run "${1:-}" '
+    def num: if . == "" then null else tonumber end;
+    {peak_rss_mb: ($rss | num), cpu_s: ($cpu | num)} + (if $run == "" then {} else {run: ($run | num)} end)'
+}
+
+# median_spread: reads numbers, one a line; prints "MEDIAN MIN MAX N" (nothing for no numbers).
+median_spread() {
+  sort -g | awk '{v[NR] = $1} END {
+    if (NR == 0) exit
+    m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+    printf "%s %s %s %d\n", m, v[1], v[NR], NR }'
 }

@@ -3,7 +3,8 @@
 # PostgreSQL 15 cluster and data. Run by hand; it asserts nothing about time.
 #
 #   bench/run-backup-bench.sh [--scale N] [--entropy] [--entropy-mb N] [--write-seconds N] [--keep]
-#                             [--pgbackrest-block] [--pghs-dist DIR]
+#                             [--pgbackrest-block] [--encrypt] [--repeat N] [--full-only]
+#                             [--tools LIST] [--jfr DIR] [--pghs-dist DIR]
 #
 # See bench/README.md for what is measured and how to read the numbers.
 set -euo pipefail
@@ -17,6 +18,11 @@ ENTROPY_MB=
 WRITE_SECONDS=30
 KEEP=0
 PGBR_BLOCK=0
+ENCRYPT=0
+REPEAT=1
+FULL_ONLY=0
+TOOLS=pg_basebackup,pgbackrest,pg_hardstorage
+JFR_DIR=
 PG_BIN=/usr/lib/postgresql/15/bin
 PG_USER=pghs
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -41,6 +47,14 @@ Options:
   --keep             keep the working directory (clusters, repositories) for inspection
   --pgbackrest-block also back up (full + incr) into a second pgBackRest repository with file
                      bundling and block incremental (repo-bundle, repo-block; BETA in 2.45)
+  --encrypt          also back pg_hardstorage up into an encrypted (aes-256-gcm) repository
+  --repeat N         take every full backup N times (default 1); rows show the median wall time
+                     and the spread (min-max); the JSON keeps every run
+  --full-only        only the full backups: no restores, no write phase, no second backups
+  --tools LIST       comma-separated subset of pg_basebackup,pgbackrest,pg_hardstorage (default:
+                     all); ratios need pg_basebackup and pgbackrest
+  --jfr DIR          record a Java Flight Recording (settings=profile) of every pg_hardstorage
+                     backup into DIR (backup-sSCALE-N.jfr, backup-enc-sSCALE-N.jfr)
   --pghs-dist DIR    pg_hardstorage distribution to measure (default: cli/target/pg_hardstorage,
                      built with ./mvnw -DskipTests package when missing)
   -h, --help         this text
@@ -60,17 +74,36 @@ while [ $# -gt 0 ]; do
     --write-seconds=*) WRITE_SECONDS=${1#*=}; shift ;;
     --keep) KEEP=1; shift ;;
     --pgbackrest-block) PGBR_BLOCK=1; shift ;;
+    --encrypt) ENCRYPT=1; shift ;;
+    --repeat) REPEAT=${2:?--repeat needs a number}; shift 2 ;;
+    --repeat=*) REPEAT=${1#*=}; shift ;;
+    --full-only) FULL_ONLY=1; shift ;;
+    --tools) TOOLS=${2:?--tools needs a list}; shift 2 ;;
+    --tools=*) TOOLS=${1#*=}; shift ;;
+    --jfr) JFR_DIR=${2:?--jfr needs a directory}; shift 2 ;;
+    --jfr=*) JFR_DIR=${1#*=}; shift ;;
     --pghs-dist) DIST=${2:?--pghs-dist needs a directory}; DIST_GIVEN=1; shift 2 ;;
     --pghs-dist=*) DIST=${1#*=}; DIST_GIVEN=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run-backup-bench: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
-for v in SCALE WRITE_SECONDS; do
+for v in SCALE WRITE_SECONDS REPEAT; do
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "run-backup-bench: --${v,,} must be a positive integer" >&2; exit 2; }
 done
 [ -n "$ENTROPY_MB" ] || ENTROPY_MB=$((SCALE * 5))
 [[ $ENTROPY_MB =~ ^[1-9][0-9]*$ ]] || { echo "run-backup-bench: --entropy-mb must be a positive integer" >&2; exit 2; }
+for t in ${TOOLS//,/ }; do
+  case $t in
+    pg_basebackup|pgbackrest|pg_hardstorage) ;;
+    *) echo "run-backup-bench: --tools: unknown tool '$t' (pg_basebackup, pgbackrest, pg_hardstorage)" >&2; exit 2 ;;
+  esac
+done
+want() { [[ ",$TOOLS," == *",$1,"* ]]; }
+if [ -n "$JFR_DIR" ]; then
+  mkdir -p "$JFR_DIR" || { echo "run-backup-bench: --jfr: cannot create $JFR_DIR" >&2; exit 2; }
+  JFR_DIR=$(cd "$JFR_DIR" && pwd -P)
+fi
 
 # ---------------------------------------------------------------------------------------------
 # Helpers (log, die, as_pg, now, secs, MIB, run_timed, show_log_tail, dir_bytes, drop_caches,
@@ -127,6 +160,9 @@ cleanup() {
         || as_pg "$PG_BIN/pg_ctl" -D "$d" -m immediate stop >/dev/null 2>&1
     fi
   done
+  if [ -n "$JFR_DIR" ] && [ -d "$RUN/jfr" ]; then
+    cp "$RUN"/jfr/*.jfr "$JFR_DIR"/ 2>/dev/null && log "flight recordings in $JFR_DIR"
+  fi
   if [ "$KEEP" -eq 1 ]; then
     log "kept working directory $RUN"
   else
@@ -350,10 +386,12 @@ archive_fetches() {
 # ---------------------------------------------------------------------------------------------
 CONN_TCP=(-h 127.0.0.1 -p "$PORT" -U bench)
 CFG_BB_PLAIN="pg_basebackup -Fp -X stream -c fast (fsync on), over loopback TCP"
+CFG_BB_TAR="pg_basebackup -Ft -X none -c fast (fsync on), over loopback TCP: the issue's reference"
 CFG_BB_ZSTD="pg_basebackup -Ft -X stream -c fast --compress=server-zstd (level 3 on the server), over loopback TCP"
 CFG_PGBR="pgBackRest $(pgbackrest version | awk '{print $2}'): compress-type=zst (level 3), process-max=2, start-fast=y, repo on local disk, archive_command=archive-push (archive-check on)"
 CFG_PGBR_BLOCK="pgBackRest: as above, second repository with repo-bundle=y, repo-block=y (block incremental, BETA in 2.45, beta=y)"
 CFG_PGHS="pg_hardstorage $("$PGHS" version -o json | jq -r .result.version): backup over the replication protocol from 127.0.0.1, file:// repository (FastCDC + zstd, dedup), checkpoint fast, unencrypted"
+CFG_PGHS_ENC="${CFG_PGHS/unencrypted/encrypted (aes-256-gcm, passphrase in PGHS_PASSPHRASE)}"
 CFG_RS_BB_PLAIN="cp -a of the backup directory + initdb --sync-only (fsync)"
 CFG_RS_BB_ZSTD="zstd -dc base.tar.zst | tar -x, tar -x pg_wal.tar + initdb --sync-only (fsync)"
 CFG_RS_PGBR="pgbackrest restore --set=FULL --pg1-path=TARGET (process-max=2; recovery target: end of archive, restore_command = pgbackrest archive-get)"
@@ -362,27 +400,42 @@ CFG_RS_PGHS="pg_hardstorage restore bench latest --target TARGET (fsync, --paral
 export PGPASSWORD=$PASSWORD   # passed through runuser; keeps the password out of ps
 
 # ---------------------------------------------------------------------------------------------
-# Full backups
+# Full backups, --repeat times each (the rows report the median and the spread)
 # ---------------------------------------------------------------------------------------------
 BB_PLAIN=$RUN/backups/bb-plain
+BB_TAR=$RUN/backups/bb-tar
 BB_ZSTD=$RUN/backups/bb-zstd
 PGHS_REPO=$RUN/pghs-repo
-
-log "full backup: pg_basebackup plain ..."
-drop_caches
-if run_timed "$LOGS/bb-plain.log" as_pg "$PG_BIN/pg_basebackup" "${CONN_TCP[@]}" -D "$BB_PLAIN" -Fp -X stream -c fast; then
-  record pg_basebackup "full, plain" backup "$CFG_BB_PLAIN" ok "$WALL" "$(dir_bytes "$BB_PLAIN")" "" ""
-else
-  fail_note "$LOGS/bb-plain.log"; record pg_basebackup "full, plain" backup "$CFG_BB_PLAIN" failed "" "" "" "" '{}' "see log"
+PGHS_REPO_ENC=$RUN/pghs-repo-enc
+PGHS_CONN="host=127.0.0.1 port=$PORT user=bench dbname=postgres"
+# A fixed test passphrase (the benchmark's repository is thrown away): the JVM derives the key
+# with Argon2id once per process, which is part of the measured time.
+PGHS_BENCH_PASSPHRASE="bench-passphrase-$RANDOM$RANDOM"
+if [ -n "$JFR_DIR" ]; then
+  as_pg mkdir -p "$RUN/jfr"
 fi
-
-log "full backup: pg_basebackup server-zstd ..."
-drop_caches
-if run_timed "$LOGS/bb-zstd.log" as_pg "$PG_BIN/pg_basebackup" "${CONN_TCP[@]}" -D "$BB_ZSTD" -Ft -X stream -c fast --compress=server-zstd; then
-  record pg_basebackup "full, server-zstd" backup "$CFG_BB_ZSTD" ok "$WALL" "$(dir_bytes "$BB_ZSTD")" "" ""
-else
-  fail_note "$LOGS/bb-zstd.log"; record pg_basebackup "full, server-zstd" backup "$CFG_BB_ZSTD" failed "" "" "" "" '{}' "see log"
-fi
+# pghs_backup JSON_OUT REPO [JFR_TAG] [PASSPHRASE]
+pghs_backup() {
+  local opts=${PGHS_JAVA_OPTS:-}
+  if [ -n "$JFR_DIR" ] && [ -n "${3:-}" ]; then
+    opts="$opts -XX:StartFlightRecording=filename=$RUN/jfr/$3.jfr,settings=profile,dumponexit=true -Xlog:jfr+startup=error"
+  fi
+  PGHS_JAVA_OPTS=$opts PGHS_PASSPHRASE=${4:-} \
+    as_pg "$PGHS" backup -o json bench --pg-connection "$PGHS_CONN" --repo "file://$2" >"$1"
+}
+# pghs_init REPO [PASSPHRASE]: a fresh repository (encrypted when a passphrase is given).
+pghs_init() {
+  rm -rf "$1"
+  if [ -n "${2:-}" ]; then
+    PGHS_PASSPHRASE=$2 as_pg "$PGHS" repo init -o json --encryption aes-256-gcm "file://$1"
+  else
+    as_pg "$PGHS" repo init -o json "file://$1"
+  fi >"$LOGS/pghs-init.json" 2>"$LOGS/pghs-init.log"
+}
+# run_measured runs these in a child bash (see lib.sh).
+export -f pghs_backup
+export RUN PGHS PGHS_CONN JFR_DIR
+pghs_extra() { jq -c --argjson m "$1" '.result | {backup_id, bytes_read, bytes_new, bytes_stored, dedup_ratio, wal_segments, duration_seconds} + $m' "$2"; }
 
 # Bytes of one pgBackRest backup set: its directory plus the archived WAL from its start to its
 # stop segment (what restoring it needs). Arguments: LABEL REPO_NUMBER.
@@ -401,50 +454,102 @@ pgbr_set_bytes() {
 }
 pgbr_last_label() { pgbr_info | jq -r --argjson r "$1" '[.[0].backup[] | select(.database["repo-key"] == $r)][-1].label'; }
 
-log "full backup: pgBackRest ..."
-drop_caches
+# bb_full MODE DIR CONFIG LOG_NAME PG_BASEBACKUP_OPTIONS...: one pg_basebackup full backup (run ITER).
+bb_full() {
+  local mode=$1 dir=$2 cfg=$3 name=$4
+  shift 4
+  log "full backup: pg_basebackup $mode$RUN_TAG ..."
+  rm -rf "$dir"
+  drop_caches
+  if run_measured "$LOGS/$name.log" as_pg "$PG_BIN/pg_basebackup" "${CONN_TCP[@]}" -D "$dir" "$@"; then
+    record pg_basebackup "$mode" backup "$cfg" ok "$WALL" "$(dir_bytes "$dir")" "" "" "$(measured_json "$ITER")"
+  else
+    fail_note "$LOGS/$name.log"; record pg_basebackup "$mode" backup "$cfg" failed "" "" "" "" "{\"run\":$ITER}" "see log"
+  fi
+}
+
+# pgbr_full REPO MODE CONFIG LOG_NAME TITLE: one pgBackRest full backup into repository REPO (run
+# ITER); sets PGBR_LABEL and succeeds when it worked.
+PGBR_LABEL=
+pgbr_full() {
+  local repo=$1 mode=$2 cfg=$3 name=$4 b w
+  log "full backup: $5$RUN_TAG ..."
+  drop_caches
+  if run_measured "$LOGS/$name.log" as_pg "${PGBR[@]}" --repo="$repo" --type=full backup; then
+    PGBR_LABEL=$(pgbr_last_label "$repo")
+    read -r b w < <(pgbr_set_bytes "$PGBR_LABEL" "$repo")
+    record pgBackRest "$mode" backup "$cfg" ok "$WALL" "$b" "" "" \
+      "$(measured_json "$ITER" | jq -c --arg l "$PGBR_LABEL" --argjson w "$w" '. + {label: $l, wal_bytes: $w}')"
+  else
+    fail_note "$LOGS/$name.log"; record pgBackRest "$mode" backup "$cfg" failed "" "" "" "" "{\"run\":$ITER}" "see log"
+    return 1
+  fi
+}
+
 PGBR_FULL=
-if run_timed "$LOGS/pgbr-full.log" as_pg "${PGBR[@]}" --repo=1 --type=full backup; then
-  PGBR_FULL=$(pgbr_last_label 1)
-  read -r b w < <(pgbr_set_bytes "$PGBR_FULL" 1)
-  record pgBackRest "full" backup "$CFG_PGBR" ok "$WALL" "$b" "" "" "{\"label\":\"$PGBR_FULL\",\"wal_bytes\":$w}"
-else
-  fail_note "$LOGS/pgbr-full.log"; record pgBackRest "full" backup "$CFG_PGBR" failed "" "" "" "" '{}' "see log"
-fi
-
 PGBR_BLOCK_FULL=
-if [ "$PGBR_BLOCK" -eq 1 ]; then
-  log "full backup: pgBackRest, bundle + block incremental repository ..."
-  drop_caches
-  if run_timed "$LOGS/pgbr-block-full.log" as_pg "${PGBR[@]}" --repo=2 --type=full backup; then
-    PGBR_BLOCK_FULL=$(pgbr_last_label 2)
-    read -r b w < <(pgbr_set_bytes "$PGBR_BLOCK_FULL" 2)
-    record pgBackRest "full, bundle+block repo" backup "$CFG_PGBR_BLOCK" ok "$WALL" "$b" "" "" "{\"label\":\"$PGBR_BLOCK_FULL\",\"wal_bytes\":$w}"
-  else
-    fail_note "$LOGS/pgbr-block-full.log"; record pgBackRest "full, bundle+block repo" backup "$CFG_PGBR_BLOCK" failed "" "" "" "" '{}' "see log"
-  fi
-fi
-
-log "full backup: pg_hardstorage ..."
-PGHS_CONN="host=127.0.0.1 port=$PORT user=bench dbname=postgres"
-pghs_backup() { as_pg "$PGHS" backup -o json bench --pg-connection "$PGHS_CONN" --repo "file://$PGHS_REPO" >"$1"; }
 PGHS_FULL_OK=0
-if as_pg "$PGHS" repo init -o json "file://$PGHS_REPO" >"$LOGS/pghs-init.json" 2>"$LOGS/pghs-init.log"; then
-  drop_caches
-  if run_timed "$LOGS/pghs-full.log" pghs_backup "$RUN/pghs-full.json"; then
-    PGHS_FULL_OK=1
-    PGHS_BYTES_FULL=$(dir_bytes "$PGHS_REPO")
-    record pg_hardstorage "full" backup "$CFG_PGHS" ok "$WALL" "$PGHS_BYTES_FULL" "" "" \
-      "$(jq -c '.result | {backup_id, bytes_read, bytes_new, bytes_stored, dedup_ratio, wal_segments, duration_seconds}' "$RUN/pghs-full.json")"
-  else
-    cat "$RUN/pghs-full.json" >>"$LOGS/pghs-full.log" 2>/dev/null || true
-    fail_note "$LOGS/pghs-full.log"; record pg_hardstorage "full" backup "$CFG_PGHS" failed "" "" "" "" '{}' "see log"
-  fi
-else
-  cat "$LOGS/pghs-init.json" >>"$LOGS/pghs-init.log"
-  fail_note "$LOGS/pghs-init.log"; record pg_hardstorage "full" backup "$CFG_PGHS" failed "" "" "" "" '{}' "repo init failed"
-fi
+for ITER in $(seq 1 "$REPEAT"); do
+  RUN_TAG=$([ "$REPEAT" -gt 1 ] && echo " (run $ITER of $REPEAT)" || true)
 
+  if want pg_basebackup; then
+    bb_full "full, plain" "$BB_PLAIN" "$CFG_BB_PLAIN" bb-plain -Fp -X stream -c fast
+    bb_full "full, tar -X none" "$BB_TAR" "$CFG_BB_TAR" bb-tar -Ft -X none -c fast
+    [ "$KEEP" -eq 1 ] || rm -rf "$BB_TAR"
+    bb_full "full, server-zstd" "$BB_ZSTD" "$CFG_BB_ZSTD" bb-zstd -Ft -X stream -c fast --compress=server-zstd
+  fi
+
+  if want pgbackrest; then
+    if pgbr_full 1 "full" "$CFG_PGBR" pgbr-full "pgBackRest"; then PGBR_FULL=$PGBR_LABEL; fi
+    if [ "$PGBR_BLOCK" -eq 1 ]; then
+      if pgbr_full 2 "full, bundle+block repo" "$CFG_PGBR_BLOCK" pgbr-block-full "pgBackRest, bundle + block incremental repository"; then
+        PGBR_BLOCK_FULL=$PGBR_LABEL
+      fi
+    fi
+  fi
+
+  if want pg_hardstorage; then
+    # A fresh repository each run: the second run would otherwise find every chunk stored.
+    log "full backup: pg_hardstorage$RUN_TAG ..."
+    if pghs_init "$PGHS_REPO"; then
+      drop_caches
+      if run_measured "$LOGS/pghs-full.log" pghs_backup "$RUN/pghs-full.json" "$PGHS_REPO" "backup-s$SCALE-$ITER"; then
+        PGHS_FULL_OK=1
+        PGHS_BYTES_FULL=$(dir_bytes "$PGHS_REPO")
+        record pg_hardstorage "full" backup "$CFG_PGHS" ok "$WALL" "$PGHS_BYTES_FULL" "" "" \
+          "$(pghs_extra "$(measured_json "$ITER")" "$RUN/pghs-full.json")"
+      else
+        PGHS_FULL_OK=0
+        cat "$RUN/pghs-full.json" >>"$LOGS/pghs-full.log" 2>/dev/null || true
+        fail_note "$LOGS/pghs-full.log"; record pg_hardstorage "full" backup "$CFG_PGHS" failed "" "" "" "" "{\"run\":$ITER}" "see log"
+      fi
+    else
+      cat "$LOGS/pghs-init.json" >>"$LOGS/pghs-init.log"
+      fail_note "$LOGS/pghs-init.log"; record pg_hardstorage "full" backup "$CFG_PGHS" failed "" "" "" "" "{\"run\":$ITER}" "repo init failed"
+    fi
+
+    if [ "$ENCRYPT" -eq 1 ]; then
+      log "full backup: pg_hardstorage, encrypted repository$RUN_TAG ..."
+      if pghs_init "$PGHS_REPO_ENC" "$PGHS_BENCH_PASSPHRASE"; then
+        drop_caches
+        if run_measured "$LOGS/pghs-full-enc.log" pghs_backup "$RUN/pghs-full-enc.json" "$PGHS_REPO_ENC" "backup-enc-s$SCALE-$ITER" "$PGHS_BENCH_PASSPHRASE"; then
+          record pg_hardstorage "full, encrypted" backup "$CFG_PGHS_ENC" ok "$WALL" "$(dir_bytes "$PGHS_REPO_ENC")" "" "" \
+            "$(pghs_extra "$(measured_json "$ITER")" "$RUN/pghs-full-enc.json")"
+        else
+          cat "$RUN/pghs-full-enc.json" >>"$LOGS/pghs-full-enc.log" 2>/dev/null || true
+          fail_note "$LOGS/pghs-full-enc.log"; record pg_hardstorage "full, encrypted" backup "$CFG_PGHS_ENC" failed "" "" "" "" "{\"run\":$ITER}" "see log"
+        fi
+      else
+        cat "$LOGS/pghs-init.json" >>"$LOGS/pghs-init.log"
+        fail_note "$LOGS/pghs-init.log"; record pg_hardstorage "full, encrypted" backup "$CFG_PGHS_ENC" failed "" "" "" "" "{\"run\":$ITER}" "repo init failed"
+      fi
+      [ "$KEEP" -eq 1 ] || rm -rf "$PGHS_REPO_ENC"
+    fi
+  fi
+done
+WRITE_WAL_BYTES=null
+TPS=
+if [ "$FULL_ONLY" -eq 0 ]; then
 # ---------------------------------------------------------------------------------------------
 # Restores of the full backups (same data: nothing has been written since)
 # ---------------------------------------------------------------------------------------------
@@ -568,10 +673,10 @@ fi
 if [ "$PGHS_FULL_OK" -eq 1 ]; then
   log "second backup: pg_hardstorage ..."
   drop_caches
-  if run_timed "$LOGS/pghs-second.log" pghs_backup "$RUN/pghs-second.json"; then
+  if run_measured "$LOGS/pghs-second.log" pghs_backup "$RUN/pghs-second.json" "$PGHS_REPO"; then
     NEW=$(( $(dir_bytes "$PGHS_REPO") - PGHS_BYTES_FULL ))
     record pg_hardstorage "second full after writes (dedup)" incremental "$CFG_PGHS" ok "$WALL" "$NEW" "" "" \
-      "$(jq -c '.result | {backup_id, bytes_read, bytes_new, bytes_stored, dedup_ratio, wal_segments, duration_seconds}' "$RUN/pghs-second.json")" \
+      "$(pghs_extra "$(measured_json)" "$RUN/pghs-second.json")" \
       "stored = growth of the repository"
   else
     cat "$RUN/pghs-second.json" >>"$LOGS/pghs-second.log" 2>/dev/null || true
@@ -579,6 +684,7 @@ if [ "$PGHS_FULL_OK" -eq 1 ]; then
   fi
 fi
 
+fi  # FULL_ONLY
 as_pg "$PG_BIN/pg_ctl" -D "$SRC" -m fast -t 120 stop >/dev/null 2>&1 || true
 
 # ---------------------------------------------------------------------------------------------
@@ -600,49 +706,81 @@ jq -s \
   --argjson write_s "$WRITE_SECONDS" --argjson db "$DB_BYTES" --argjson pgb "$PGBENCH_BYTES" \
   --argjson ent "$ENTROPY_BYTES" --argjson ent_rows "$ENTROPY_ROWS" --argjson wal "$WRITE_WAL_BYTES" \
   --arg tps "${TPS:-}" --arg acc_z "$ACCOUNTS_ZSTD" --argjson ent_z "$ENTROPY_ZSTD" \
-  --arg cache "$CACHE_DROP" --argjson restore_avail "$PGHS_HAS_RESTORE" '
-  (map(select(.tool == "pg_basebackup" and .mode == "full, plain" and .status == "ok")) | first) as $bb
-  | (map(select(.tool == "pg_basebackup" and .mode == "restore, plain" and .status == "ok")) | first) as $rb
-  | def ratio(a; b): if a == null or b == null or b == 0 then null else (a / b * 10000 | round / 10000) end;
-  {schema: "pg_hardstorage.bench.backup.v1", started_at: $started, finished_at: $finished,
+  --arg cache "$CACHE_DROP" --argjson restore_avail "$PGHS_HAS_RESTORE" \
+  --argjson repeat "$REPEAT" --argjson encrypt "$ENCRYPT" --arg tools "$TOOLS" --argjson full_only "$FULL_ONLY" '
+  def median: sort | if length == 0 then null elif length % 2 == 1 then .[(length - 1) / 2]
+    else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+  def r2: if . == null then null else (. * 100 | round / 100) end;
+  def ratio(a; b): if a == null or b == null or b == 0 then null else (a / b * 10000 | round / 10000) end;
+  # One row per tool and mode: the median run (by wall time) stands for the row; wall time is the
+  # median of the successful runs, with their min and max; every run stays in .every_run.
+  def aggregate: . as $g | ($g | map(select(.status == "ok"))) as $ok
+    | (if ($ok | length) > 0 then ($ok | sort_by(.wall_s) | .[(length - 1) / 2 | floor]) else $g[0] end)
+    + {runs: ($g | length), runs_ok: ($ok | length),
+       wall_s: ($ok | map(.wall_s) | median | r2),
+       wall_min_s: ($ok | map(.wall_s) | min), wall_max_s: ($ok | map(.wall_s) | max),
+       peak_rss_mb: ($ok | map(.extra.peak_rss_mb // empty) | max),
+       cpu_s: ($ok | map(.extra.cpu_s // empty) | median | r2),
+       every_run: (if ($g | length) > 1 then $g else null end)}
+    | .mb_per_s = (if .wall_s != null and .wall_s > 0 then ($db / 1048576 / .wall_s * 10 | round / 10) else null end)
+    | .note = ([.note, (if .runs_ok < .runs then "\(.runs - .runs_ok) of \(.runs) runs failed" else null end)]
+               | map(select(. != null)) | if length == 0 then null else join("; ") end);
+  (to_entries | map(.value + {idx: .key}) | group_by([.tool, .mode, .kind]) | sort_by(.[0].idx)
+   | map(map(del(.idx)) | aggregate)) as $rows
+  | ($rows | map(select(.tool == "pg_basebackup" and .mode == "full, plain" and .status == "ok")) | first) as $bb
+  | ($rows | map(select(.tool == "pg_basebackup" and .mode == "full, tar -X none" and .status == "ok")) | first) as $bbt
+  | ($rows | map(select(.tool == "pgBackRest" and .mode == "full" and .status == "ok")) | first) as $br
+  | ($rows | map(select(.tool == "pg_basebackup" and .mode == "restore, plain" and .status == "ok")) | first) as $rb
+  | {schema: "pg_hardstorage.bench.backup.v2", started_at: $started, finished_at: $finished,
    machine: {host: $host, cpu: $cpu, cpus: $cpus, memory: $mem, kernel: $kernel,
              load_average_start: $load_start, load_average_end: $load_end},
    versions: {postgres: $pg, pgbackrest: $pgbr, pg_hardstorage: $pghs, java: $java,
               git_commit_at_start: $commit, git_dirty_at_start: $dirty, pg_hardstorage_built_at: $built, pg_hardstorage_restore_available: ($restore_avail == 1)},
    parameters: {pgbench_scale: $scale, entropy: ($entropy == 1), entropy_mb: (if $entropy == 1 then $entropy_mb else null end),
                 write_phase: ("pgbench -n -T \($write_s) -c 2 -j 2" + (if $entropy == 1 then " + newest 1% of entropy_orders rewritten, 1% added" else "" end)),
-                page_cache_dropped_before_each_step: ($cache == "yes"), units: "MB = MiB = 2^20 bytes"},
+                page_cache_dropped_before_each_step: ($cache == "yes"), units: "MB = MiB = 2^20 bytes",
+                repeat: $repeat, encrypt: ($encrypt == 1), tools: ($tools | split(",")), full_only: ($full_only == 1)},
    data: {cluster_bytes: $db, pgbench_table_bytes: $pgb, entropy_table_bytes: $ent, entropy_rows: $ent_rows,
           zstd3_ratio_pgbench_accounts: ($acc_z | tonumber), zstd3_ratio_entropy_orders: $ent_z,
           write_phase_wal_bytes: $wal, write_phase_tps: (if $tps == "" then null else ($tps | tonumber) end)},
-   results: map(. + {
+   results: ($rows | map(. + {
      time_ratio_vs_pg_basebackup: (if .kind == "restore" then ratio(.wall_s; $rb.wall_s) else ratio(.wall_s; $bb.wall_s) end),
-     stored_ratio_vs_pg_basebackup: ratio(.stored_bytes; $bb.stored_bytes)})}' "$RESULTS" >"$OUT"
+     time_ratio_vs_pg_basebackup_tar: (if .kind == "backup" then ratio(.wall_s; $bbt.wall_s) else null end),
+     time_ratio_vs_pgbackrest_full: (if .kind == "backup" then ratio(.wall_s; $br.wall_s) else null end),
+     stored_ratio_vs_pg_basebackup: ratio(.stored_bytes; $bb.stored_bytes)}))}' "$RESULTS" >"$OUT"
 
 {
   echo
   echo "pg_hardstorage backup benchmark  $(jq -r .started_at "$OUT")  $(hostname), $(nproc) cores, load $LOAD_START -> $LOAD_END"
   echo "PostgreSQL $(jq -r .versions.postgres "$OUT"), pgbench scale $SCALE$([ "$ENTROPY" -eq 1 ] && echo " + entropy_orders $(MIB "$ENTROPY_BYTES") MiB"): cluster $(MIB "$DB_BYTES") MiB (MB = MiB);" \
     "zstd -3 ratio: pgbench_accounts ${ACCOUNTS_ZSTD}x$([ "$ENTROPY" -eq 1 ] && echo ", entropy_orders ${ENTROPY_ZSTD}x")"
-  echo "page cache dropped before each step: $CACHE_DROP; write phase: pgbench -T $WRITE_SECONDS -c 2 ($TPS tps), $(MIB "$WRITE_WAL_BYTES") MiB WAL"
+  if [ "$FULL_ONLY" -eq 1 ]; then
+    echo "page cache dropped before each step: $CACHE_DROP; full backups only (--full-only); runs per full backup: $REPEAT"
+  else
+    echo "page cache dropped before each step: $CACHE_DROP; write phase: pgbench -T $WRITE_SECONDS -c 2 ($TPS tps), $(MIB "$WRITE_WAL_BYTES") MiB WAL; runs per full backup: $REPEAT"
+  fi
   echo
   echo "Configurations:"
   echo "  pg_basebackup plain : $CFG_BB_PLAIN"
+  echo "  pg_basebackup tar   : $CFG_BB_TAR"
   echo "  pg_basebackup zstd  : $CFG_BB_ZSTD"
   echo "  pgBackRest          : $CFG_PGBR"
   [ "$PGBR_BLOCK" -eq 0 ] || echo "  pgBackRest block    : $CFG_PGBR_BLOCK"
   echo "  pg_hardstorage      : $CFG_PGHS"
+  [ "$ENCRYPT" -eq 0 ] || echo "  pg_hardstorage enc. : $CFG_PGHS_ENC"
   echo "  restores            : plain: $CFG_RS_BB_PLAIN; zstd: $CFG_RS_BB_ZSTD;"
   echo "                        pgBackRest: $CFG_RS_PGBR; pg_hardstorage: $CFG_RS_PGHS"
   echo "  restored clusters are started (port $RPORT, archive_mode=off) and timed to the end of recovery; data compared by fingerprint"
   echo
   jq -r '
     def v: if . == null then "-" else tostring end;
-    ["tool", "mode", "wall s", "MB/s", "stored MB", "time x bb", "stored x bb", "start s", "check/notes"],
+    ["tool", "mode", "wall s", "spread s", "MB/s", "stored MB", "time x bb", "x bb tar", "x pgBR", "stored x bb", "RSS MB", "CPU s", "start s", "check/notes"],
     (.results[] | [.tool, .mode,
        (if .status == "ok" then (.wall_s | v) else .status end),
+       (if .runs > 1 and .wall_min_s != null then "\(.wall_min_s)-\(.wall_max_s)" else "-" end),
        (.mb_per_s | v), (if .stored_bytes == null then "-" else (.stored_bytes / 1048576 | tostring) end),
-       (.time_ratio_vs_pg_basebackup | v), (.stored_ratio_vs_pg_basebackup | v),
+       (.time_ratio_vs_pg_basebackup | v), (.time_ratio_vs_pg_basebackup_tar | v), (.time_ratio_vs_pgbackrest_full | v),
+       (.stored_ratio_vs_pg_basebackup | v), (.peak_rss_mb | v), (.cpu_s | v),
        (.restored_start_s | v),
        ([.data_check, .note, (if .extra.dedup_ratio != null then "dedup \(.extra.dedup_ratio * 1000 | round / 10)%" else null end),
          (if (.extra.wal_files_from_archive_at_start // 0) > 0 then "\(.extra.wal_files_from_archive_at_start) WAL files fetched by restore_command at start" else null end)]
@@ -650,12 +788,14 @@ jq -s \
     | @tsv' "$OUT" \
     | awk -F'\t' -v OFS='\t' '
         function fmt(x, d) { return (x ~ /^-?[0-9.e+-]+$/ && x != "-") ? sprintf("%." d "f", x) : x }
-        NR > 1 { $3 = fmt($3, 2); $4 = fmt($4, 1); $5 = fmt($5, ($5 + 0 >= 100) ? 0 : 1)
-                 $6 = fmt($6, 2); $7 = fmt($7, 3); $8 = fmt($8, 2) }
+        NR > 1 { $3 = fmt($3, 2); $5 = fmt($5, 1); $6 = fmt($6, ($6 + 0 >= 100) ? 0 : 1)
+                 $7 = fmt($7, 2); $8 = fmt($8, 2); $9 = fmt($9, 2); $10 = fmt($10, 3); $13 = fmt($13, 2) }
         { print }' \
     | column -t -s $'\t'
   echo
-  echo "x bb = ratio to pg_basebackup plain (backup rows: its full backup; restore rows: its restore)."
+  echo "x bb = ratio to pg_basebackup plain (backup rows: its full backup; restore rows: its restore);"
+  echo "x bb tar = to pg_basebackup -Ft -X none; x pgBR = to pgBackRest full. wall s = median of the runs,"
+  echo "spread = their min-max; RSS = peak resident set of the client process tree; CPU = its user+system s."
   echo "JSON: $OUT"
 }
 

@@ -21,6 +21,9 @@ CATCHUP_TIMEOUT=30
 SAMPLE_INTERVAL=0.5
 FLUSH_INTERVAL=1
 KEEP=0
+ENCRYPT=0
+BACKLOG_REPEAT=1
+JFR_DIR=
 PG_BIN=/usr/lib/postgresql/15/bin
 PG_USER=pghs
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -54,6 +57,12 @@ Options:
   --catchup-timeout N  how long to wait after pgbench for the receivers to catch up (default 30 s)
   --sample-interval S  sampling period during the load (default 0.5 s; 0.1 s while catching up)
   --flush-interval S   pg_hardstorage --flush-interval (default 1 s, its own default)
+  --backlog-repeat N   drain the backlog N times with each receiver (default 1): N slots per
+                       receiver retain the same WAL; rows show the median and the spread
+  --encrypt            pg_hardstorage's repositories are encrypted (aes-256-gcm; a test passphrase
+                       in PGHS_PASSPHRASE): the issue's target is compression and encryption on
+  --jfr DIR            record a Java Flight Recording (settings=profile) of every pg_hardstorage
+                       streamer into DIR (<run>-pghs.jfr)
   --keep               keep the working directory (server, receivers' directories, samples)
   --pghs-dist DIR      pg_hardstorage distribution to measure (default: cli/target/pg_hardstorage,
                        built with ./mvnw -DskipTests package when missing)
@@ -84,16 +93,29 @@ while [ $# -gt 0 ]; do
     --flush-interval) FLUSH_INTERVAL=${2:?--flush-interval needs a number}; shift 2 ;;
     --flush-interval=*) FLUSH_INTERVAL=${1#*=}; shift ;;
     --keep) KEEP=1; shift ;;
+    --encrypt) ENCRYPT=1; shift ;;
+    --backlog-repeat) BACKLOG_REPEAT=${2:?--backlog-repeat needs a number}; shift 2 ;;
+    --backlog-repeat=*) BACKLOG_REPEAT=${1#*=}; shift ;;
+    --jfr) JFR_DIR=${2:?--jfr needs a directory}; shift 2 ;;
+    --jfr=*) JFR_DIR=${1#*=}; shift ;;
     --pghs-dist) DIST=${2:?--pghs-dist needs a directory}; DIST_GIVEN=1; shift 2 ;;
     --pghs-dist=*) DIST=${1#*=}; DIST_GIVEN=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run-wal-bench: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
-for v in LOAD_SECONDS SCALE CLIENTS THREADS CATCHUP_TIMEOUT; do
+for v in LOAD_SECONDS SCALE CLIENTS THREADS CATCHUP_TIMEOUT BACKLOG_REPEAT; do
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "run-wal-bench: ${v} must be a positive integer" >&2; exit 2; }
 done
 [[ $BACKLOG_MB =~ ^[0-9]+$ ]] || { echo "run-wal-bench: --backlog-mb must be an integer >= 0" >&2; exit 2; }
+if [ -n "$JFR_DIR" ]; then
+  mkdir -p "$JFR_DIR" || { echo "run-wal-bench: --jfr: cannot create $JFR_DIR" >&2; exit 2; }
+  JFR_DIR=$(cd "$JFR_DIR" && pwd -P)
+fi
+if [ "$ENCRYPT" -eq 1 ]; then
+  # A throw-away passphrase for throw-away repositories; every pg_hardstorage command reads it.
+  export PGHS_PASSPHRASE="bench-passphrase-$RANDOM$RANDOM"
+fi
 for v in SAMPLE_INTERVAL FLUSH_INTERVAL; do
   if ! [[ ${!v} =~ ^[0-9]*\.?[0-9]+$ ]] || ! awk -v x="${!v}" 'BEGIN{exit !(x >= 0.05)}'; then
     echo "run-wal-bench: ${v} must be a number of seconds >= 0.05" >&2; exit 2
@@ -176,6 +198,9 @@ cleanup() {
   if [ "$SERVER_STARTED" -eq 1 ] && [ -f "$SRC/postmaster.pid" ]; then
     as_pg "$PG_BIN/pg_ctl" -D "$SRC" -m fast -t 60 stop >/dev/null 2>&1 \
       || as_pg "$PG_BIN/pg_ctl" -D "$SRC" -m immediate stop >/dev/null 2>&1
+  fi
+  if [ -n "$JFR_DIR" ] && [ -d "$RUN/jfr" ]; then
+    cp "$RUN"/jfr/*.jfr "$JFR_DIR"/ 2>/dev/null && log "flight recordings in $JFR_DIR"
   fi
   if [ "$KEEP" -eq 1 ]; then
     log "kept working directory $RUN"
@@ -275,10 +300,16 @@ start_receiver() {
   RCV_DIR[$name]=$dir
   case $name in
     pghs)
-      as_pg "$PGHS" repo init -o json "file://$dir" >"$LOGS/$tag-pghs-init.json" 2>"$LOGS/$tag-pghs-init.log" \
+      local enc=(--encryption none) jfr=
+      [ "$ENCRYPT" -eq 0 ] || enc=(--encryption aes-256-gcm)
+      as_pg "$PGHS" repo init -o json "${enc[@]}" "file://$dir" >"$LOGS/$tag-pghs-init.json" 2>"$LOGS/$tag-pghs-init.log" \
         || { cat "$LOGS/$tag-pghs-init.json" >>"$LOGS/$tag-pghs-init.log"; show_log_tail "$LOGS/$tag-pghs-init.log"; die "pg_hardstorage repo init failed"; }
+      if [ -n "$JFR_DIR" ]; then
+        as_pg mkdir -p "$RUN/jfr"
+        jfr="-XX:StartFlightRecording=filename=$RUN/jfr/$tag-pghs.jfr,settings=profile,dumponexit=true -Xlog:jfr+startup=error"
+      fi
       RCV_T0[$name]=$(now)
-      as_pg_exec "$PGHS" wal stream bench --pg-connection "$CONNINFO" --repo "file://$dir" --slot "$slot" \
+      PGHS_JAVA_OPTS="${PGHS_JAVA_OPTS:-} $jfr" as_pg_exec "$PGHS" wal stream bench --pg-connection "$CONNINFO" --repo "file://$dir" --slot "$slot" \
         --flush-interval "$FLUSH_INTERVAL" --status-interval 0.5 -o ndjson \
         >"$LOGS/$tag-pghs.ndjson" 2>"$LOGS/$tag-pghs.log" &
       ;;
@@ -297,10 +328,13 @@ start_receiver() {
 }
 
 # stop_receiver NAME: SIGTERM (pg_hardstorage) or SIGINT (pg_receivewal), waits up to 60 s.
-# Sets STOP_RC (its exit status) and STOP_S (seconds it took to exit). Not in a subshell: it waits.
+# Sets STOP_RC (its exit status), STOP_S (seconds it took to exit) and STOP_RSS_MB (its peak
+# resident set, VmHWM, read just before the signal; null if it had exited). Not in a subshell.
 stop_receiver() {
-  local name=$1 pid=${RCV_PID[$1]} t0 rc=0 sig=TERM p keep=()
+  local name=$1 pid=${RCV_PID[$1]} t0 rc=0 sig=TERM p keep=() hwm
   [ "$name" = pghs ] || sig=INT
+  hwm=$(awk '/^VmHWM:/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status" 2>/dev/null || true)
+  STOP_RSS_MB=${hwm:-null}
   t0=$(now)
   kill -"$sig" "$pid" 2>/dev/null || true
   for _ in $(seq 1 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -469,6 +503,7 @@ def mib: if . == null then null else . / 1048576 end;
        lag_bytes_max: ($L | map(.lag) | max),
        lag_s_avg: ($L | map(.lag_s | select(. != null)) | avg | r(3)),
        lag_s_p95: ($L | map(.lag_s | select(. != null)) | pct(0.95) | r(3)),
+       lag_s_p99: ($L | map(.lag_s | select(. != null)) | pct(0.99) | r(3)),
        lag_s_max: ($L | map(.lag_s | select(. != null)) | max | r(3)),
        server_flush_lag_s_avg: ($L | map(.flush_lag | select(. != null)) | avg | r(3)),
        server_flush_lag_s_max: ($L | map(.flush_lag | select(. != null)) | max | r(3)),
@@ -640,8 +675,9 @@ if [ "$BACKLOG_MB" -gt 0 ]; then
   log "backlog: writing $BACKLOG_MB MiB of WAL with bulk INSERTs while no receiver runs ..."
   sql bench "CREATE TABLE wal_backlog (id bigint, created_at timestamptz, amount numeric(12,2), ref text)"
   sql postgres "CHECKPOINT"
-  for n in pghs rw rws; do create_slot "bench_backlog_$n"; done
-  B0=$(sql postgres "SELECT restart_lsn - '0/0'::pg_lsn FROM pg_replication_slots WHERE slot_name = 'bench_backlog_pghs'")
+  # One slot per receiver and repetition, all created before the backlog: each retains the same WAL.
+  for IT in $(seq 1 "$BACKLOG_REPEAT"); do for n in pghs rw rws; do create_slot "bench_backlog_${n}_$IT"; done; done
+  B0=$(sql postgres "SELECT min(restart_lsn - '0/0'::pg_lsn) FROM pg_replication_slots WHERE slot_name LIKE 'bench_backlog_%'")
   B0=$(( B0 / SEG_SIZE * SEG_SIZE ))   # receivers start at the first byte of that segment
   t0=$(now)
   while :; do
@@ -652,18 +688,21 @@ if [ "$BACKLOG_MB" -gt 0 ]; then
   done
   log "backlog written in $(secs "$t0" "$(now)") s"
   TARGET=$(( CUR / SEG_SIZE * SEG_SIZE ))   # end of the last complete segment
-  log "backlog: $(MIB $(( TARGET - B0 ))) MiB in complete segments; draining it with each receiver alone ..."
+  log "backlog: $(MIB $(( TARGET - B0 ))) MiB in complete segments; draining it with each receiver alone, $BACKLOG_REPEAT time(s) ..."
+  for IT in $(seq 1 "$BACKLOG_REPEAT"); do
   for n in pghs rw rws; do
     RCV_PID=() RCV_DIR=() RCV_SLOT=() RCV_T0=()
-    samples=$LOGS/backlog-$n.samples.ndjson
+    samples=$LOGS/backlog-$n-$IT.samples.ndjson
     CUR_TAG=backlog
-    start_receiver "$n" "bench_backlog_$n" "$RUN/receivers/backlog-$n" backlog
+    # Only the last repetition's directories stay for the comparison below.
+    rm -rf "$RUN/receivers/backlog-$n"
+    start_receiver "$n" "bench_backlog_${n}_$IT" "$RUN/receivers/backlog-$n" "backlog-$IT"
     start_sampler "$samples"
     touch "$RUN/fast"
     T_REACH=
     for _ in $(seq 1 6000); do
       kill -0 "${RCV_PID[$n]}" 2>/dev/null || break
-      d=$( [ -s "$samples" ] && durable_now "$samples" "$n" "bench_backlog_$n" || echo 0)
+      d=$( [ -s "$samples" ] && durable_now "$samples" "$n" "bench_backlog_${n}_$IT" || echo 0)
       if [ -n "$d" ] && [ "$d" != null ] && [ "$d" -ge "$TARGET" ]; then T_REACH=$(now); break; fi
       sleep 0.1
     done
@@ -671,8 +710,9 @@ if [ "$BACKLOG_MB" -gt 0 ]; then
     stop_receiver "$n"
     stop_sampler
     [ -n "$T_REACH" ] || WARNINGS+=("backlog: $(label "$n") did not store the backlog within 600 s (or exited)")
-    jq -s -c --arg n "$n" --arg l "$(label "$n")" --arg slot "bench_backlog_$n" --argjson t0 "${RCV_T0[$n]}" \
+    jq -s -c --arg n "$n" --arg l "$(label "$n")" --arg slot "bench_backlog_${n}_$IT" --argjson t0 "${RCV_T0[$n]}" \
       --argjson b0 "$B0" --argjson target "$TARGET" --argjson rc "$STOP_RC" --argjson tck "$CLK_TCK" \
+      --argjson rss "$STOP_RSS_MB" --argjson run "$IT" \
       --argjson stored "$(dir_bytes "$RUN/receivers/backlog-$n")" '
       def durable: (.db.slots[$slot].flush // .db.slots[$slot].restart // 0) as $f
         | if $n == "rw" then ([$f, (.dirs.rw // 0)] | max) else $f end;
@@ -682,7 +722,7 @@ if [ "$BACKLOG_MB" -gt 0 ]; then
       | (first($S[] | select(.d >= $target)) // null) as $done
       | ($S | map(select(.cpu != null)) | last) as $lastcpu
       | ($S | map(select(.ws != null))) as $W
-      | {name: $n, tool: $l, backlog_bytes: ($target - $b0), exit_code: $rc, stored_bytes: $stored,
+      | {name: $n, tool: $l, run: $run, backlog_bytes: ($target - $b0), exit_code: $rc, stored_bytes: $stored, peak_rss_mb: $rss,
          seconds_from_start: (if $done == null then null else ($done.t - $t0) | r(2) end),
          mb_per_s_from_start: (if $done == null then null else ($target - $b0) / 1048576 / ($done.t - $t0) | r(1) end),
          first_durable_after_s: (if $first == null then null else ($first.t - $t0) | r(2) end),
@@ -691,13 +731,22 @@ if [ "$BACKLOG_MB" -gt 0 ]; then
          cpu_s: (if $lastcpu == null then null else $lastcpu.cpu / $tck | r(2) end),
          cpu_s_after_first_durable: (if $lastcpu == null or $first == null or $first.cpu == null then null else ($lastcpu.cpu - $first.cpu) / $tck | r(2) end),
          bytes_after_first_durable: (if $first == null then null else $target - $first.d end),
-         walsender_cpu_s: (if ($W | length) < 2 then null else (($W | last.ws) - ($W | first.ws)) / $tck | r(2) end)}
+         walsender_cpu_s: (if ($W | length) < 2 then null else (($W | last.ws) - ($W | first.ws)) / $tck | r(2) end),
+         # The longest the durable position stood still while the backlog drained (sampled every
+         # 0.1 s): what a flush deferred while catching up would show.
+         max_s_without_durable_progress: (if $first == null or $done == null then null else
+           [$S[] | select(.t >= $first.t and .t <= $done.t)]
+           | reduce .[] as $x ({last: null, at: null, gap: 0};
+               if .last == null or $x.d > .last then {last: $x.d, at: $x.t, gap: ([.gap, (if .at == null then 0 else $x.t - .at end)] | max)}
+               else . end)
+           | .gap | r(2) end)}
       | . + {cpu_s_per_gib_wal: (if .cpu_s == null then null else .cpu_s / (.backlog_bytes / 1073741824) | r(2) end),
              cpu_s_per_gib_wal_after_first_durable: (if .cpu_s_after_first_durable == null or (.bytes_after_first_durable // 0) <= 0 then null
                else .cpu_s_after_first_durable / (.bytes_after_first_durable / 1073741824) | r(2) end)}' \
       "$samples" >>"$BACKLOG" || die "analysis of the backlog run of $n failed"
     log "backlog: $(label "$n"): $(tail -n1 "$BACKLOG" | jq -r '"\(.seconds_from_start) s from start, \(.mb_per_s_from_start) MB/s (\(.mb_per_s_after_first_durable) MB/s after the first durable byte), CPU \(.cpu_s) s"')"
-    drop_slot "bench_backlog_$n"
+    drop_slot "bench_backlog_${n}_$IT"
+  done
   done
   BACKLOG_ZSTD=$(wal_zstd_ratio "$RUN/receivers/backlog-rw")
   compare_wal backlog "$RUN/receivers/backlog-pghs" "$RUN/receivers/backlog-rw" rw
@@ -730,8 +779,27 @@ jq -n \
   --argjson backlog_mb "$BACKLOG_MB" --argjson backlog_zstd "$BACKLOG_ZSTD" --argjson ct "$CATCHUP_TIMEOUT" --argjson si "$SAMPLE_INTERVAL" \
   --argjson flush "$FLUSH_INTERVAL" --argjson db "$DB_BYTES" --argjson seg "$SEG_SIZE" \
   --arg cfg_pghs "$(config_of pghs)" --arg cfg_rw "$(config_of rw)" --arg cfg_rws "$(config_of rws)" \
-  --arg problems "$PGHS_PROBLEMS" --argjson warnings "$(printf '%s\n' "${WARNINGS[@]}" | jq -R 'select(. != "")' | jq -sc .)" '
+  --arg problems "$PGHS_PROBLEMS" --argjson warnings "$(printf '%s\n' "${WARNINGS[@]}" | jq -R 'select(. != "")' | jq -sc .)" \
+  --argjson encrypt "$ENCRYPT" --argjson backlog_repeat "$BACKLOG_REPEAT" '
   def ratio(a; b): if a == null or b == null or b == 0 then null else (a / b * 100 | round / 100) end;
+  def median: map(select(. != null)) | sort | if length == 0 then null elif length % 2 == 1 then .[(length - 1) / 2]
+    else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+  # One backlog row per receiver: medians over the repetitions, the spread of the drain rate, every run.
+  ($backlog | group_by(.name) | map(. as $g
+    | ($g | sort_by(.mb_per_s_after_first_durable // 0) | .[(length - 1) / 2 | floor])
+    + {runs: ($g | length),
+       seconds_from_start: ($g | map(.seconds_from_start) | median),
+       mb_per_s_from_start: ($g | map(.mb_per_s_from_start) | median),
+       first_durable_after_s: ($g | map(.first_durable_after_s) | median),
+       mb_per_s_after_first_durable: ($g | map(.mb_per_s_after_first_durable) | median),
+       mb_per_s_after_first_durable_min: ($g | map(.mb_per_s_after_first_durable // empty) | min),
+       mb_per_s_after_first_durable_max: ($g | map(.mb_per_s_after_first_durable // empty) | max),
+       cpu_s: ($g | map(.cpu_s) | median), cpu_s_per_gib_wal: ($g | map(.cpu_s_per_gib_wal) | median),
+       max_s_without_durable_progress: ($g | map(.max_s_without_durable_progress // empty) | max),
+       peak_rss_mb: ($g | map(.peak_rss_mb // empty) | max),
+       every_run: (if ($g | length) > 1 then $g else null end)})
+    | sort_by({pghs: 0, rw: 1, rws: 2}[.name])) as $backlog
+  |
   def rcv($run; $n): ($runs | map(select(.run == $run)) | first // null) as $r | if $r == null then null else ($r.receivers | map(select(.name == $n)) | first // null) end;
   def ratios($run; $other):
     rcv($run; "pghs") as $a | rcv($run; $other) as $b
@@ -753,7 +821,8 @@ jq -n \
    versions: {postgres: $pg, pg_hardstorage: $pghs, java: $java,
               git_commit_at_start: $commit, git_dirty_at_start: $dirty, pg_hardstorage_built_at: $built},
    parameters: {pgbench_scale: $scale, database_bytes: $db, load: "pgbench -n -c \($c) -j \($j) -T \($secs) (unthrottled, TPC-B-like)",
-                backlog_mb: $backlog_mb, backlog_wal_zstd3_ratio: $backlog_zstd,
+                backlog_mb: $backlog_mb, backlog_wal_zstd3_ratio: $backlog_zstd, backlog_repeat: $backlog_repeat,
+                pghs_repository_encrypted: ($encrypt == 1),
                 backlog_source: "INSERT INTO wal_backlog SELECT id, timestamp, amount, md5 hex x2 FROM generate_series(1, 180000), repeated",
                 pghs_flush_interval_s: $flush, catchup_timeout_s: $ct, sample_interval_s: $si, wal_segment_bytes: $seg,
                 server: "PostgreSQL 15 on 127.0.0.1: wal_level=replica, synchronous_commit=on, fsync=on, shared_buffers=256MB, max_wal_size=8GB, checkpoint_timeout=30min, a CHECKPOINT before each run",
@@ -781,29 +850,32 @@ jq -n \
   echo
   echo "pg_hardstorage WAL ingest benchmark  $(jq -r .started_at "$OUT")  $(hostname), $(nproc) cores, load $LOAD_START -> $LOAD_END"
   echo "PostgreSQL $(jq -r .versions.postgres "$OUT"), pgbench scale $SCALE ($(MIB "$DB_BYTES") MiB), load: pgbench -n -c $CLIENTS -j $THREADS -T $LOAD_SECONDS (unthrottled), synchronous_commit=on, fsync=on"
-  echo "pg_hardstorage $(jq -r .versions.pg_hardstorage "$OUT") (--flush-interval $FLUSH_INTERVAL, repository file://, zstd); pg_receivewal default (fsync at segment end) and --synchronous (fsync per message)"
+  echo "pg_hardstorage $(jq -r .versions.pg_hardstorage "$OUT") (--flush-interval $FLUSH_INTERVAL, repository file://, zstd$([ "$ENCRYPT" -eq 0 ] || echo ", aes-256-gcm")); pg_receivewal default (fsync at segment end) and --synchronous (fsync per message)"
   echo
   jq -r '
     def v: if . == null then "-" else tostring end;
     def m: if . == null then "-" else (. / 1048576 * 10 | round / 10 | tostring) end;
-    ["run", "receiver", "tps", "WAL MB/s", "lag MB avg", "p95", "max", "lag s avg", "p95", "max", "srv flush_lag s", "catch-up s", "unflushed MB at end", "CPU s", "CPU s/GiB", "walsender CPU s", "stored MB"],
+    ["run", "receiver", "tps", "WAL MB/s", "lag MB avg", "p95", "max", "lag s avg", "p95", "p99", "max", "srv flush_lag s", "catch-up s", "unflushed MB at end", "CPU s", "CPU s/GiB", "walsender CPU s", "stored MB"],
     (.runs[] | . as $r
-      | if (.receivers | length) == 0 then [$r.run, "(none)", ($r.pgbench.tps | v), ($r.wal_mb_per_s | v), "", "", "", "", "", "", "", "", "", "", "", "", ""]
+      | if (.receivers | length) == 0 then [$r.run, "(none)", ($r.pgbench.tps | v), ($r.wal_mb_per_s | v), "", "", "", "", "", "", "", "", "", "", "", "", "", ""]
         else (.receivers[] | [$r.run, .tool, ($r.pgbench.tps | v), ($r.wal_mb_per_s | v),
           (.lag_bytes_avg | m), (.lag_bytes_p95 | m), (.lag_bytes_max | m),
-          (.lag_s_avg | v), (.lag_s_p95 | v), (.lag_s_max | v), (.server_flush_lag_s_avg | v),
+          (.lag_s_avg | v), (.lag_s_p95 | v), (.lag_s_p99 | v), (.lag_s_max | v), (.server_flush_lag_s_avg | v),
           (if .catchup_s == null then "not in \(.catchup_timeout_s) s" else (.catchup_s | v) end),
           (.unflushed_bytes_at_end | m), (.cpu_s_load_to_stop | v), (.cpu_s_per_gib_wal | v),
           (.walsender_cpu_s_load_to_stop | v), (.stored_bytes | m)]) end)
     | @tsv' "$OUT" | column -t -s $'\t'
   if [ -s "$BACKLOG" ]; then
     echo
-    echo "Backlog drained by each receiver alone ($(jq -r '.backlog[0].backlog_bytes / 1048576 | round' "$OUT") MiB retained by its slot; time from process start):"
+    echo "Backlog drained by each receiver alone ($(jq -r '.backlog[0].backlog_bytes / 1048576 | round' "$OUT") MiB retained by its slot; time from process start; medians of $BACKLOG_REPEAT run(s)):"
     jq -r '
       def v: if . == null then "-" else tostring end;
-      ["receiver", "s from start", "MB/s from start", "first durable after s", "MB/s after it", "CPU s", "CPU s/GiB", "walsender CPU s", "stored MB"],
-      (.backlog[] | [.tool, (.seconds_from_start | v), (.mb_per_s_from_start | v), (.first_durable_after_s | v),
-        (.mb_per_s_after_first_durable | v), (.cpu_s | v), (.cpu_s_per_gib_wal | v), (.walsender_cpu_s | v),
+      ["receiver", "runs", "s from start", "MB/s from start", "first durable after s", "MB/s after it", "spread", "longest s without durable progress", "CPU s", "CPU s/GiB", "walsender CPU s", "RSS MB", "stored MB"],
+      (.backlog[] | [.tool, (.runs | v), (.seconds_from_start | v), (.mb_per_s_from_start | v), (.first_durable_after_s | v),
+        (.mb_per_s_after_first_durable | v),
+        (if .runs > 1 then "\(.mb_per_s_after_first_durable_min)-\(.mb_per_s_after_first_durable_max)" else "-" end),
+        (.max_s_without_durable_progress | v),
+        (.cpu_s | v), (.cpu_s_per_gib_wal | v), (.walsender_cpu_s | v), (.peak_rss_mb | v),
         (.stored_bytes / 1048576 * 10 | round / 10 | v)])
       | @tsv' "$OUT" | column -t -s $'\t'
   fi

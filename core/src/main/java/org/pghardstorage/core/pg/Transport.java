@@ -68,7 +68,9 @@ interface Transport extends AutoCloseable {
     @Override
     public void setReadTimeout(Duration timeout) {
       try {
-        socket.setSoTimeout(Math.toIntExact(Math.min(timeout.toMillis(), Integer.MAX_VALUE)));
+        // SO_TIMEOUT counts whole milliseconds and 0 means forever: round a positive wait up.
+        long millis = timeout.isZero() ? 0 : Math.max(1, timeout.toMillis());
+        socket.setSoTimeout(Math.toIntExact(Math.min(millis, Integer.MAX_VALUE)));
       } catch (SocketException e) {
         throw PgErrors.connectionLost(peer, e);
       }

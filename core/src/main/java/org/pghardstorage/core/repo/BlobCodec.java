@@ -27,6 +27,13 @@ final class BlobCodec {
   private final BlobCipher cipher;
   private final ZstdCodec zstd;
 
+  /**
+   * Where each thread compresses: a fresh zeroed array of the raw size per chunk cost the encoder
+   * threads about a fifth of their samples in a backup profile (allocation, zeroing, GC), for
+   * output that is mostly a few KiB. Grows to the largest blob a thread encoded (≤ 4 MiB).
+   */
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[0]);
+
   BlobCodec(BlobCipher cipher, ZstdCodec zstd) {
     this.cipher = cipher;
     this.zstd = zstd;
@@ -42,20 +49,27 @@ final class BlobCodec {
       throw new IllegalArgumentException("a blob holds at most " + MAX_RAW + " bytes, got " + len);
     }
     // Room for the raw bytes is enough: compressed output is only kept if it is smaller.
-    byte[] buf = new byte[HEADER + len];
-    int compressed = zstd.compressIfSmaller(raw, off, len, buf, HEADER);
-    int payload;
+    byte[] scratch = SCRATCH.get();
+    if (scratch.length < HEADER + len) {
+      scratch = new byte[HEADER + len];
+      SCRATCH.set(scratch);
+    }
+    int compressed = zstd.compressIfSmaller(raw, off, len, scratch, HEADER);
+    byte[] plain;
     int mode;
     if (compressed >= 0) {
-      payload = compressed;
+      plain = Arrays.copyOf(scratch, HEADER + compressed);
       mode = ZSTD;
     } else {
-      System.arraycopy(raw, off, buf, HEADER, len);
-      payload = len;
+      plain = new byte[HEADER + len];
+      System.arraycopy(raw, off, plain, HEADER, len);
       mode = STORED;
     }
-    ByteBuffer.wrap(buf).put(0, (byte) VERSION).put(1, (byte) mode).putInt(4, len);
-    byte[] plain = payload + HEADER == buf.length ? buf : Arrays.copyOf(buf, HEADER + payload);
+    ByteBuffer.wrap(plain)
+        .put(0, (byte) VERSION)
+        .put(1, (byte) mode)
+        .putInt(4, len)
+        .putShort(2, (short) 0);
     return cipher.seal(plain, aad);
   }
 

@@ -77,6 +77,20 @@ final class SegmentBuffer {
     return n;
   }
 
+  /**
+   * The complete segment's bytes, without a copy: the buffer is used up and must not be touched
+   * afterwards.
+   *
+   * @throws IllegalStateException if the segment is not complete
+   */
+  byte[] takeComplete() {
+    if (!isComplete()) {
+      throw new IllegalStateException(
+          "segment " + name + " holds " + filled + " of " + data.length + " bytes");
+    }
+    return data;
+  }
+
   /** The bytes held (a copy). */
   byte[] content() {
     return Arrays.copyOf(data, filled);

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.pghardstorage.core.pg.Lsn;
 import org.pghardstorage.core.pg.ReplicationConnection;
@@ -21,8 +22,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Receives physical WAL on one replication connection and stores it in a {@link WalArchive}: each
  * complete segment as a write-once object, and the segment in progress as a partial object
- * rewritten at most every {@link Options#flushInterval()}. It reports to PostgreSQL as flushed only
- * WAL that is durable in the repository, so a slot never advances past what we could lose.
+ * rewritten whenever {@link Options#flushInterval()} has passed without anything new being stored,
+ * also while a backlog is drained. It reports to PostgreSQL as flushed only WAL that is durable in
+ * the repository, so a slot never advances past what we could lose.
+ *
+ * <p>With {@link Options#storeAhead()} a thread of its own stores (compresses, seals, fsyncs) in
+ * submission order while this one receives the next WAL, holding at most {@link #STORE_AHEAD_BYTES}
+ * (at least one segment) of submitted objects: see {@link WalStorer}.
  *
  * <p>Timeline switches are followed: the old timeline's last segment is kept as a partial, the new
  * timeline's history file is stored, and streaming continues on the new timeline, leaving no hole.
@@ -33,8 +39,16 @@ import org.slf4j.LoggerFactory;
 public final class WalReceiver {
   private static final Logger LOG = LoggerFactory.getLogger(WalReceiver.class);
 
-  /** The longest a partial flush is skipped while a backlog is drained. */
-  private static final Duration MAX_DEFERRAL = Duration.ofSeconds(10);
+  /**
+   * How much submitted WAL may wait for the background storer: four 16 MiB segments, or one of a
+   * larger segment size. The receiver holds one more segment (the one being filled) besides.
+   */
+  static final long STORE_AHEAD_BYTES = 64L << 20;
+
+  private static final AtomicInteger STORERS = new AtomicInteger();
+
+  /** How often the receiver looks at finished stores while some are running. */
+  private static final Duration STORE_POLL = Duration.ofMillis(20);
 
   /**
    * How to receive.
@@ -47,17 +61,20 @@ public final class WalReceiver {
    * @param continuous whether this receiver archives WAL continuously (the streamer): it then
    *     records, before storing WAL, that the archive holds every segment from where it starts on
    *     (format spec §13.1)
+   * @param storeAhead whether WAL is stored by a thread of its own while the next WAL is received
+   *     (faster when a backlog is drained); without it every store runs on the receiving thread
    */
   public record Options(
       Optional<String> slot,
       Duration flushInterval,
       Duration statusInterval,
       Duration segmentCompletionGrace,
-      boolean continuous) {
-    /** Defaults: flush every second, status every 10 s, 10 s grace; not continuous. */
+      boolean continuous,
+      boolean storeAhead) {
+    /** Defaults: flush every second, status every 10 s, 10 s grace; not continuous; store ahead. */
     public static Options defaults(Optional<String> slot) {
       return new Options(
-          slot, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(10), false);
+          slot, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(10), false, true);
     }
   }
 
@@ -136,29 +153,40 @@ public final class WalReceiver {
     storeHistory(tli);
     recordCoverage(first);
     Lsn durable = buffer.end();
-    while (true) {
-      Session s = new Session(buffer, durable, tli);
-      Optional<ReplicationEvent.EndOfTimeline> switched = s.stream();
-      durable = s.durable;
-      buffer = s.buffer;
-      if (switched.isEmpty()) {
-        return new Result(durable, tli);
+    try (WalStorer storer = storer()) {
+      while (true) {
+        Session s = new Session(storer, buffer, durable, tli);
+        Optional<ReplicationEvent.EndOfTimeline> switched = s.stream();
+        durable = s.durable;
+        buffer = s.buffer;
+        if (switched.isEmpty()) {
+          return new Result(durable, tli);
+        }
+        ReplicationEvent.EndOfTimeline eot = switched.get();
+        LOG.info(
+            "timeline {} ended at {}; following timeline {}",
+            tli,
+            eot.switchLsn(),
+            eot.nextTimeline());
+        tli = eot.nextTimeline();
+        storeHistory(tli);
+        // The new timeline's copy of the switch segment holds the same bytes before the switch
+        // point; stream it from its start so it is stored whole under its new name.
+        WalSegmentName next = WalSegmentName.of(tli, eot.switchLsn(), segmentSize);
+        recordCoverage(next);
+        buffer = new SegmentBuffer(next);
+        listener.timelineSwitched(tli, eot.switchLsn());
       }
-      ReplicationEvent.EndOfTimeline eot = switched.get();
-      LOG.info(
-          "timeline {} ended at {}; following timeline {}",
-          tli,
-          eot.switchLsn(),
-          eot.nextTimeline());
-      tli = eot.nextTimeline();
-      storeHistory(tli);
-      // The new timeline's copy of the switch segment holds the same bytes before the switch
-      // point; stream it from its start so it is stored whole under its new name.
-      WalSegmentName next = WalSegmentName.of(tli, eot.switchLsn(), segmentSize);
-      recordCoverage(next);
-      buffer = new SegmentBuffer(next);
-      listener.timelineSwitched(tli, eot.switchLsn());
     }
+  }
+
+  private WalStorer storer() {
+    if (!options.storeAhead()) {
+      return WalStorer.inline(archive);
+    }
+    int depth = (int) Math.max(1, STORE_AHEAD_BYTES / segmentSize.bytes());
+    return WalStorer.background(
+        archive, depth, "pghs-wal-store-" + archive.deployment() + "-" + STORERS.incrementAndGet());
   }
 
   private void recordCoverage(WalSegmentName from) {
@@ -176,26 +204,31 @@ public final class WalReceiver {
 
   /** One START_REPLICATION on one timeline. */
   private final class Session {
+    final WalStorer storer;
     SegmentBuffer buffer;
+
+    /** The end of WAL durable in the repository: what PostgreSQL may be told is flushed. */
     Lsn durable;
+
+    /** The end of WAL handed to the storer, durable or not yet. */
+    Lsn submitted;
+
     final TimelineId tli;
+
+    /** When WAL was last handed to the storer, by a complete segment or a partial flush. */
     Instant lastFlush;
+
     Instant lastStatus;
     Instant stopSeen;
     Lsn reported = Lsn.INVALID;
 
-    /** The server's end of WAL, from its last message: how far it could send. */
-    Lsn serverEnd = Lsn.INVALID;
-
-    /** When WAL last became durable, by a complete segment or a partial flush. */
-    Instant lastDurable;
-
-    Session(SegmentBuffer buffer, Lsn durable, TimelineId tli) {
+    Session(WalStorer storer, SegmentBuffer buffer, Lsn durable, TimelineId tli) {
+      this.storer = storer;
       this.buffer = buffer;
       this.durable = durable;
+      this.submitted = durable;
       this.tli = tli;
       this.lastFlush = clock.instant();
-      this.lastDurable = lastFlush;
       this.lastStatus = Instant.EPOCH;
     }
 
@@ -206,6 +239,8 @@ public final class WalReceiver {
         while (true) {
           if (shouldStop()) {
             flushPartial();
+            storer.awaitAll();
+            absorbStored();
             report(stream, false);
             stream.endStream();
             return Optional.empty();
@@ -214,28 +249,30 @@ public final class WalReceiver {
           if (event.isPresent()) {
             ReplicationEvent e = event.get();
             if (e instanceof ReplicationEvent.XLogData data) {
-              serverEnd = max(serverEnd, data.walEnd());
               accept(data);
+              absorbStored();
               listener.received(buffer.end(), data.walEnd(), data.sendTime());
             } else if (e instanceof ReplicationEvent.Keepalive k) {
-              serverEnd = max(serverEnd, k.walEnd());
               listener.received(buffer.end(), k.walEnd(), k.sendTime());
               if (k.replyRequested()) {
+                absorbStored();
                 report(stream, true);
               }
             } else if (e instanceof ReplicationEvent.EndOfTimeline eot) {
               flushPartial();
+              storer.awaitAll();
+              absorbStored();
               return Optional.of(eot);
             }
           }
-          Instant now = clock.instant();
-          if (!now.isBefore(lastFlush.plus(options.flushInterval()))) {
-            if (catchingUp(now)) {
-              lastFlush = now;
-            } else {
-              flushPartial();
-            }
+          // Also while a backlog is drained: the promise is durability at least every interval.
+          // Complete segments, stored as soon as their last byte arrives, keep the partial from
+          // being written at all while WAL arrives faster than a segment per interval.
+          if (!clock.instant().isBefore(lastFlush.plus(options.flushInterval()))) {
+            flushPartial();
           }
+          absorbStored();
+          Instant now = clock.instant();
           if (durable.isAfter(reported)
               || !now.isBefore(lastStatus.plus(options.statusInterval()))) {
             report(stream, false);
@@ -255,7 +292,9 @@ public final class WalReceiver {
       if (d.isNegative() || d.isZero()) {
         return Duration.ofMillis(1);
       }
-      return d.compareTo(Duration.ofMillis(250)) > 0 ? Duration.ofMillis(250) : d;
+      // While stores run, look again soon: the server hears of durable WAL only through us.
+      Duration cap = storer.busy() ? STORE_POLL : Duration.ofMillis(250);
+      return d.compareTo(cap) > 0 ? cap : d;
     }
 
     private void accept(ReplicationEvent.XLogData data) {
@@ -265,36 +304,36 @@ public final class WalReceiver {
         int n = buffer.append(at, payload);
         at = at.plus(n);
         if (buffer.isComplete()) {
-          archive.putSegment(buffer.name().toString(), buffer.content());
-          durable = buffer.end();
-          listener.segmentStored(buffer.name());
-          listener.durable(durable, tli);
-          buffer = new SegmentBuffer(buffer.name().next());
+          WalSegmentName name = buffer.name();
+          submitted = buffer.end();
+          absorbStored(); // what is durable is taken in before a failure can be rethrown
+          // The full buffer goes to the storer as it is; receiving continues in a new one.
+          storer.submitSegment(name, buffer.takeComplete());
+          buffer = new SegmentBuffer(name.next());
           lastFlush = clock.instant();
-          lastDurable = lastFlush;
         }
       }
     }
 
-    /**
-     * Whether the periodic partial flush can be skipped: the server already has the rest of this
-     * segment (a backlog is being drained), so the segment will be stored complete as soon as its
-     * bytes arrive, and writing it as a partial first would encode it twice. Durability still moves
-     * at least every {@link #MAX_DEFERRAL}, in case the rest arrives slowly.
-     */
-    private boolean catchingUp(Instant now) {
-      return !serverEnd.isBefore(buffer.name().endLsn())
-          && now.isBefore(lastDurable.plus(MAX_DEFERRAL));
-    }
-
     private void flushPartial() {
       lastFlush = clock.instant();
-      if (buffer.end().isAfter(durable) && buffer.filled() > 0) {
-        archive.putPartial(buffer.name().toString(), buffer.content());
-        lastDurable = lastFlush;
-        durable = buffer.end();
-        listener.durable(durable, tli);
+      if (buffer.end().isAfter(submitted) && buffer.filled() > 0) {
+        submitted = buffer.end();
+        absorbStored();
+        storer.submitPartial(buffer.name(), buffer.content());
       }
+    }
+
+    /** Takes in what the storer has made durable since the last call, in order. */
+    private void absorbStored() {
+      storer.absorb(
+          stored -> {
+            durable = stored.end();
+            if (stored.complete()) {
+              listener.segmentStored(stored.segment());
+            }
+            listener.durable(durable, tli);
+          });
     }
 
     private void report(ReplicationStream stream, boolean replyRequested) {
@@ -324,9 +363,5 @@ public final class WalReceiver {
       }
       return !now.isBefore(stopSeen.plus(options.segmentCompletionGrace()));
     }
-  }
-
-  private static Lsn max(Lsn a, Lsn b) {
-    return a.isBefore(b) ? b : a;
   }
 }

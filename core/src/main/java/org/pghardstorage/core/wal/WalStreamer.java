@@ -166,6 +166,7 @@ public final class WalStreamer {
                   config.flushInterval(),
                   Duration.ofSeconds(10),
                   Duration.ZERO,
+                  true,
                   true),
               status,
               clock);

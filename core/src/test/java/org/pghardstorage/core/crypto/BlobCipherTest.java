@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,6 +32,29 @@ class BlobCipherTest {
       byte[] sealed = cipher.seal(plain, AAD);
       assertThat(sealed).hasSize(size + cipher.overhead());
       assertThat(cipher.open(sealed, AAD)).isEqualTo(plain);
+    }
+  }
+
+  @Test
+  void aesGcmFedInSlicesSealsTheBytesOfOneCallOverTheWhole() throws Exception {
+    byte[] key = new byte[32];
+    new Random(7).nextBytes(key);
+    BlobCipher cipher = BlobCipher.aes256Gcm(key);
+    int slice = AesGcmCipher.SLICE;
+    for (int size : new int[] {0, 1, slice - 1, slice, slice + 1, 3 * slice, (1 << 20) + 3}) {
+      byte[] plain = new byte[size];
+      new Random(size).nextBytes(plain);
+      byte[] sealed = cipher.seal(plain, AAD);
+      // The same nonce through one doFinal over the whole plaintext: the reference bytes.
+      Cipher whole = Cipher.getInstance("AES/GCM/NoPadding");
+      whole.init(
+          Cipher.ENCRYPT_MODE,
+          new SecretKeySpec(key, "AES"),
+          new GCMParameterSpec(AesGcmCipher.TAG_BITS, sealed, 0, AesGcmCipher.NONCE_LENGTH));
+      whole.updateAAD(AAD);
+      assertThat(Arrays.copyOfRange(sealed, AesGcmCipher.NONCE_LENGTH, sealed.length))
+          .as("%d bytes", size)
+          .isEqualTo(whole.doFinal(plain));
     }
   }
 

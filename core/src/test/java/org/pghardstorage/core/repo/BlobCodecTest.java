@@ -38,6 +38,24 @@ class BlobCodecTest {
 
   @ParameterizedTest
   @MethodSource("org.pghardstorage.core.repo.CodecFixtures#codecs")
+  void aThreadsSecondBlobCarriesNothingOfItsFirst(BlobCodec codec) {
+    // Each thread compresses into one reused buffer: a large blob followed by a small one must
+    // give the small one's own header and bytes, not leftovers.
+    byte[] large = CodecFixtures.random(3, 1 << 20);
+    byte[] small = CodecFixtures.pageLike(4, 16 * 1024);
+    byte[] first = codec.encode(large, 0, large.length, AAD);
+    byte[] second = codec.encode(small, 0, small.length, AAD);
+
+    ByteBuffer header = plainHeader(codec, second);
+    assertThat(header.get(1)).isEqualTo((byte) BlobCodec.ZSTD);
+    assertThat(header.getShort(2)).isZero();
+    assertThat(header.getInt(4)).isEqualTo(small.length);
+    assertThat(codec.decode(second, 0, second.length, AAD)).isEqualTo(small);
+    assertThat(codec.decode(first, 0, first.length, AAD)).isEqualTo(large);
+  }
+
+  @ParameterizedTest
+  @MethodSource("org.pghardstorage.core.repo.CodecFixtures#codecs")
   void emptyAndTinyInputs(BlobCodec codec) {
     for (int n : new int[] {0, 1, 2, 7}) {
       byte[] raw = new byte[n];

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.pg.Lsn;
@@ -87,8 +88,12 @@ class WalReceiverTest {
     }
   }
 
-  private static WalReceiver.Options options(Duration flush, Duration grace) {
-    return new WalReceiver.Options(Optional.of(SLOT), flush, Duration.ofSeconds(10), grace, true);
+  /** Whether the receiver stores on a thread of its own; the scripted tests store inline. */
+  private boolean storeAhead;
+
+  private WalReceiver.Options options(Duration flush, Duration grace) {
+    return new WalReceiver.Options(
+        Optional.of(SLOT), flush, Duration.ofSeconds(10), grace, true, storeAhead);
   }
 
   /** A walsender that checks every flush position against what is durable when it is sent. */
@@ -210,9 +215,9 @@ class WalReceiverTest {
   }
 
   @Test
-  void defersThePartialWhileTheServerHasTheRestOfTheSegmentButNoLongerThanTenSeconds() {
-    // A backlog is drained: the server's end lies segments ahead, so the segment will be stored
-    // complete soon and is not encoded as a partial first, but durability still moves every 10 s.
+  void flushesThePartialEveryIntervalAlsoWhileABacklogIsDrained() {
+    // The server's end lies segments ahead (a backlog is drained), yet WAL arriving slower than a
+    // segment per flush interval is made durable every interval: no flush waits past it.
     Lsn end = lsn(2, 12 * 0x10000);
     ScriptedWalSender s = send(walsender().streaming(), START, end, 0x10000, lsn(9, 0));
     s.whenClientEndsStreaming();
@@ -222,7 +227,9 @@ class WalReceiverTest {
     receiver(s.connect(), options(Duration.ofSeconds(1), Duration.ZERO))
         .run(START, TLI1, Optional.empty());
 
-    assertThat(events.durable).containsExactly(lsn(2, 10 * 0x10000), end);
+    assertThat(events.durable)
+        .containsExactlyElementsOf(
+            IntStream.rangeClosed(1, 12).mapToObj(i -> lsn(2, i * 0x10000)).toList());
     assertThat(flushes(s)).last().isEqualTo(end);
     assertThat(violations).isEmpty();
   }
@@ -257,6 +264,38 @@ class WalReceiverTest {
     assertThat(events.durable).containsExactly(lsn(2, 0x80000), lsn(3, 0));
     assertThat(flushes(s)).last().isEqualTo(lsn(3, 0));
     assertThat(stored(1)).containsExactly(segment(1, 2));
+    assertThat(violations).isEmpty();
+  }
+
+  @Test
+  void storingAheadStoresTheSameObjectsInOrderAndConfirmsOnlyWhatIsStored() {
+    storeAhead = true;
+    Lsn end = lsn(5, 0x40000);
+    ScriptedWalSender s = send(walsender().streaming(), START, end, 0xC0000, Lsn.INVALID);
+    WalReceiver.Result result = runUntil(s, end, START, TLI1, Optional.empty());
+
+    assertThat(result).isEqualTo(new WalReceiver.Result(end, TLI1));
+    assertThat(stored(1))
+        .containsExactly(segment(1, 2), segment(1, 3), segment(1, 4), segment(1, 5) + ".partial");
+    for (int i = 2; i <= 4; i++) {
+      assertThat(content(segment(1, i))).isEqualTo(wal(lsn(i, 0), SEGMENT));
+    }
+    assertThat(content(segment(1, 5))).isEqualTo(wal(lsn(5, 0), 0x40000));
+    assertThat(events.segments).containsExactly(segment(1, 2), segment(1, 3), segment(1, 4));
+    assertThat(events.durable).containsExactly(lsn(3, 0), lsn(4, 0), lsn(5, 0), end);
+    assertThat(flushes(s)).isSorted().last().isEqualTo(end);
+    assertThat(violations).isEmpty();
+  }
+
+  @Test
+  void storingAheadAFailedSegmentWriteFailsTheRunAndNothingAfterItIsStored() {
+    storeAhead = true;
+    // the partial of segment 2 is stored, segment 2 itself fails, the partial of 3 must not follow
+    ScriptedWalSender s = streamUntilTheStoreFails(StorageOperation.PUT_IF_ABSENT, 2, false);
+
+    assertThat(stored(1)).containsExactly(segment(1, 2) + ".partial");
+    assertThat(events.durable).isSubsetOf(lsn(2, 0x80000));
+    assertThat(flushes(s)).allSatisfy(f -> assertThat(f).isLessThanOrEqualTo(lsn(2, 0x80000)));
     assertThat(violations).isEmpty();
   }
 
