@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.function.Function;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.pghardstorage.core.chunk.ChunkRef;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.repo.BackupWriter;
 import org.pghardstorage.core.repo.FileRef;
+import org.pghardstorage.core.repo.PreviousFiles;
 import org.pghardstorage.core.repo.manifest.FileEntry;
 
 /**
@@ -25,14 +25,14 @@ final class ArchiveIngest {
   private ArchiveIngest() {}
 
   /**
-   * @param previous a path's chunk refs in the previous backup's archive of the same tablespace
-   *     (empty for a file it did not hold), where the writer cuts the file first
+   * @param previous a path's layout in the previous backup's archive of the same tablespace (empty
+   *     for a file it did not hold), where the writer cuts the file first
    */
   static List<FileEntry> ingest(
       String archiveName,
       InputStream tarBytes,
       BackupWriter writer,
-      Function<String, List<ChunkRef>> previous)
+      Function<String, PreviousFiles.Layout> previous)
       throws IOException {
     List<FileEntry> entries = new ArrayList<>();
     // PostgreSQL writes ustar with long names via GNU/pax extensions where needed.

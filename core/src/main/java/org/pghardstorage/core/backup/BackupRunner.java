@@ -250,7 +250,7 @@ public final class BackupRunner {
       throws IOException {
     if (a.tablespaceLocation().isEmpty()) {
       return Archive.base(
-          ArchiveIngest.ingest(a.name(), a.data(), writer, path -> previous.chunks(0, path)));
+          ArchiveIngest.ingest(a.name(), a.data(), writer, path -> previous.layout(0, path)));
     }
     String location = a.tablespaceLocation().get();
     long oid =
@@ -270,7 +270,7 @@ public final class BackupRunner {
                             + " which the server did not list",
                         null));
     return Archive.tablespace(
-        oid, ArchiveIngest.ingest(a.name(), a.data(), writer, path -> previous.chunks(oid, path)));
+        oid, ArchiveIngest.ingest(a.name(), a.data(), writer, path -> previous.layout(oid, path)));
   }
 
   private static void requireSupported(int versionNum, String version) {

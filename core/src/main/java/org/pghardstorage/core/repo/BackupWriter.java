@@ -133,6 +133,19 @@ public final class BackupWriter implements AutoCloseable {
    * @throws HardstorageException if an earlier pack upload failed or storage fails
    */
   public FileRef writeFile(InputStream content, List<ChunkRef> previous) throws IOException {
+    return writeFile(content, PreviousFiles.Layout.of(previous));
+  }
+
+  /**
+   * Stores one file's content as {@link #writeFile(InputStream, List)} does, except that ranges of
+   * the layout's sparse chunks are stored anew rather than referred to (format spec §5.1).
+   *
+   * @param previous the file's layout in the previous backup ({@link PreviousFiles#layout})
+   * @return the file's size, chunk list and CRC32C
+   * @throws IOException from {@code content}
+   * @throws HardstorageException if an earlier pack upload failed or storage fails
+   */
+  public FileRef writeFile(InputStream content, PreviousFiles.Layout previous) throws IOException {
     requireOpen();
     FileRef ref = cutter.cut(content, previous);
     files.increment();

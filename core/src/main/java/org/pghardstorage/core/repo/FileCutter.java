@@ -74,12 +74,12 @@ final class FileCutter {
   /**
    * Reads {@code in} to its end and returns its refs, size and CRC32C.
    *
-   * @param previous the file's refs in the previous backup; empty to cut by content alone
+   * @param previous the file's layout in the previous backup; no refs to cut by content alone
    */
-  FileRef cut(InputStream in, List<ChunkRef> previous) throws IOException {
-    Cut cut = new Cut(in);
+  FileRef cut(InputStream in, PreviousFiles.Layout previous) throws IOException {
+    Cut cut = new Cut(in, previous);
     try {
-      if (!cut.reuse(usableLayout(previous))) {
+      if (!cut.reuse(usableLayout(previous.refs()))) {
         cut.fresh();
       }
       cut.drain();
@@ -131,13 +131,15 @@ final class FileCutter {
 
   /**
    * The pieces of one range of the previous layout: the previous ref itself if the bytes are
-   * unchanged; else runs of pages, equal ones as slices of the (verified) stored chunk.
+   * unchanged; else runs of pages, equal ones as slices of the (verified) stored chunk; all of it
+   * changed data if the chunk is sparse or not in the index.
    */
-  private List<Piece> classify(ChunkRef previous, byte[] data) {
+  private List<Piece> classify(PreviousFiles.Layout layout, ChunkRef previous, byte[] data) {
     ChunkIdHasher hasher = ctx.keys().hasher();
     // Only the index proper counts (spec §9.1): it names chunks in durable packs, which GC cannot
-    // delete while this backup holds its shared lock.
-    if (!ctx.index().contains(previous.id())) {
+    // delete while this backup holds its shared lock. A sparse chunk is not referred to again, so
+    // that the bytes no backup uses any more can be collected once the older backups go.
+    if (!layout.reusable(previous) || !ctx.index().contains(previous.id())) {
       return List.of(new Fresh(data, 0, data.length));
     }
     if (data.length == previous.length()
@@ -208,8 +210,11 @@ final class FileCutter {
 
     private long position;
 
-    Cut(InputStream in) {
+    private final PreviousFiles.Layout previous;
+
+    Cut(InputStream in, PreviousFiles.Layout previous) {
       this.in = in;
+      this.previous = previous;
     }
 
     /** Walks the previous layout; returns whether the file ended within it. */
@@ -222,12 +227,12 @@ final class FileCutter {
           }
           continue;
         }
-        for (ChunkRef previous : group) {
-          byte[] data = read(previous.length());
+        for (ChunkRef ref : group) {
+          byte[] data = read(ref.length());
           if (data.length > 0) {
-            submit(() -> classify(previous, data));
+            submit(() -> classify(previous, ref, data));
           }
-          if (data.length < previous.length()) {
+          if (data.length < ref.length()) {
             return true;
           }
         }

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.pghardstorage.core.chunk.ChunkId;
@@ -30,6 +32,7 @@ import org.pghardstorage.core.storage.memory.MemoryObjectStore;
  */
 class BoundaryReuseTest {
   private static final int PAGE = ChunkerParams.PAGE_SIZE;
+  private static final String PATH = "base/5/16384";
 
   private final MemoryObjectStore store = new MemoryObjectStore("boundary-reuse-test");
 
@@ -206,6 +209,78 @@ class BoundaryReuseTest {
   }
 
   @Test
+  void aChunkTheLastBackupUsesLessThanHalfOfIsStoredAnewAndLetGo() {
+    // The first 70 % of every chunk changes: backup 2 keeps only slices covering 30 % of each of
+    // backup 1's chunks. Referring to them again would pin whole chunks for a third of their bytes
+    // (GC frees whole packs only), so backup 3 stores those bytes anew and names none of them.
+    byte[] v1 = randomPages(14, 1024);
+    try (Repository repo = Repository.init(store, options(), RepoFixtures.open())) {
+      BackupManifest first = backup(repo, 1, List.of(), v1);
+      byte[] v2 = v1.clone();
+      long kept = 0;
+      long offset = 0;
+      for (ChunkRef r : chunksOf(first)) {
+        int changedPages = r.length() / PAGE * 7 / 10;
+        for (int page = 0; page < changedPages; page++) {
+          v2[(int) offset + page * PAGE + 100] ^= (byte) 0x33;
+        }
+        kept += r.length() - (long) changedPages * PAGE;
+        offset += r.length();
+      }
+      BackupManifest second = backup(repo, 2, chunksOf(first), v2);
+      Set<ChunkId> firsts = ids(first);
+      assertThat(PreviousFiles.sparseChunks(second)).containsExactlyInAnyOrderElementsOf(firsts);
+
+      // the rule at work: with the sparse chunks known, their kept bytes are stored again …
+      PreviousFiles.Layout layout = PreviousFiles.of(second).layout(0, PATH);
+      BackupManifest third = backup(repo, 3, layout, v2);
+      assertThat(third.stats().bytesNew()).isEqualTo(kept);
+      assertThat(ids(third)).doesNotContainAnyElementsOf(firsts);
+      RepoFixtures.assertRestorable(repo, third, v2);
+      // … and a fourth backup reuses everything: what backup 3 refers to is fully used
+      assertThat(PreviousFiles.sparseChunks(third)).isEmpty();
+      BackupManifest fourth = backup(repo, 4, PreviousFiles.of(third).layout(0, PATH), v2);
+      assertThat(fourth.stats().bytesNew()).isZero();
+      // without the rule (refs only), backup 2's slices would have been reused as they are
+      BackupManifest pinned = backup(repo, 5, chunksOf(second), v2);
+      assertThat(pinned.stats().bytesNew()).isZero();
+      assertThat(ids(pinned)).containsAll(firsts);
+    }
+  }
+
+  @Test
+  void sparsenessCountsEveryFileAndOverlapsOnce() {
+    ChunkId a = ChunkId.parse("aa".repeat(32));
+    ChunkId b = ChunkId.parse("bb".repeat(32));
+    ChunkId c = ChunkId.parse("cc".repeat(32));
+    ChunkId s = ChunkId.parse("dd".repeat(32));
+    int raw = 10 * PAGE;
+    // a: two overlapping slices covering 4 of 10 pages in all -> sparse
+    // b: slices in two files covering 3 + 3 of 10 pages -> used enough
+    // c: a small slice, but also a whole ref elsewhere -> used whole
+    List<FileEntry> files =
+        List.of(
+            entry(
+                "f1",
+                ChunkRef.slice(a, raw, 0, 3 * PAGE, s),
+                ChunkRef.slice(a, raw, PAGE, 3 * PAGE, s),
+                ChunkRef.slice(b, raw, 0, 3 * PAGE, s),
+                ChunkRef.slice(c, raw, 0, PAGE, s)),
+            entry("f2", ChunkRef.slice(b, raw, 5 * PAGE, 3 * PAGE, s), new ChunkRef(c, raw)));
+    BackupManifest m = RepoFixtures.manifest(id(1), files, new WriteStats(2, 0, 0, 0, 0, 0, 0));
+    assertThat(PreviousFiles.sparseChunks(m)).containsExactly(a);
+  }
+
+  private static FileEntry entry(String path, ChunkRef... refs) {
+    long size = Arrays.stream(refs).mapToLong(ChunkRef::length).sum();
+    return new FileRef(size, List.of(refs), 0).toEntry(path, 0600, Instant.EPOCH);
+  }
+
+  private static Set<ChunkId> ids(BackupManifest m) {
+    return chunksOf(m).stream().map(ChunkRef::id).collect(Collectors.toSet());
+  }
+
+  @Test
   void layoutsSkipRefsAfterAnUnalignedOne() {
     ChunkId a = ChunkId.parse("aa".repeat(32));
     List<ChunkRef> refs =
@@ -216,10 +291,15 @@ class BoundaryReuseTest {
   }
 
   private BackupManifest backup(Repository repo, int n, List<ChunkRef> previous, byte[] content) {
+    return backup(repo, n, PreviousFiles.Layout.of(previous), content);
+  }
+
+  private BackupManifest backup(
+      Repository repo, int n, PreviousFiles.Layout previous, byte[] content) {
     try (BackupWriter w = repo.newBackup(DB1, id(n))) {
       FileRef ref = w.writeFile(new ByteArrayInputStream(content), previous);
       assertThat(ref.size()).isEqualTo(content.length);
-      List<FileEntry> files = List.of(ref.toEntry("base/5/16384", 0600, Instant.EPOCH));
+      List<FileEntry> files = List.of(ref.toEntry(PATH, 0600, Instant.EPOCH));
       BackupManifest m = RepoFixtures.manifest(id(n), files, w.stats());
       w.commit(m, PG_MANIFEST);
       return m;

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.zip.CRC32C;
-import org.pghardstorage.core.chunk.ChunkRef;
 import org.pghardstorage.core.chunk.ChunkerParams;
 import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.BackupWriter;
@@ -250,8 +249,8 @@ public final class FakeCluster {
    */
   public Committed commit(Repository repo, BackupId id, PreviousFiles previous) {
     try (BackupWriter w = repo.newBackup(DB1, id)) {
-      List<FileEntry> baseEntries = entries(w, base, p -> previous.chunks(0, p), true);
-      List<FileEntry> tsEntries = entries(w, tablespace, p -> previous.chunks(TS_OID, p), false);
+      List<FileEntry> baseEntries = entries(w, base, p -> previous.layout(0, p), true);
+      List<FileEntry> tsEntries = entries(w, tablespace, p -> previous.layout(TS_OID, p), false);
       byte[] pg = postgresManifest();
       Instant start = id.startTime();
       BackupManifest m =
@@ -351,7 +350,7 @@ public final class FakeCluster {
   private List<FileEntry> entries(
       BackupWriter w,
       Map<String, Node> tree,
-      java.util.function.Function<String, List<ChunkRef>> previous,
+      java.util.function.Function<String, PreviousFiles.Layout> previous,
       boolean isBase) {
     List<FileEntry> out = new ArrayList<>();
     for (Map.Entry<String, Node> e : tree.entrySet()) {

@@ -94,7 +94,9 @@ class RotateIT {
     streamer = stream(work.resolve("stream.log"), source, repo);
     for (int n = 1; n <= 3; n++) {
       // each backup has a table of its own (random, so it neither compresses nor deduplicates):
-      // the packs only a deleted backup used are what rotation frees
+      // the packs only a deleted backup used are what rotation frees. GC frees whole packs, and the
+      // first and last packs of a backup also hold catalog pages the newest backup still uses, so
+      // a table must fill more than two 16 MiB packs (~50 MiB after zstd) for one to hold it alone
       if (n > 1) {
         source.execute("postgres", "DROP TABLE gen_" + (n - 1));
       }
@@ -103,7 +105,7 @@ class RotateIT {
           "CREATE TABLE gen_"
               + n
               + " AS SELECT g AS id, md5(random()::text) || md5(random()::text) AS v"
-              + " FROM generate_series(1, 500000) g");
+              + " FROM generate_series(1, 1200000) g");
       mark(source, 10 * n, 10 * n + 4);
       Cli.Result b = run("backup", "db1", "--pg-connection", conninfo(source));
       assertThat(b.exitCode()).as(b.toString()).isZero();
