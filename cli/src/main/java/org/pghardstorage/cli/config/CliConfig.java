@@ -170,18 +170,17 @@ public record CliConfig(
     }
     Map<String, String> byDeployment = new TreeMap<>();
     deployments.keySet().forEach(n -> repositoryFor(n).ifPresent(r -> byDeployment.put(n, r)));
-    List<String> distinct = byDeployment.values().stream().distinct().toList();
-    if (distinct.size() > 1) {
-      throw new HardstorageException(
-          "config.ambiguous_repository",
-          ExitCode.USAGE,
-          "no repository given, and the deployments in "
-              + source.map(Path::toString).orElse("the configuration")
-              + " name different ones: "
-              + byDeployment,
-          "name a deployment, pass --repo URL, or set a top-level repository: in the file");
-    }
-    return distinct.stream().findFirst();
+    return agreed(
+        byDeployment,
+        () ->
+            new HardstorageException(
+                "config.ambiguous_repository",
+                ExitCode.USAGE,
+                "no repository given, and the deployments in "
+                    + where()
+                    + " name different ones: "
+                    + byDeployment,
+                "name a deployment, pass --repo URL, or set a top-level repository: in the file"));
   }
 
   /**
@@ -198,20 +197,35 @@ public record CliConfig(
             byDeployment.put(n, d.kek());
           }
         });
+    return agreed(
+        byDeployment,
+        () ->
+            new HardstorageException(
+                "config.ambiguous_kek",
+                ExitCode.USAGE,
+                "the deployments of repository "
+                    + url
+                    + " in "
+                    + where()
+                    + " name different keys (kek): "
+                    + byDeployment.keySet(),
+                "name the deployment whose key to use, or pass --passphrase-file FILE"));
+  }
+
+  /** The one value all deployments agree on (empty if none has one), else {@code ambiguous}. */
+  private static Optional<String> agreed(
+      Map<String, String> byDeployment,
+      java.util.function.Supplier<HardstorageException> ambiguous) {
     List<String> distinct = byDeployment.values().stream().distinct().toList();
     if (distinct.size() > 1) {
-      throw new HardstorageException(
-          "config.ambiguous_kek",
-          ExitCode.USAGE,
-          "the deployments of repository "
-              + url
-              + " in "
-              + source.map(Path::toString).orElse("the configuration")
-              + " name different keys (kek): "
-              + byDeployment.keySet(),
-          "name the deployment whose key to use, or pass --passphrase-file FILE");
+      throw ambiguous.get();
     }
     return distinct.stream().findFirst();
+  }
+
+  /** This file's path, for messages. */
+  private String where() {
+    return source.map(Path::toString).orElse("the configuration");
   }
 
   /**
@@ -222,10 +236,7 @@ public record CliConfig(
     return new HardstorageException(
         "deployment.unknown",
         ExitCode.NOT_FOUND,
-        "deployment '"
-            + name
-            + "' is not in "
-            + source.map(Path::toString).orElse("the configuration"),
+        "deployment '" + name + "' is not in " + where(),
         "known deployments: " + deployments.keySet() + "; or pass " + flags);
   }
 
