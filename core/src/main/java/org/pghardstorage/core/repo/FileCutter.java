@@ -150,8 +150,15 @@ final class FileCutter {
     if (old.isEmpty()) {
       return List.of(new Fresh(data, 0, data.length));
     }
+    List<PageRuns.Run> runs = PageRuns.diff(old.get(), data, data.length);
+    long equal = runs.stream().filter(PageRuns.Run::equal).mapToLong(PageRuns.Run::length).sum();
+    if (2 * equal < data.length) {
+      // Slicing the few pages left would keep the whole chunk alive for them: store them anew,
+      // now, while the backup is rewriting most of the range anyway (spec §5.1, sparse chunks).
+      return List.of(new Fresh(data, 0, data.length));
+    }
     List<Piece> out = new ArrayList<>();
-    for (PageRuns.Run run : PageRuns.diff(old.get(), data, data.length)) {
+    for (PageRuns.Run run : runs) {
       if (run.equal()) {
         out.add(new Stored(part(previous, run, hasher.idOf(data, run.from(), run.length()))));
       } else {

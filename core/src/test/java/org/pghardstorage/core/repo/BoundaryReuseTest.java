@@ -209,42 +209,77 @@ class BoundaryReuseTest {
   }
 
   @Test
+  void aRangeWithLessThanHalfItsPagesUnchangedIsStoredWhole() {
+    // The first 70 % of every chunk changes. Slicing the 30 % left would keep every chunk of
+    // backup 1 alive for a third of its bytes (GC frees whole packs only): they are stored anew.
+    byte[] v1 = randomPages(14, 1024);
+    try (Repository repo = Repository.init(store, options(), RepoFixtures.open())) {
+      BackupManifest first = backup(repo, 1, List.of(), v1);
+      byte[] v2 = v1.clone();
+      long offset = 0;
+      for (ChunkRef r : chunksOf(first)) {
+        changePages(v2, offset, 0, r.length() / PAGE * 7 / 10);
+        offset += r.length();
+      }
+      BackupManifest second = backup(repo, 2, chunksOf(first), v2);
+      assertThat(second.stats().bytesNew()).isEqualTo(v2.length);
+      assertThat(ids(second)).doesNotContainAnyElementsOf(ids(first));
+      RepoFixtures.assertRestorable(repo, second, v2);
+    }
+  }
+
+  @Test
   void aChunkTheLastBackupUsesLessThanHalfOfIsStoredAnewAndLetGo() {
-    // The first 70 % of every chunk changes: backup 2 keeps only slices covering 30 % of each of
-    // backup 1's chunks. Referring to them again would pin whole chunks for a third of their bytes
-    // (GC frees whole packs only), so backup 3 stores those bytes anew and names none of them.
+    // Backup 2 changes the first 40 % of every chunk and slices the other 60 %; backup 3 changes
+    // the first 40 % of each such slice, keeping 36 % of every chunk of backup 1 in slices, each
+    // range more than half unchanged. Backup 4 stores those 36 % anew rather than pin the chunks.
     byte[] v1 = randomPages(14, 1024);
     try (Repository repo = Repository.init(store, options(), RepoFixtures.open())) {
       BackupManifest first = backup(repo, 1, List.of(), v1);
       byte[] v2 = v1.clone();
       long kept = 0;
       long offset = 0;
+      List<long[]> later = new ArrayList<>();
       for (ChunkRef r : chunksOf(first)) {
-        int changedPages = r.length() / PAGE * 7 / 10;
-        for (int page = 0; page < changedPages; page++) {
-          v2[(int) offset + page * PAGE + 100] ^= (byte) 0x33;
-        }
-        kept += r.length() - (long) changedPages * PAGE;
+        int n = r.length() / PAGE;
+        int a = n * 4 / 10;
+        int b = (n - a) * 4 / 10;
+        changePages(v2, offset, 0, a);
+        later.add(new long[] {offset, a, a + b});
+        kept += (long) (n - a - b) * PAGE;
         offset += r.length();
       }
-      BackupManifest second = backup(repo, 2, chunksOf(first), v2);
+      byte[] v3 = v2.clone();
+      for (long[] l : later) {
+        changePages(v3, l[0], (int) l[1], (int) l[2]);
+      }
+      BackupManifest second = backup(repo, 2, PreviousFiles.of(first).layout(0, PATH), v2);
+      assertThat(PreviousFiles.sparseChunks(second)).isEmpty();
+      BackupManifest third = backup(repo, 3, PreviousFiles.of(second).layout(0, PATH), v3);
       Set<ChunkId> firsts = ids(first);
-      assertThat(PreviousFiles.sparseChunks(second)).containsExactlyInAnyOrderElementsOf(firsts);
+      assertThat(ids(third)).containsAll(firsts);
+      assertThat(PreviousFiles.sparseChunks(third)).containsExactlyInAnyOrderElementsOf(firsts);
 
       // the rule at work: with the sparse chunks known, their kept bytes are stored again …
-      PreviousFiles.Layout layout = PreviousFiles.of(second).layout(0, PATH);
-      BackupManifest third = backup(repo, 3, layout, v2);
-      assertThat(third.stats().bytesNew()).isEqualTo(kept);
-      assertThat(ids(third)).doesNotContainAnyElementsOf(firsts);
-      RepoFixtures.assertRestorable(repo, third, v2);
-      // … and a fourth backup reuses everything: what backup 3 refers to is fully used
-      assertThat(PreviousFiles.sparseChunks(third)).isEmpty();
-      BackupManifest fourth = backup(repo, 4, PreviousFiles.of(third).layout(0, PATH), v2);
-      assertThat(fourth.stats().bytesNew()).isZero();
-      // without the rule (refs only), backup 2's slices would have been reused as they are
-      BackupManifest pinned = backup(repo, 5, chunksOf(second), v2);
+      BackupManifest fourth = backup(repo, 4, PreviousFiles.of(third).layout(0, PATH), v3);
+      assertThat(fourth.stats().bytesNew()).isEqualTo(kept);
+      assertThat(ids(fourth)).doesNotContainAnyElementsOf(firsts);
+      RepoFixtures.assertRestorable(repo, fourth, v3);
+      // … and the next backup reuses everything: what backup 4 refers to is fully used
+      assertThat(PreviousFiles.sparseChunks(fourth)).isEmpty();
+      BackupManifest fifth = backup(repo, 5, PreviousFiles.of(fourth).layout(0, PATH), v3);
+      assertThat(fifth.stats().bytesNew()).isZero();
+      // without the rule (refs only), backup 3's slices would have been reused as they are
+      BackupManifest pinned = backup(repo, 6, chunksOf(third), v3);
       assertThat(pinned.stats().bytesNew()).isZero();
       assertThat(ids(pinned)).containsAll(firsts);
+    }
+  }
+
+  /** Changes pages [from, to) of the stretch starting at byte {@code offset}. */
+  private static void changePages(byte[] data, long offset, int from, int to) {
+    for (int page = from; page < to; page++) {
+      data[(int) offset + page * PAGE + 100] ^= (byte) 0x33;
     }
   }
 
