@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -47,9 +48,17 @@ class LauncherCdsTest {
       import java.nio.file.Path;
       import java.nio.file.StandardOpenOption;
 
-      /** stand-in-main: one line per start, its arguments, then "|", then the JVM options. */
+      /**
+       * stand-in-main: one line per start, its arguments, then "|", then the JVM options; as the
+       * fetcher (wal spool), it first waits while the file STAND_IN_HOLD names exists.
+       */
       public final class Main {
         public static void main(String[] args) throws Exception {
+          String hold = System.getenv("STAND_IN_HOLD");
+          boolean fetcher = args.length > 1 && args[1].equals("spool");
+          while (fetcher && hold != null && Files.exists(Path.of(hold))) {
+            Thread.sleep(20);
+          }
           String line = String.join(" ", args) + " | "
               + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()) + "\\n";
           Files.writeString(Path.of(System.getenv("STAND_IN_LOG")), line, StandardCharsets.UTF_8,
@@ -66,6 +75,7 @@ class LauncherCdsTest {
   private Path data;
   private Path tmpDir;
   private String java;
+  private Path hold;
 
   @BeforeEach
   void install() throws IOException, InterruptedException {
@@ -77,6 +87,7 @@ class LauncherCdsTest {
     jarStandInMain(lib.resolve("pg-hardstorage-cli.jar"));
     java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     startLog = tmp.resolve("starts.log");
+    hold = tmp.resolve("hold");
     tmpDir = Files.createDirectories(tmp.resolve("tmpdir"));
     data = tmp.resolve("data");
     Files.createDirectories(data.resolve("pg_wal"));
@@ -117,6 +128,7 @@ class LauncherCdsTest {
     pb.environment().put("PGHS_JAVA_OPTS", javaOpts);
     pb.environment().put("STAND_IN_LOG", startLog.toString());
     pb.environment().put("STAND_IN_EXIT", exit);
+    pb.environment().put("STAND_IN_HOLD", hold.toString());
     Path out = tmp.resolve("out");
     Path err = tmp.resolve("err");
     pb.redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -225,6 +237,22 @@ class LauncherCdsTest {
     assertThat(rc.exit()).as("absent, through the archive: %s", rc).isEqualTo(1);
     assertThat(lastStartOf("wal fetch")).get().asString().contains("-XX:SharedArchiveFile=");
     assertThat(rc.stdout() + rc.stderr()).as("the JVM said nothing of CDS").doesNotContain("cds");
+  }
+
+  @Test
+  void theArchiveIsWrittenWhenTheDataDirectoryIsGoneBeforeTheFetcherEnds() throws Exception {
+    // as when a restored copy is deleted right after its recovery: the fetcher's working
+    // directory no longer exists when it ends
+    Files.createFile(hold);
+    Run r = startFetcher("");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    try (Stream<Path> s = Files.walk(data)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+    Files.delete(hold);
+    assertThat(awaitArchive()).exists();
   }
 
   @Test
