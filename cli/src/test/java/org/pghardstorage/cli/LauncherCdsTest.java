@@ -313,6 +313,20 @@ class LauncherCdsTest {
   }
 
   @Test
+  void aDirectoryWhosePathWouldSplitIsNotUsed() throws Exception {
+    // the archive's path goes into an option list that the launcher splits into words
+    tmpDir = Files.createDirectories(tmp.resolve("tmp dir"));
+    Run r = startFetcher("");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(awaitStarts(2)).anyMatch(s -> s.startsWith("wal spool"));
+    assertThat(version().exit()).isZero();
+    assertThat(lastStartOf("--version")).get().asString().doesNotContain("SharedArchiveFile");
+    try (Stream<Path> s = Files.list(tmpDir)) {
+      assertThat(s.toList()).as("nothing written there").isEmpty();
+    }
+  }
+
+  @Test
   void aJvmThatCannotWriteAnArchiveStillRunsTheFetcher() throws Exception {
     // without the JDK's base archive the JVM refuses -XX:ArchiveClassesAtExit at start-up
     Run r = startFetcher("-Xshare:off");
