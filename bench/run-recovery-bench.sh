@@ -4,19 +4,21 @@
 # restored directory recovering with WAL copied by `cp` from a local archive directory. Run by hand
 # (under the heavy lock on shared machines); it asserts nothing about time.
 #
-#   bench/run-recovery-bench.sh [--runs N] [--segments N] [--keep] [--pghs-dist DIR]
+#   bench/run-recovery-bench.sh [--runs N] [--segments N] [--scenarios LIST] [--keep] [--pghs-dist DIR]
 #
 # Two scenarios, each run --runs times per tool from a fresh copy of one restored directory:
 #   latest  `restore --to-latest` with the WAL of a backup plus two more segments: seconds from
 #           `pg_ctl start` until pg_is_in_recovery() is false (the server accepts writes)
 #   pitr    `restore --to-lsn` at the end of --segments segments of real WAL (bulk inserts) after
 #           the backup: seconds from `pg_ctl start` until replay has paused at the target
+# --scenarios picks some of them (comma-separated; default: latest,pitr).
 # Results: a Markdown table on standard output and in bench/results/recovery-<timestamp>.md, and
 # JSON in bench/results/recovery-<timestamp>.json (medians, min and max of the runs).
 set -euo pipefail
 
 RUNS=3
 SEGMENTS=200
+SCENARIOS=latest,pitr
 KEEP=0
 PG_BIN=/usr/lib/postgresql/15/bin
 PG_USER=pghs
@@ -36,6 +38,8 @@ while [ $# -gt 0 ]; do
     --runs=*) RUNS=${1#*=}; shift ;;
     --segments) SEGMENTS=${2:?--segments needs a number}; shift 2 ;;
     --segments=*) SEGMENTS=${1#*=}; shift ;;
+    --scenarios) SCENARIOS=${2:?--scenarios needs a list}; shift 2 ;;
+    --scenarios=*) SCENARIOS=${1#*=}; shift ;;
     --keep) KEEP=1; shift ;;
     --pghs-dist) DIST=${2:?--pghs-dist needs a directory}; DIST_GIVEN=1; shift 2 ;;
     --pghs-dist=*) DIST=${1#*=}; DIST_GIVEN=1; shift ;;
@@ -46,6 +50,9 @@ done
 for v in RUNS SEGMENTS; do
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "run-recovery-bench: --${v,,} must be a positive integer, not '${!v}'" >&2; exit 2; }
 done
+[[ ,$SCENARIOS, =~ ^(,(latest|pitr))+,$ ]] \
+  || { echo "run-recovery-bench: --scenarios takes latest and/or pitr, comma-separated, not '$SCENARIOS'" >&2; exit 2; }
+wants() { [[ ,$SCENARIOS, == *",$1,"* ]]; }
 
 BENCH_NAME=run-recovery-bench
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -251,6 +258,7 @@ run_scenario() {
 # ---------------------------------------------------------------------------------------------
 # latest: a backup, then two more WAL segments
 # ---------------------------------------------------------------------------------------------
+# The markers 1-20 are written whether or not the scenario runs, so that pitr expects the same.
 log "scenario latest: backup, then two WAL segments"
 B1=$(backup latest)
 sql "INSERT INTO markers SELECT generate_series(1, 10)"
@@ -259,33 +267,38 @@ sql "INSERT INTO markers SELECT generate_series(11, 20)"
 L1=$(sql "SELECT pg_current_wal_insert_lsn()")
 sql "SELECT pg_switch_wal()" >/dev/null
 await_archived "$L1"
-restore_template latest "$B1" --to-latest
-run_scenario latest "SELECT NOT pg_is_in_recovery()" 20 "pg_hardstorage cp"
+if wants latest; then
+  restore_template latest "$B1" --to-latest
+  run_scenario latest "SELECT NOT pg_is_in_recovery()" 20 "pg_hardstorage cp"
+fi
 
 # ---------------------------------------------------------------------------------------------
 # pitr: a backup, then SEGMENTS segments of bulk inserts; the target is their end
 # ---------------------------------------------------------------------------------------------
-log "scenario pitr: backup, then $SEGMENTS WAL segments of bulk inserts"
-B2=$(backup pitr)
-START_LSN=$(sql "SELECT pg_current_wal_insert_lsn()")
-sql "CREATE TABLE filler (id bigint, pad text)"
-WANT_BYTES=$((SEGMENTS * 16 * 1048576))
-n=0
-while [ "$(sql "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '$START_LSN') >= $WANT_BYTES")" != t ]; do
-  sql "INSERT INTO filler SELECT g, md5(g::text) || md5((g + 1)::text) || md5(random()::text) FROM generate_series($((n * 100000 + 1)), $(((n + 1) * 100000))) g"
-  n=$((n + 1))
-done
-sql "INSERT INTO markers SELECT generate_series(21, 30)"
-TARGET=$(sql "SELECT pg_current_wal_insert_lsn()")
-sql "INSERT INTO markers SELECT generate_series(31, 40)"
-END=$(sql "SELECT pg_current_wal_insert_lsn()")
-sql "SELECT pg_switch_wal()" >/dev/null
-await_archived "$END"
-REPLAYED=$(sql "SELECT round(pg_wal_lsn_diff('$TARGET', '$START_LSN') / 16777216.0)")
-log "generated $REPLAYED segments of WAL; target $TARGET"
-restore_template pitr "$B2" --to-lsn "$TARGET"
-# pg_hardstorage-fsync: the same with --prefetch-fsync, to show what fsyncing the spool costs
-run_scenario pitr "SELECT pg_get_wal_replay_pause_state() = 'paused'" 30 "pg_hardstorage cp pg_hardstorage-fsync"
+REPLAYED=null
+if wants pitr; then
+  log "scenario pitr: backup, then $SEGMENTS WAL segments of bulk inserts"
+  B2=$(backup pitr)
+  START_LSN=$(sql "SELECT pg_current_wal_insert_lsn()")
+  sql "CREATE TABLE filler (id bigint, pad text)"
+  WANT_BYTES=$((SEGMENTS * 16 * 1048576))
+  n=0
+  while [ "$(sql "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '$START_LSN') >= $WANT_BYTES")" != t ]; do
+    sql "INSERT INTO filler SELECT g, md5(g::text) || md5((g + 1)::text) || md5(random()::text) FROM generate_series($((n * 100000 + 1)), $(((n + 1) * 100000))) g"
+    n=$((n + 1))
+  done
+  sql "INSERT INTO markers SELECT generate_series(21, 30)"
+  TARGET=$(sql "SELECT pg_current_wal_insert_lsn()")
+  sql "INSERT INTO markers SELECT generate_series(31, 40)"
+  END=$(sql "SELECT pg_current_wal_insert_lsn()")
+  sql "SELECT pg_switch_wal()" >/dev/null
+  await_archived "$END"
+  REPLAYED=$(sql "SELECT round(pg_wal_lsn_diff('$TARGET', '$START_LSN') / 16777216.0)")
+  log "generated $REPLAYED segments of WAL; target $TARGET"
+  restore_template pitr "$B2" --to-lsn "$TARGET"
+  # pg_hardstorage-fsync: the same with --prefetch-fsync, to show what fsyncing the spool costs
+  run_scenario pitr "SELECT pg_get_wal_replay_pause_state() = 'paused'" 30 "pg_hardstorage cp pg_hardstorage-fsync"
+fi
 
 stop_streamer || true
 
@@ -297,7 +310,8 @@ JSON=$RESULTS_DIR/recovery-$STAMP.json
 MD=$RESULTS_DIR/recovery-$STAMP.md
 jq -s --arg started "$STARTED_AT" --arg commit "$GIT_COMMIT" --argjson dirty "$GIT_DIRTY" \
   --arg built "$DIST_BUILT" --arg load "$LOAD_START" --argjson runs "$RUNS" \
-  --argjson segments "$REPLAYED" --arg cpus "$(nproc)" --arg caches "$CACHE_DROP" '
+  --argjson segments "$REPLAYED" --arg cpus "$(nproc)" --arg caches "$CACHE_DROP" \
+  --arg scenarios "$SCENARIOS" '
   def med: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
   def stats: {median_s: (map(.wall_s) | med), min_s: (map(.wall_s) | min), max_s: (map(.wall_s) | max),
               runs_s: map(.wall_s), jvm_starts: map(.jvm_starts), fetchers: map(.fetchers)};
@@ -306,7 +320,7 @@ jq -s --arg started "$STARTED_AT" --arg commit "$GIT_COMMIT" --argjson dirty "$G
      machine: {cpus: ($cpus | tonumber), load_average_at_start: $load, page_cache_dropped: $caches},
      runs: $runs, pitr_segments_replayed: $segments,
      targets: {latest_leave_recovery_s: 3, pitr_ratio_to_cp: 1.3},
-     scenarios: ([ "latest", "pitr" ] | map(. as $s | {key: $s, value:
+     scenarios: ($scenarios | split(",") | unique | map(. as $s | {key: $s, value:
         ({pg_hardstorage: ($all | map(select(.scenario == $s and .tool == "pg_hardstorage")) | stats),
           cp: ($all | map(select(.scenario == $s and .tool == "cp")) | stats),
           pg_hardstorage_fsync: ($all | map(select(.scenario == $s and .tool == "pg_hardstorage-fsync"))
@@ -317,7 +331,7 @@ jq -s --arg started "$STARTED_AT" --arg commit "$GIT_COMMIT" --argjson dirty "$G
 jq -r '
   "# Recovery benchmark \(.started_at) (commit \(.git_commit)\(if .git_dirty then ", dirty tree" else "" end))",
   "",
-  "\(.machine.cpus) CPUs, load \(.machine.load_average_at_start) at start, page cache dropped: \(.machine.page_cache_dropped); \(.runs) runs per tool, medians with [min-max]. PostgreSQL 15. pitr replays \(.pitr_segments_replayed) segments.",
+  "\(.machine.cpus) CPUs, load \(.machine.load_average_at_start) at start, page cache dropped: \(.machine.page_cache_dropped); \(.runs) runs per tool, medians with [min-max]. PostgreSQL 15.\(if .pitr_segments_replayed then " pitr replays \(.pitr_segments_replayed) segments." else "" end)",
   "",
   "| scenario | pg_hardstorage s | cp s | ratio | target | restore_command JVMs per run |",
   "|---|---|---|---|---|---|",

@@ -134,6 +134,10 @@ class LauncherSpoolTest {
     pb.environment().put("PGHS_JAVA", fakeJava.toString());
     pb.environment().put("FAKE_JAVA_EXIT", javaExit);
     pb.environment().remove("PGHS_JAVA_OPTS");
+    // the launcher's class data cache goes here, not into the home of whoever runs the tests
+    pb.environment().remove("HOME");
+    pb.environment().remove("XDG_CACHE_HOME");
+    pb.environment().put("TMPDIR", tmp.toString());
     Path out = tmp.resolve("out");
     Path err = tmp.resolve("err");
     pb.redirectOutput(out.toFile()).redirectError(err.toFile());
