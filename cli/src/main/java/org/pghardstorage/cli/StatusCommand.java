@@ -21,7 +21,6 @@ import org.pghardstorage.core.repo.Deployment;
 import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.status.DeploymentSummary;
 import org.pghardstorage.core.status.Summarizer;
-import org.pghardstorage.core.wal.WalStreamer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -183,10 +182,7 @@ final class StatusCommand extends BaseCommand {
   /** What the server says about the slot, when a connection is configured. */
   private Optional<Map<String, Object>> server(String name, DeploymentSummary s) {
     Map<String, Object> r = new LinkedHashMap<>();
-    String slot = ConfigHolder.current().deployment(name).map(c -> c.slot()).orElse(null);
-    if (slot == null) {
-      slot = WalStreamer.Config.defaultSlot(Deployment.of(name));
-    }
+    String slot = CliDeployment.slot(name, Optional.empty());
     try (ReplicationConnection c =
         ReplicationConnection.open(
             pg.connInfo(name),

@@ -50,12 +50,7 @@ public final class WalStreamer {
       String slot,
       Duration flushInterval,
       boolean allowStandby,
-      Duration maxBackoff) {
-    /** The default slot name of a deployment. */
-    public static String defaultSlot(Deployment d) {
-      return "pg_hardstorage_" + d.name().replace('-', '_');
-    }
-  }
+      Duration maxBackoff) {}
 
   private final Repository repository;
   private final Config config;

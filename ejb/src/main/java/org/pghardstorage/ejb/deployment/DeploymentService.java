@@ -6,12 +6,12 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.util.List;
 import java.util.Optional;
+import org.pghardstorage.core.deployment.DeploymentContext;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.pg.ConnInfo;
 import org.pghardstorage.core.repo.Deployment;
 import org.pghardstorage.core.storage.ObjectStores;
-import org.pghardstorage.core.wal.WalStreamer;
 import org.pghardstorage.ejb.event.EventLog;
 import org.pghardstorage.persistence.entity.DeploymentEntity;
 
@@ -70,9 +70,8 @@ public class DeploymentService {
             spec.name(),
             spec.conninfo(),
             spec.repositoryUrl(),
-            spec.slot() != null
-                ? spec.slot()
-                : WalStreamer.Config.defaultSlot(Deployment.of(spec.name())));
+            DeploymentContext.slotFor(
+                Deployment.of(spec.name()), Optional.ofNullable(spec.slot())));
     apply(e, spec);
     em.persist(e);
     em.flush();
