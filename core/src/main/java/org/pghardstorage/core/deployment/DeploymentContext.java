@@ -29,8 +29,11 @@ public final class DeploymentContext {
   /** How often a streamer makes its partial segment durable. */
   private static final Duration FLUSH_INTERVAL = Duration.ofSeconds(1);
 
-  /** The longest wait between a streamer's reconnection attempts. */
-  private static final Duration STREAMER_MAX_BACKOFF = Duration.ofMinutes(1);
+  /**
+   * The ceiling of a streamer's wait between reconnection attempts
+   * (docs/explanation/wal-streaming.md): the command line and the server alike.
+   */
+  private static final Duration STREAMER_MAX_BACKOFF = Duration.ofSeconds(30);
 
   private final Deployment deployment;
   private final ConnInfo connInfo;
