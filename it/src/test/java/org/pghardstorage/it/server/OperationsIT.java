@@ -598,6 +598,11 @@ class OperationsIT {
     assertThat(row.path("streamer_up").asBoolean()).as(row.toString()).isTrue();
     assertThat(row.path("streamer_status").path("state").asText()).isEqualTo("STREAMING");
     assertThat(row.path("last_backup").asText()).isNotBlank();
+    // the server judged it by the one health model and sent the same document the CLI prints
+    assertThat(row.path("health").path("status").asText()).as(row.toString()).isNotEqualTo("red");
+    assertThat(row.path("health").path("rpo_seconds").isNumber()).as(row.toString()).isTrue();
+    assertThat(row.path("health").path("reasons").toString())
+        .doesNotContain("streamer receives the WAL");
 
     Cli.Result started =
         Cli.run(operator, "jobs", "start", "base-backup", "db1", "--wait", "-o", "json");

@@ -32,6 +32,7 @@ import org.pghardstorage.ejb.deployment.DeploymentSpec;
 import org.pghardstorage.ejb.deployment.DeploymentView;
 import org.pghardstorage.ejb.deployment.Protected;
 import org.pghardstorage.ejb.metrics.StorageRetries;
+import org.pghardstorage.ejb.status.DeploymentStatusService;
 import org.pghardstorage.ejb.streamer.StreamerSupervisor;
 import org.pghardstorage.rest.EngineJson;
 import org.pghardstorage.rest.Pages;
@@ -52,6 +53,7 @@ public class DeploymentsResource {
   @EJB private CatalogueService catalogue;
   @EJB private StreamerSupervisor streamers;
   @EJB private ScheduleService schedules;
+  @EJB private DeploymentStatusService status;
 
   @Context private SecurityContext security;
   @Context private UriInfo uri;
@@ -169,6 +171,17 @@ public class DeploymentsResource {
                           "backup " + id + " of " + name + " has never been verified",
                           "start a verify job: POST /api/v1/jobs")));
     }
+  }
+
+  /**
+   * The deployment's health by the one model (docs/reference/health.md), the document {@code
+   * pg_hardstorage status} shows.
+   */
+  @GET
+  @Path("{d}/health")
+  @Requires(Role.VIEWER)
+  public Response health(@PathParam("d") String name) {
+    return EngineJson.ok(status.health(name));
   }
 
   /** WAL timelines and coverage from the repository, as {@code wal audit} reports them. */
