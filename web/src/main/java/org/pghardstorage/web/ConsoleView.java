@@ -5,11 +5,14 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.faces.context.FacesContext;
 import jakarta.inject.Named;
 import jakarta.servlet.ServletContext;
+import java.time.OffsetDateTime;
 import java.util.List;
+import org.pghardstorage.core.error.HardstorageException;
+import org.pghardstorage.core.status.DeploymentHealth;
 import org.pghardstorage.ejb.event.EventLog;
+import org.pghardstorage.ejb.status.DeploymentStatusService;
 import org.pghardstorage.ejb.system.Health;
 import org.pghardstorage.ejb.system.SystemService;
-import org.pghardstorage.persistence.entity.EventEntity;
 
 /** The overview page: server health, every deployment at a glance, and the newest events. */
 @Named
@@ -20,6 +23,7 @@ public class ConsoleView {
   @EJB private org.pghardstorage.ejb.deployment.DeploymentService deployments;
   @EJB private org.pghardstorage.ejb.streamer.StreamerSupervisor streamers;
   @EJB private org.pghardstorage.ejb.catalogue.CatalogueService catalogue;
+  @EJB private DeploymentStatusService status;
 
   /**
    * One deployment's line on the overview.
@@ -29,7 +33,9 @@ public class ConsoleView {
    * @param lagBytes WAL not yet durable, in bytes (blank when not streaming here)
    * @param lastBackup the newest backup's end time and id, or blank
    * @param verified the newest backup's verification verdict, or blank
-   * @param green whether all is well: streaming and a backup exists that did not fail verification
+   * @param health green, amber or red by the one health model (docs/reference/health.md), or {@code
+   *     unknown} when it cannot be judged (the repository unreachable)
+   * @param healthReasons why it is not green
    */
   public record DeploymentRow(
       String name,
@@ -37,11 +43,22 @@ public class ConsoleView {
       String lagBytes,
       String lastBackup,
       String verified,
-      boolean green) {}
+      String health,
+      String healthReasons) {}
+
+  /**
+   * One event on the overview: what the page shows, not the catalogue's entity.
+   *
+   * @param occurredAt when
+   * @param kind what kind of event
+   * @param actor who, or blank for the server itself
+   * @param message what happened
+   */
+  public record EventRow(OffsetDateTime occurredAt, String kind, String actor, String message) {}
 
   private List<DeploymentRow> rows;
   private Health health;
-  private List<EventEntity> recent;
+  private List<EventRow> recent;
 
   /** Health, computed once per request. */
   public Health getHealth() {
@@ -66,8 +83,7 @@ public class ConsoleView {
                             .map(s -> s.state().name())
                             .orElse(d.streaming() ? "elsewhere" : "off");
                     var last = catalogue.backups(d.name(), 1, null).items().stream().findFirst();
-                    boolean verifiedBad =
-                        last.map(b -> Boolean.FALSE.equals(b.verifyOk())).orElse(false);
+                    String[] health = health(d.name());
                     return new DeploymentRow(
                         d.name(),
                         state,
@@ -79,17 +95,31 @@ public class ConsoleView {
                                         ? "not yet"
                                         : b.verifyOk() ? "passed " + b.verifiedAt() : "FAILED")
                             .orElse(""),
-                        state.equals("STREAMING") && last.isPresent() && !verifiedBad);
+                        health[0],
+                        health[1]);
                   })
               .toList();
     }
     return rows;
   }
 
+  /** The health label and reasons of {@code name}, judged by the server's status service. */
+  private String[] health(String name) {
+    try {
+      DeploymentHealth h = status.health(name);
+      return new String[] {h.status().label(), String.join("; ", h.reasons())};
+    } catch (HardstorageException e) {
+      return new String[] {"unknown", e.getMessage()};
+    }
+  }
+
   /** The 20 newest events. */
-  public List<EventEntity> getEvents() {
+  public List<EventRow> getEvents() {
     if (recent == null) {
-      recent = events.recent(20);
+      recent =
+          events.recent(20).stream()
+              .map(e -> new EventRow(e.getOccurredAt(), e.getKind(), e.getActor(), e.getMessage()))
+              .toList();
     }
     return recent;
   }

@@ -5,13 +5,18 @@ import jakarta.ejb.Stateless;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import org.pghardstorage.core.deployment.DeploymentContext;
+import org.pghardstorage.core.pg.ConnectOptions;
+import org.pghardstorage.core.pg.ReplicationConnection;
 import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.status.DeploymentHealth;
 import org.pghardstorage.core.status.DeploymentSummary;
 import org.pghardstorage.core.status.HealthFacts;
 import org.pghardstorage.core.status.HealthRules;
 import org.pghardstorage.core.status.Summarizer;
+import org.pghardstorage.core.wal.PreflightReport;
 import org.pghardstorage.core.wal.StreamerStatus;
+import org.pghardstorage.core.wal.WalPreflight;
 import org.pghardstorage.ejb.deployment.DeploymentService;
 import org.pghardstorage.ejb.deployment.Protected;
 import org.pghardstorage.ejb.metrics.StorageRetries;
@@ -47,6 +52,23 @@ public class DeploymentStatusService {
               wanted,
               streamers.status(name),
               streamers.leaseHolder(name).filter(h -> !h.equals(streamers.owner()))));
+    }
+  }
+
+  /**
+   * The WAL preflight of {@code name} with its stored credentials and its slot: reachability,
+   * authentication, server settings (the API's connection test and the first step of a backup).
+   *
+   * @throws org.pghardstorage.core.error.HardstorageException {@code deployment.not_found}, or what
+   *     connecting fails with
+   */
+  public PreflightReport connectionTest(String name) {
+    DeploymentContext c = deployments.require(name).context();
+    try (ReplicationConnection conn =
+        ReplicationConnection.open(
+            c.connInfo(),
+            ConnectOptions.replication().withFallbackApplicationName("pg_hardstorage preflight"))) {
+      return new WalPreflight(false, true).run(conn.connection(), c.slot());
     }
   }
 

@@ -17,7 +17,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
-import org.pghardstorage.batch.basebackup.PreflightBatchlet;
 import org.pghardstorage.batch.schedule.ScheduleService;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
@@ -102,7 +101,7 @@ public class DeploymentsResource {
   @Path("{d}/connection-test")
   @Requires(Role.OPERATOR)
   public Response connectionTest(@PathParam("d") String name) {
-    return EngineJson.ok(PreflightBatchlet.run(deployments.require(name)));
+    return EngineJson.ok(status.connectionTest(name));
   }
 
   /** The streamer's state on this server, and which instance holds its lease. */
