@@ -6,16 +6,21 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import org.pghardstorage.core.deployment.DeploymentContext;
+import org.pghardstorage.core.error.ExitCode;
+import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.pg.ConnectOptions;
 import org.pghardstorage.core.pg.ReplicationConnection;
+import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.status.DeploymentHealth;
 import org.pghardstorage.core.status.DeploymentSummary;
 import org.pghardstorage.core.status.HealthFacts;
 import org.pghardstorage.core.status.HealthRules;
 import org.pghardstorage.core.status.Summarizer;
+import org.pghardstorage.core.verify.VerificationRecord;
 import org.pghardstorage.core.wal.PreflightReport;
 import org.pghardstorage.core.wal.StreamerStatus;
+import org.pghardstorage.core.wal.WalAudit;
 import org.pghardstorage.core.wal.WalPreflight;
 import org.pghardstorage.ejb.deployment.DeploymentService;
 import org.pghardstorage.ejb.deployment.Protected;
@@ -52,6 +57,35 @@ public class DeploymentStatusService {
               wanted,
               streamers.status(name),
               streamers.leaseHolder(name).filter(h -> !h.equals(streamers.owner()))));
+    }
+  }
+
+  /**
+   * The latest verification of backup {@code id} of {@code name}, as recorded in its repository.
+   *
+   * @throws org.pghardstorage.core.error.HardstorageException {@code verify.not_found} (NOT_FOUND)
+   *     when the backup was never verified, {@code deployment.not_found}, or what reading the
+   *     repository fails with
+   */
+  public VerificationRecord verification(String name, String id) {
+    Protected p = deployments.require(name);
+    try (OpenedRepository o = p.openForWal(retries.listener(name))) {
+      return VerificationRecord.read(o.repository(), p.deployment(), BackupId.parse(id))
+          .orElseThrow(
+              () ->
+                  new HardstorageException(
+                      "verify.not_found",
+                      ExitCode.NOT_FOUND,
+                      "backup " + id + " of " + name + " has never been verified",
+                      "start a verify job: POST /api/v1/jobs"));
+    }
+  }
+
+  /** The WAL timelines, coverage and gaps of {@code name}, as {@code wal audit} reports them. */
+  public WalAudit.Report walAudit(String name) {
+    Protected p = deployments.require(name);
+    try (OpenedRepository o = p.openForWal(retries.listener(name))) {
+      return WalAudit.run(o.repository(), p.deployment());
     }
   }
 

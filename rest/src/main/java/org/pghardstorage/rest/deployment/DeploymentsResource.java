@@ -20,17 +20,11 @@ import java.util.List;
 import org.pghardstorage.batch.schedule.ScheduleService;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
-import org.pghardstorage.core.repo.BackupId;
-import org.pghardstorage.core.repo.OpenedRepository;
-import org.pghardstorage.core.verify.VerificationRecord;
-import org.pghardstorage.core.wal.WalAudit;
 import org.pghardstorage.ejb.catalogue.BackupView;
 import org.pghardstorage.ejb.catalogue.CatalogueService;
 import org.pghardstorage.ejb.deployment.DeploymentService;
 import org.pghardstorage.ejb.deployment.DeploymentSpec;
 import org.pghardstorage.ejb.deployment.DeploymentView;
-import org.pghardstorage.ejb.deployment.Protected;
-import org.pghardstorage.ejb.metrics.StorageRetries;
 import org.pghardstorage.ejb.status.DeploymentStatusService;
 import org.pghardstorage.ejb.streamer.StreamerSupervisor;
 import org.pghardstorage.rest.EngineJson;
@@ -48,7 +42,6 @@ import org.pghardstorage.rest.security.Role;
 @Consumes(MediaType.APPLICATION_JSON)
 public class DeploymentsResource {
   @EJB private DeploymentService deployments;
-  @EJB private StorageRetries retries;
   @EJB private CatalogueService catalogue;
   @EJB private StreamerSupervisor streamers;
   @EJB private ScheduleService schedules;
@@ -158,18 +151,7 @@ public class DeploymentsResource {
   @Path("{d}/backups/{id}/verification")
   @Requires(Role.VIEWER)
   public Response verification(@PathParam("d") String name, @PathParam("id") String id) {
-    Protected p = deployments.require(name);
-    try (OpenedRepository o = p.openForWal(retries.listener(p.deployment().name()))) {
-      return EngineJson.ok(
-          VerificationRecord.read(o.repository(), p.deployment(), BackupId.parse(id))
-              .orElseThrow(
-                  () ->
-                      new HardstorageException(
-                          "verify.not_found",
-                          ExitCode.NOT_FOUND,
-                          "backup " + id + " of " + name + " has never been verified",
-                          "start a verify job: POST /api/v1/jobs")));
-    }
+    return EngineJson.ok(status.verification(name, id));
   }
 
   /**
@@ -188,10 +170,7 @@ public class DeploymentsResource {
   @Path("{d}/wal")
   @Requires(Role.VIEWER)
   public Response wal(@PathParam("d") String name) {
-    Protected p = deployments.require(name);
-    try (OpenedRepository o = p.openForWal(retries.listener(p.deployment().name()))) {
-      return EngineJson.ok(WalAudit.run(o.repository(), p.deployment()));
-    }
+    return EngineJson.ok(status.walAudit(name));
   }
 
   private void changed() {
