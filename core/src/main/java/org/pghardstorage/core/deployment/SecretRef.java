@@ -49,8 +49,8 @@ public record SecretRef(Kind kind, String name) {
    * Parses {@code env:VARIABLE}, {@code file:/path} or {@code alias:NAME}.
    *
    * @param setting the setting that holds {@code text}, named in the message
-   * @throws HardstorageException {@code deployment.secret_unresolved} (USAGE) naming the setting
-   *     and the text, and the accepted forms
+   * @throws HardstorageException {@code deployment.bad_secret_ref} (USAGE) naming the setting and
+   *     the text, and the accepted forms
    */
   public static SecretRef parse(String text, String setting) {
     if (isReference(text)) {
@@ -60,7 +60,7 @@ public record SecretRef(Kind kind, String name) {
           text.substring(colon + 1));
     }
     throw new HardstorageException(
-        "deployment.secret_unresolved",
+        "deployment.bad_secret_ref",
         ExitCode.USAGE,
         setting + " '" + text + "' is not a secret reference",
         "write env:VARIABLE, file:/absolute/path or alias:NAME (on the server); the secret itself"

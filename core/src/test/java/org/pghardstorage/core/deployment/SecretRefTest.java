@@ -33,7 +33,7 @@ class SecretRefTest {
           .isInstanceOfSatisfying(
               HardstorageException.class,
               e -> {
-                assertThat(e.code()).isEqualTo("deployment.secret_unresolved");
+                assertThat(e.code()).isEqualTo("deployment.bad_secret_ref");
                 assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
                 assertThat(e.suggestion().orElseThrow()).contains("env:VARIABLE", "file:/");
               })
