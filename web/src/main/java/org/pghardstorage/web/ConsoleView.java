@@ -7,8 +7,12 @@ import jakarta.inject.Named;
 import jakarta.servlet.ServletContext;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.status.DeploymentHealth;
+import org.pghardstorage.core.wal.StreamerStatus;
+import org.pghardstorage.ejb.catalogue.BackupView;
 import org.pghardstorage.ejb.event.EventLog;
 import org.pghardstorage.ejb.status.DeploymentStatusService;
 import org.pghardstorage.ejb.system.Health;
@@ -76,41 +80,56 @@ public class ConsoleView {
       rows =
           deployments.list().stream()
               .map(
-                  d -> {
-                    var status = streamers.status(d.name());
-                    String state =
-                        status
-                            .map(s -> s.state().name())
-                            .orElse(d.streaming() ? "elsewhere" : "off");
-                    var last = catalogue.backups(d.name(), 1, null).items().stream().findFirst();
-                    String[] health = health(d.name());
-                    return new DeploymentRow(
-                        d.name(),
-                        state,
-                        status.map(s -> Long.toString(s.lagBytes())).orElse(""),
-                        last.map(b -> b.finishedAt() + " (" + b.backupId() + ")").orElse(""),
-                        last.map(
-                                b ->
-                                    b.verifyOk() == null
-                                        ? "not yet"
-                                        : b.verifyOk() ? "passed " + b.verifiedAt() : "FAILED")
-                            .orElse(""),
-                        health[0],
-                        health[1]);
-                  })
+                  d ->
+                      row(
+                          d.name(),
+                          d.streaming(),
+                          streamers.status(d.name()),
+                          catalogue.backups(d.name(), 1, null).items().stream().findFirst(),
+                          () -> status.health(d.name())))
               .toList();
     }
     return rows;
   }
 
-  /** The health label and reasons of {@code name}, judged by the server's status service. */
-  private String[] health(String name) {
+  /**
+   * One deployment's line: what the page shows of the streamer here, the newest catalogued backup
+   * and the health the server's status service judged ({@code unknown}, with the reason, when it
+   * could not).
+   *
+   * @param streamingWanted whether its streamer is switched on
+   * @param here its streamer's status on this instance, if it runs here
+   * @param last its newest catalogued backup
+   */
+  static DeploymentRow row(
+      String name,
+      boolean streamingWanted,
+      Optional<StreamerStatus> here,
+      Optional<BackupView> last,
+      Supplier<DeploymentHealth> health) {
+    String healthLabel;
+    String reasons;
     try {
-      DeploymentHealth h = status.health(name);
-      return new String[] {h.status().label(), String.join("; ", h.reasons())};
+      DeploymentHealth h = health.get();
+      healthLabel = h.status().label();
+      reasons = String.join("; ", h.reasons());
     } catch (HardstorageException e) {
-      return new String[] {"unknown", e.getMessage()};
+      healthLabel = "unknown";
+      reasons = e.getMessage();
     }
+    return new DeploymentRow(
+        name,
+        here.map(s -> s.state().name()).orElse(streamingWanted ? "elsewhere" : "off"),
+        here.map(s -> Long.toString(s.lagBytes())).orElse(""),
+        last.map(b -> b.finishedAt() + " (" + b.backupId() + ")").orElse(""),
+        last.map(
+                b ->
+                    b.verifyOk() == null
+                        ? "not yet"
+                        : b.verifyOk() ? "passed " + b.verifiedAt() : "FAILED")
+            .orElse(""),
+        healthLabel,
+        reasons);
   }
 
   /** The 20 newest events. */
