@@ -6,6 +6,7 @@ import org.pghardstorage.cli.config.DeploymentConfig;
 import org.pghardstorage.core.deployment.DeploymentContext;
 import org.pghardstorage.core.deployment.SecretRef;
 import org.pghardstorage.core.deployment.SecretResolver;
+import org.pghardstorage.core.repo.Deployment;
 
 /**
  * The command line's {@link DeploymentContext} for a named deployment: flags and environment over
@@ -23,6 +24,7 @@ final class CliDeployment {
    */
   static DeploymentContext context(
       String name, PgOptions pg, RepoOptions repo, Optional<String> slotOption) {
+    Deployment deployment = Deployments.parse(name); // a bad name is a usage error before all else
     PgOptions.Target target = pg.target(name);
     RepoOptions keys = repo.forDeployment(name);
     Optional<SecretRef> kek = keys.kekRef();
@@ -34,7 +36,7 @@ final class CliDeployment {
                 ? new String(RepoOptions.readKey(ref))
                 : local.resolve(ref);
     return new DeploymentContext(
-        Deployments.parse(name),
+        deployment,
         target.connInfo(),
         target.password(),
         keys.url(),

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pghardstorage.cli.config.ConfigHolder;
 import org.pghardstorage.core.deployment.DeploymentContext;
+import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 
 /**
@@ -55,6 +56,19 @@ class CliDeploymentTest {
 
     configure("");
     assertThat(context("db1", null).slot()).isEqualTo("pg_hardstorage_db1");
+  }
+
+  @Test
+  void aBadDeploymentNameIsAUsageErrorEvenWithAConfiguration() throws IOException {
+    configure("");
+
+    assertThatThrownBy(() -> context("DB 1", null))
+        .isInstanceOfSatisfying(
+            HardstorageException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("repo.invalid_deployment");
+              assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
+            });
   }
 
   @Test
