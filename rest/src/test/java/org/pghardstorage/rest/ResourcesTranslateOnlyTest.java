@@ -2,15 +2,11 @@ package org.pghardstorage.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.pghardstorage.core.SourceScan;
 
 /**
  * The REST layer translates: a resource calls one application service of {@code ejb} (or a job
@@ -30,24 +26,17 @@ class ResourcesTranslateOnlyTest {
           "org.pghardstorage.batch.JobLauncher",
           "org.pghardstorage.batch.schedule.ScheduleService");
 
-  private static final Pattern PRODUCT_TYPE =
-      Pattern.compile("org\\.pghardstorage\\.[a-z0-9_.]+\\.[A-Z]\\w*");
-
   @Test
-  void resourcesNameOnlyServicesErrorsAndTheResultWriter() throws IOException {
-    List<String> outside = new ArrayList<>();
-    Path sources = Path.of("src/main/java");
-    try (Stream<Path> files = Files.walk(sources)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-        Matcher m = PRODUCT_TYPE.matcher(Files.readString(f));
-        while (m.find()) {
-          String type = m.group();
-          if (ALLOWED.stream().noneMatch(type::startsWith)) {
-            outside.add(sources.relativize(f) + ": " + type);
-          }
-        }
-      }
-    }
-    assertThat(outside).isEmpty();
+  void resourcesNameOnlyServicesErrorsAndTheResultWriter() {
+    List<String> named =
+        SourceScan.matches(
+            Path.of("src/main/java"),
+            Pattern.compile("org\\.pghardstorage\\.[a-z0-9_.]+\\.[A-Z]\\w*"));
+    assertThat(named)
+        .filteredOn(
+            found ->
+                ALLOWED.stream()
+                    .noneMatch(a -> found.substring(found.indexOf(": ") + 2).startsWith(a)))
+        .isEmpty();
   }
 }
