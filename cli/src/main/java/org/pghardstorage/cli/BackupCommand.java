@@ -4,13 +4,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.pghardstorage.cli.output.Printer;
 import org.pghardstorage.core.backup.BackupRequest;
 import org.pghardstorage.core.backup.BackupResult;
 import org.pghardstorage.core.backup.BackupRunner;
+import org.pghardstorage.core.deployment.DeploymentContext;
 import org.pghardstorage.core.error.ExitCode;
-import org.pghardstorage.core.repo.Deployment;
 import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.repo.manifest.BackupManifest;
 import picocli.CommandLine.Command;
@@ -52,15 +53,17 @@ final class BackupCommand extends BaseCommand {
 
   @Override
   protected ExitCode run(Printer printer) {
-    Deployment d = Deployments.parse(deployment);
+    DeploymentContext context =
+        CliDeployment.context(deployment, pg, repoOptions, Optional.empty());
     BackupRequest request =
         new BackupRequest(
-            d,
-            pg.connInfo(deployment),
+            context.deployment(),
+            context.connInfo(),
             label != null ? label : "pg_hardstorage " + deployment,
             !"spread".equalsIgnoreCase(checkpoint),
             maxRate == null ? OptionalLong.empty() : OptionalLong.of(maxRate),
-            Duration.ofMinutes(5));
+            Duration.ofMinutes(5),
+            context.slot());
     try (OpenedRepository o = repoOptions.forDeployment(deployment).open()) {
       BackupResult r =
           new BackupRunner(o.repository(), Clock.systemUTC())

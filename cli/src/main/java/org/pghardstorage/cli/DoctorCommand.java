@@ -31,7 +31,6 @@ import org.pghardstorage.core.status.Summarizer;
 import org.pghardstorage.core.verify.VerificationRecord;
 import org.pghardstorage.core.wal.PreflightCheck;
 import org.pghardstorage.core.wal.WalPreflight;
-import org.pghardstorage.core.wal.WalStreamer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -272,10 +271,7 @@ final class DoctorCommand extends BaseCommand {
 
   /** The server's findings; returns whether a streamer runs, as far as the server says. */
   private WalContinuity.Streamer server(String scope, String name) {
-    String slot = ConfigHolder.current().deployment(name).map(c -> c.slot()).orElse(null);
-    if (slot == null) {
-      slot = WalStreamer.Config.defaultSlot(Deployment.of(name));
-    }
+    String slot = CliDeployment.slot(name, Optional.empty());
     try (ReplicationConnection c =
         ReplicationConnection.open(
             pg.connInfo(name),

@@ -18,13 +18,14 @@ import org.pghardstorage.cli.output.Printer;
 import org.pghardstorage.core.backup.BackupRequest;
 import org.pghardstorage.core.backup.BackupResult;
 import org.pghardstorage.core.backup.BackupRunner;
+import org.pghardstorage.core.deployment.DeploymentContext;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.repo.Deployment;
 import org.pghardstorage.core.repo.Repository;
 import org.pghardstorage.core.repo.RepositoryErrors;
 import org.pghardstorage.core.repo.RepositoryOptions;
 import org.pghardstorage.core.storage.ObjectStore;
-import org.pghardstorage.core.storage.ObjectStores;
+import org.pghardstorage.core.storage.retry.RetryListener;
 
 /**
  * Carries out a confirmed {@link InitPlan}: the repository (created, or an existing one reused),
@@ -87,7 +88,7 @@ final class InitRunner {
     if (passphrase.isPresent()) {
       options = options.withPassphrase(passphrase.get());
     }
-    try (ObjectStore store = ObjectStores.open(plan.repository())) {
+    try (ObjectStore store = DeploymentContext.openStore(plan.repository(), RetryListener.NONE)) {
       try (Repository created = Repository.init(store, options, keys.openOptions())) {
         printer.note("Created repository " + plan.repository() + ".");
         return true;
@@ -111,8 +112,10 @@ final class InitRunner {
             "pg_hardstorage " + plan.deployment(),
             true,
             OptionalLong.empty(),
-            Duration.ofMinutes(5));
-    try (ObjectStore store = ObjectStores.open(plan.repository());
+            Duration.ofMinutes(5),
+            // the slot a streamer of this deployment would use: init and demo configure none
+            DeploymentContext.slotFor(Deployment.of(plan.deployment()), Optional.empty()));
+    try (ObjectStore store = DeploymentContext.openStore(plan.repository(), RetryListener.NONE);
         Repository repo = Repository.open(store, keys.openOptions())) {
       BackupResult r =
           new BackupRunner(repo, Clock.systemUTC()).run(request, Progress.backup(printer, "  "));

@@ -3,6 +3,8 @@ package org.pghardstorage.cli;
 import java.util.Optional;
 import org.pghardstorage.cli.config.ConfigHolder;
 import org.pghardstorage.cli.config.DeploymentConfig;
+import org.pghardstorage.core.deployment.SecretRef;
+import org.pghardstorage.core.deployment.SecretResolver;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.pg.ConnInfo;
@@ -27,17 +29,33 @@ public final class PgOptions {
   /**
    * The parsed connection settings: the option, else {@code PGHS_PG_CONNECTION}, else the
    * deployment's entry in the configuration file (with its password from the named file or
-   * environment variable).
+   * environment variable, resolved now by the one rule of {@link SecretResolver#local}).
    */
   public ConnInfo connInfo(String deployment) {
+    Target t = target(deployment);
+    return t.password()
+        .map(ref -> t.connInfo().withPassword(SecretResolver.local(System::getenv).resolve(ref)))
+        .orElse(t.connInfo());
+  }
+
+  /**
+   * Where the database is and where its password lives, unresolved.
+   *
+   * @param connInfo the connection, without a password from the configuration
+   * @param password the configured password's reference; empty when the connection came from a flag
+   *     or the environment (then {@code PGPASSWORD} and {@code ~/.pgpass} apply)
+   */
+  record Target(ConnInfo connInfo, Optional<SecretRef> password) {}
+
+  /** As {@link #connInfo(String)}, with the password left as its reference. */
+  Target target(String deployment) {
     String c = connection != null ? connection : System.getenv("PGHS_PG_CONNECTION");
     if ((c == null || c.isBlank()) && deployment != null) {
       var config = ConfigHolder.current();
       var configured = config.deployment(deployment);
       if (configured.isPresent() && configured.get().connection() != null) {
-        ConnInfo ci = ConnInfo.parse(configured.get().connection());
-        Optional<String> secret = password(configured.get());
-        return secret.isPresent() ? ci.withPassword(secret.get()) : ci;
+        return new Target(
+            ConnInfo.parse(configured.get().connection()), passwordRef(configured.get()));
       } else if (configured.isEmpty() && !config.deployments().isEmpty()) {
         throw config.unknownDeployment(deployment, "--pg-connection and --repo");
       }
@@ -49,35 +67,17 @@ public final class PgOptions {
           "no PostgreSQL connection given",
           "pass --pg-connection \"host=... user=... dbname=...\" or set PGHS_PG_CONNECTION");
     }
-    return ConnInfo.parse(c);
+    return new Target(ConnInfo.parse(c), Optional.empty());
   }
 
-  private static Optional<String> password(DeploymentConfig d) {
+  /**
+   * The configuration's {@code password_file} and {@code password_env} as the one reference syntax
+   * ({@code file:} and {@code env:}); the file wins when both are set.
+   */
+  static Optional<SecretRef> passwordRef(DeploymentConfig d) {
     if (d.passwordFile() != null) {
-      try {
-        return Optional.of(
-            java.nio.file.Files.readAllLines(java.nio.file.Path.of(d.passwordFile())).stream()
-                .findFirst()
-                .orElse(""));
-      } catch (java.io.IOException e) {
-        throw new HardstorageException(
-            "config.password_unreadable",
-            ExitCode.USAGE,
-            "cannot read password_file " + d.passwordFile() + ": " + e.getMessage(),
-            "check the path and that this OS user may read it");
-      }
+      return Optional.of(SecretRef.file(d.passwordFile()));
     }
-    if (d.passwordEnv() != null) {
-      String secret = System.getenv(d.passwordEnv());
-      if (secret == null) {
-        throw new HardstorageException(
-            "config.password_env_unset",
-            ExitCode.USAGE,
-            "environment variable " + d.passwordEnv() + " (password_env) is not set",
-            "export it, or use password_file");
-      }
-      return Optional.of(secret);
-    }
-    return Optional.empty();
+    return Optional.ofNullable(d.passwordEnv()).map(SecretRef::env);
   }
 }

@@ -9,6 +9,9 @@ import java.util.Optional;
 import org.pghardstorage.cli.config.CliConfig;
 import org.pghardstorage.cli.config.ConfigHolder;
 import org.pghardstorage.cli.config.DeploymentConfig;
+import org.pghardstorage.core.deployment.DeploymentContext;
+import org.pghardstorage.core.deployment.SecretRef;
+import org.pghardstorage.core.deployment.SecretResolver;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.repo.OpenOptions;
@@ -16,7 +19,7 @@ import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.repo.RepositoryErrors;
 import org.pghardstorage.core.restore.RecoveryKey;
 import org.pghardstorage.core.storage.ObjectStore;
-import org.pghardstorage.core.storage.ObjectStores;
+import org.pghardstorage.core.storage.retry.RetryListener;
 import picocli.CommandLine.Option;
 
 /** Where the repository is, and its key material. */
@@ -108,6 +111,24 @@ public final class RepoOptions {
                         + ")"));
   }
 
+  /**
+   * Where this run's repository key lives, as the one reference syntax: {@code --passphrase-file},
+   * else {@code PGHS_PASSPHRASE_FILE}, else the configuration's {@code kek} (as {@code file:}),
+   * else {@code PGHS_PASSPHRASE} (as {@code env:}); empty for an unencrypted repository.
+   */
+  Optional<SecretRef> kekRef() {
+    Optional<Path> file = passphraseFile();
+    if (file.isPresent()) {
+      return Optional.of(SecretRef.file(file.get().toString()));
+    }
+    String env = System.getenv(PASSPHRASE_ENV);
+    return env == null || env.isEmpty()
+        ? Optional.empty()
+        : Optional.of(SecretRef.env(PASSPHRASE_ENV));
+  }
+
+  private static final String PASSPHRASE_ENV = "PGHS_PASSPHRASE";
+
   /** The passphrase file: the option, else {@code PGHS_PASSPHRASE_FILE}, else the configuration. */
   private Optional<Path> passphraseFile() {
     Path file = passphraseFile;
@@ -137,12 +158,18 @@ public final class RepoOptions {
 
   /** The passphrase, if one is configured. Never logged. */
   public Optional<char[]> passphrase() {
-    Path file = passphraseFile().orElse(null);
-    if (file != null) {
-      return Optional.of(readPassphrase(file));
-    }
-    String env = System.getenv("PGHS_PASSPHRASE");
-    return env == null || env.isEmpty() ? Optional.empty() : Optional.of(env.toCharArray());
+    return kekRef().map(RepoOptions::readKey);
+  }
+
+  /**
+   * The key {@code ref} names: a key file is read whole, surrounding white space removed (how the
+   * command line has always read passphrase files, so an existing repository keeps opening), an
+   * environment variable as it is.
+   */
+  static char[] readKey(SecretRef ref) {
+    return ref.kind() == SecretRef.Kind.FILE
+        ? readPassphrase(Path.of(ref.name()))
+        : SecretResolver.local(System::getenv).resolve(ref).toCharArray();
   }
 
   /**
@@ -164,16 +191,24 @@ public final class RepoOptions {
     return url == null ? Optional.empty() : config.kekFor(url);
   }
 
-  /** The file of a {@code passphrase-file:/path} key reference. */
+  /**
+   * The file of a configured {@code kek}: {@code file:/path} (the one reference syntax) or {@code
+   * passphrase-file:/path} (this file's documented form, still accepted).
+   */
   private static Path kekFile(String kek) {
-    if (!kek.startsWith(KEK_FILE)) {
-      throw new HardstorageException(
-          "config.bad_kek",
-          ExitCode.USAGE,
-          "unsupported kek '" + kek + "' in " + ConfigHolder.current().source().orElse(null),
-          "write kek: " + KEK_FILE + "/path/to/passphrase-file");
+    if (kek.startsWith(KEK_FILE)) {
+      return Path.of(kek.substring(KEK_FILE.length()));
     }
-    return Path.of(kek.substring(KEK_FILE.length()));
+    if (SecretRef.isReference(kek) && SecretRef.parse(kek, "kek").kind() == SecretRef.Kind.FILE) {
+      return Path.of(SecretRef.parse(kek, "kek").name());
+    }
+    throw new HardstorageException(
+        "config.bad_kek",
+        ExitCode.USAGE,
+        "unsupported kek '" + kek + "' in " + ConfigHolder.current().source().orElse(null),
+        "write kek: file:/path/to/passphrase-file (or the older kek: "
+            + KEK_FILE
+            + "/path/to/passphrase-file)");
   }
 
   private static final String KEK_FILE = "passphrase-file:";
@@ -229,9 +264,12 @@ public final class RepoOptions {
     return new HardstorageException(e.code(), e.exitCode(), e.getMessage(), how, e);
   }
 
-  /** Opens the store behind the URL (nothing is read yet). */
+  /**
+   * Opens the store behind the URL (nothing is read yet) behind the one retry policy, as the server
+   * does ({@link DeploymentContext#openStore}).
+   */
   public ObjectStore store() {
-    return ObjectStores.open(url());
+    return DeploymentContext.openStore(url(), RetryListener.NONE);
   }
 
   /** Open options carrying the passphrase, if any. */

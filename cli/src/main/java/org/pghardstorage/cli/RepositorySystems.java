@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.pghardstorage.cli.init.ProtectedSystems;
+import org.pghardstorage.core.deployment.DeploymentContext;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.Deployment;
@@ -12,7 +13,7 @@ import org.pghardstorage.core.repo.Repository;
 import org.pghardstorage.core.repo.RepositoryErrors;
 import org.pghardstorage.core.repo.manifest.BackupManifest;
 import org.pghardstorage.core.storage.ObjectStore;
-import org.pghardstorage.core.storage.ObjectStores;
+import org.pghardstorage.core.storage.retry.RetryListener;
 
 /**
  * {@link ProtectedSystems} read from the repository: the system identifier each deployment's newest
@@ -32,7 +33,7 @@ final class RepositorySystems implements ProtectedSystems {
     if (root.isPresent() && !Files.exists(root.get().resolve("config"))) {
       return Optional.empty(); // init creates it: opening would call the missing root unmounted
     }
-    try (ObjectStore store = ObjectStores.open(url);
+    try (ObjectStore store = DeploymentContext.openStore(url, RetryListener.NONE);
         Repository repo = Repository.open(store, keys.openOptions())) {
       for (Deployment d : repo.listDeployments()) {
         if (newest(repo, d)

@@ -1,6 +1,8 @@
 package org.pghardstorage.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,9 +21,11 @@ import org.pghardstorage.core.pg.ReplicationConnection;
 import org.pghardstorage.core.pg.Row;
 import org.pghardstorage.core.repo.Deployment;
 import org.pghardstorage.core.repo.OpenedRepository;
+import org.pghardstorage.core.status.DeploymentHealth;
 import org.pghardstorage.core.status.DeploymentSummary;
+import org.pghardstorage.core.status.HealthFacts;
+import org.pghardstorage.core.status.HealthRules;
 import org.pghardstorage.core.status.Summarizer;
-import org.pghardstorage.core.wal.WalStreamer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -34,7 +38,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "status",
     description =
-        "Streamer state, lag, last backup and its age, RPO and WAL coverage of every configured"
+        "Health (green, amber or red by the rules of docs/reference/health.md), streamer state,"
+            + " lag, last backup and its age, RPO and WAL coverage of every configured"
             + " deployment, or of DEPLOYMENT.")
 final class StatusCommand extends BaseCommand {
   @Parameters(index = "0", arity = "0..1", paramLabel = "DEPLOYMENT")
@@ -62,6 +67,7 @@ final class StatusCommand extends BaseCommand {
           }
           for (Map<String, Object> r : rows) {
             out.printf("%s%n", r.get("deployment"));
+            out.printf("  health       %s%n", healthText(r.get("health")));
             out.printf("  streamer     %s%n", r.getOrDefault("streamer", "unknown"));
             out.printf("  WAL          %s%n", r.getOrDefault("wal", "none"));
             out.printf("  RPO          %s%n", r.getOrDefault("rpo", "unknown"));
@@ -84,6 +90,7 @@ final class StatusCommand extends BaseCommand {
         Optional.ofNullable(r.get("summary")).map(DeploymentSummary.class::cast);
     Map<String, Object> t = new LinkedHashMap<>();
     t.put("deployment", r.get("deployment"));
+    t.put("health", healthStatus(r.get("health")));
     t.put("streamer", streamerState(r));
     t.put(
         "lag",
@@ -115,12 +122,12 @@ final class StatusCommand extends BaseCommand {
   }
 
   private static String streamerState(Map<String, Object> r) {
-    if (r.get("streamer_up") instanceof Boolean up) {
-      return up ? "up" : "down";
-    }
     String streamer = String.valueOf(r.getOrDefault("streamer", ""));
     if (streamer.startsWith("NO SLOT")) {
       return "no slot";
+    }
+    if (r.get("streamer_up") instanceof Boolean up) {
+      return up ? "up" : "down";
     }
     return streamer.startsWith("unknown") ? "unreachable" : "-";
   }
@@ -147,8 +154,11 @@ final class StatusCommand extends BaseCommand {
     r.put("deployment", name);
     Deployment d = Deployments.parse(name);
     DeploymentSummary s;
+    Optional<Boolean> verified;
     try (OpenedRepository o = repoOptions.forDeployment(name).openForWal()) {
-      s = new Summarizer(o.repository(), Clock.systemUTC()).summarize(d);
+      Summarizer summarizer = new Summarizer(o.repository(), Clock.systemUTC());
+      s = summarizer.summarize(d);
+      verified = summarizer.lastBackupVerified(d, s);
       r.put("repository", o.repository().describe());
     } catch (HardstorageException e) {
       r.put("error", e.getMessage());
@@ -176,17 +186,51 @@ final class StatusCommand extends BaseCommand {
               + Durations.ago(s.walAgeSeconds())
               + (s.walGaps().isEmpty() ? ", no gaps" : ", GAPS: " + s.walGaps()));
     }
-    server(name, s).ifPresent(x -> r.putAll(x));
+    server(name).ifPresent(x -> r.putAll(x));
+    DeploymentHealth health =
+        HealthRules.DEFAULT.judge(
+            HealthFacts.of(
+                s,
+                Optional.ofNullable(r.get("streamer_up")).map(Boolean.class::cast),
+                Optional.ofNullable(r.get("lag_seconds"))
+                    .map(x -> Duration.ofMillis(Math.round(((Number) x).doubleValue() * 1000))),
+                verified));
+    r.put("health", health);
+    r.put("rpo", rpoText(health.rpoSeconds()));
     return r;
   }
 
-  /** What the server says about the slot, when a connection is configured. */
-  private Optional<Map<String, Object>> server(String name, DeploymentSummary s) {
-    Map<String, Object> r = new LinkedHashMap<>();
-    String slot = ConfigHolder.current().deployment(name).map(c -> c.slot()).orElse(null);
-    if (slot == null) {
-      slot = WalStreamer.Config.defaultSlot(Deployment.of(name));
+  /** The RPO line: the one rule's figure ({@link HealthFacts#rpo()}). */
+  static String rpoText(Number seconds) {
+    return seconds == null ? "unknown" : "~" + seconds + " s";
+  }
+
+  /** The health line: the status, and the reasons when it is not green. */
+  static String healthText(Object health) {
+    if (health instanceof DeploymentHealth h) {
+      return h.status().label()
+          + (h.reasons().isEmpty() ? "" : ": " + String.join("; ", h.reasons()));
     }
+    if (health instanceof JsonNode h && h.isObject()) {
+      List<String> reasons = new ArrayList<>();
+      h.path("reasons").forEach(x -> reasons.add(x.asText()));
+      return h.path("status").asText()
+          + (reasons.isEmpty() ? "" : ": " + String.join("; ", reasons));
+    }
+    return "unknown";
+  }
+
+  private static String healthStatus(Object health) {
+    if (health instanceof DeploymentHealth h) {
+      return h.status().label();
+    }
+    return health instanceof JsonNode h ? h.path("status").asText("-") : "-";
+  }
+
+  /** What the server says about the slot, when a connection is configured. */
+  private Optional<Map<String, Object>> server(String name) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    String slot = CliDeployment.slot(name, Optional.empty());
     try (ReplicationConnection c =
         ReplicationConnection.open(
             pg.connInfo(name),
@@ -212,6 +256,7 @@ final class StatusCommand extends BaseCommand {
       r.put("server_lsn", now.getString(0));
       if (slots.isEmpty()) {
         r.put("streamer", "NO SLOT " + slot + " (never started?)");
+        r.put("streamer_up", false);
         return Optional.of(r);
       }
       Row row = slots.get(0);
@@ -228,17 +273,12 @@ final class StatusCommand extends BaseCommand {
               + (lagBytes < 0 ? "?" : Bytes.human(lagBytes)));
       r.put("streamer_up", active);
       r.put("lag_bytes", lagBytes);
-      String rpo;
+      // the streamer's lag: nothing when everything the server wrote is durable, else the flush lag
       if (lagBytes == 0) {
-        rpo = "0 s (everything the server wrote is in the repository)";
+        r.put("lag_seconds", 0.0);
       } else if (!row.isNull(4)) {
-        rpo = "~" + row.getString(4) + " s (flush lag)";
-      } else if (s.walAgeSeconds() != null) {
-        rpo = "~" + s.walAgeSeconds() + " s (since the last WAL reached the repository)";
-      } else {
-        rpo = "unknown";
+        r.put("lag_seconds", Double.parseDouble(row.getString(4)));
       }
-      r.put("rpo", rpo);
     } catch (HardstorageException e) {
       if (e.code().startsWith("usage.") || e.code().equals("deployment.unknown")) {
         return Optional.empty(); // no connection configured: repository view only

@@ -4,9 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.pghardstorage.cli.output.Printer;
+import org.pghardstorage.core.deployment.DeploymentContext;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.pg.ConnectOptions;
 import org.pghardstorage.core.pg.ReplicationConnection;
@@ -41,7 +43,11 @@ final class WalStreamCommand extends BaseCommand {
   @Mixin PgOptions pg;
   @Mixin RepoOptions repoOptions;
 
-  @Option(names = "--slot", description = "Replication slot (default: pg_hardstorage_DEPLOYMENT).")
+  @Option(
+      names = "--slot",
+      description =
+          "Replication slot (default: the deployment's slot in pg_hardstorage.yml, else"
+              + " pg_hardstorage_DEPLOYMENT).")
   String slot;
 
   @Option(
@@ -64,15 +70,11 @@ final class WalStreamCommand extends BaseCommand {
 
   @Override
   protected ExitCode run(Printer printer) throws InterruptedException {
-    Deployment d = Deployments.parse(deployment);
+    DeploymentContext context =
+        CliDeployment.context(deployment, pg, repoOptions, Optional.ofNullable(slot));
+    Deployment d = context.deployment();
     WalStreamer.Config config =
-        new WalStreamer.Config(
-            d,
-            pg.connInfo(deployment),
-            slot != null ? slot : WalStreamer.Config.defaultSlot(d),
-            Duration.ofMillis((long) (flushSeconds * 1000)),
-            allowStandby,
-            Duration.ofSeconds(30));
+        context.streamerConfig(Duration.ofMillis((long) (flushSeconds * 1000)), allowStandby);
     try (OpenedRepository o = repoOptions.forDeployment(deployment).open()) {
       WalStreamer streamer = new WalStreamer(o.repository(), config, Clock.systemUTC());
       CountDownLatch finished = new CountDownLatch(1);
@@ -158,7 +160,9 @@ final class WalStreamCommand extends BaseCommand {
 
     @Option(
         names = "--slot",
-        description = "Replication slot (default: pg_hardstorage_DEPLOYMENT).")
+        description =
+            "Replication slot (default: the deployment's slot in pg_hardstorage.yml, else"
+                + " pg_hardstorage_DEPLOYMENT).")
     String slot;
 
     @Option(names = "--allow-standby", description = "Accept a server that is in recovery.")
@@ -166,8 +170,7 @@ final class WalStreamCommand extends BaseCommand {
 
     @Override
     protected ExitCode run(Printer printer) {
-      Deployment d = Deployments.parse(deployment);
-      String s = slot != null ? slot : WalStreamer.Config.defaultSlot(d);
+      String s = CliDeployment.slot(deployment, Optional.ofNullable(slot));
       try (ReplicationConnection c = connectOrRefuse(pg, deployment)) {
         PreflightReport report = new WalPreflight(allowStandby).run(c.connection(), s);
         printer.result(

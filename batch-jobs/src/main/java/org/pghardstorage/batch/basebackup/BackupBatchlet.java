@@ -12,9 +12,9 @@ import org.pghardstorage.core.backup.BackupProgress;
 import org.pghardstorage.core.backup.BackupRequest;
 import org.pghardstorage.core.backup.BackupResult;
 import org.pghardstorage.core.backup.BackupRunner;
+import org.pghardstorage.core.deployment.DeploymentContext;
 import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.ejb.deployment.DeploymentService;
-import org.pghardstorage.ejb.deployment.Protected;
 import org.pghardstorage.ejb.job.JobRuns;
 import org.pghardstorage.ejb.metrics.StorageRetries;
 
@@ -35,11 +35,11 @@ public class BackupBatchlet extends AbstractBatchlet {
   @Override
   public String process() {
     try {
-      Protected p = deployments.require(RunContext.deployment(job));
+      DeploymentContext c = deployments.require(RunContext.deployment(job)).context();
       long run = RunContext.run(job);
-      BackupRequest request =
-          BackupRequest.of(p.deployment(), p.connInfo(), "pg_hardstorage " + p.deployment());
-      try (OpenedRepository o = p.open(retries.listener(p.deployment().name()))) {
+      // the context's slot: a deployment with its own slot has its streamer found there
+      BackupRequest request = c.backupRequest("pg_hardstorage " + c.deployment());
+      try (OpenedRepository o = c.open(retries.listener(c.deployment().name()))) {
         BackupResult r =
             new BackupRunner(o.repository(), Clock.systemUTC()).run(request, progress(run));
         String id = r.manifest().backupId().value();

@@ -7,12 +7,7 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import org.pghardstorage.batch.common.RunContext;
-import org.pghardstorage.core.pg.ConnectOptions;
-import org.pghardstorage.core.pg.ReplicationConnection;
-import org.pghardstorage.core.wal.PreflightReport;
-import org.pghardstorage.core.wal.WalPreflight;
-import org.pghardstorage.ejb.deployment.DeploymentService;
-import org.pghardstorage.ejb.deployment.Protected;
+import org.pghardstorage.ejb.status.DeploymentStatusService;
 
 /**
  * Step 1 of {@code base-backup}: the server is reachable with the stored credentials and its WAL
@@ -23,27 +18,15 @@ import org.pghardstorage.ejb.deployment.Protected;
 public class PreflightBatchlet extends AbstractBatchlet {
   @Inject private JobContext job;
 
-  @EJB private DeploymentService deployments;
+  @EJB private DeploymentStatusService status;
 
   @Override
   public String process() {
     try {
-      Protected p = deployments.require(RunContext.deployment(job));
-      PreflightReport report = run(p);
-      report.requireOk();
+      status.connectionTest(RunContext.deployment(job)).requireOk();
       return "PREFLIGHT OK";
     } catch (RuntimeException e) {
       throw RunContext.failing(job, e);
-    }
-  }
-
-  /** Runs the WAL preflight of {@code p} (also the API's connection test). */
-  public static PreflightReport run(Protected p) {
-    try (ReplicationConnection c =
-        ReplicationConnection.open(
-            p.connInfo(),
-            ConnectOptions.replication().withFallbackApplicationName("pg_hardstorage preflight"))) {
-      return new WalPreflight(false, true).run(c.connection(), p.slot());
     }
   }
 }

@@ -7,11 +7,13 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.time.Clock;
+import java.util.Optional;
 import org.pghardstorage.batch.common.RunContext;
 import org.pghardstorage.core.json.ResultJson;
 import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.retention.GfsPolicy;
 import org.pghardstorage.core.retention.RetentionPlan;
+import org.pghardstorage.core.retention.RotationDocument;
 import org.pghardstorage.core.retention.RotationResult;
 import org.pghardstorage.core.retention.Rotator;
 import org.pghardstorage.ejb.catalogue.CatalogueService;
@@ -23,10 +25,10 @@ import org.pghardstorage.ejb.metrics.StorageRetries;
 
 /**
  * {@code rotate}: the engine's {@link Rotator} applies the deployment's GFS policy. A dry run (the
- * default) records the plan as the job run's result, the same document {@code pg_hardstorage rotate
- * --output json} prints; with job parameter {@code apply=true} it applies exactly that reviewed
- * plan (nothing more: a plan that grew under the lock deletes nothing) and re-indexes the
- * catalogue.
+ * default) records the plan as the job run's result, the one {@link RotationDocument} that {@code
+ * pg_hardstorage rotate --output json} prints; with job parameter {@code apply=true} it applies
+ * exactly that reviewed plan (nothing more: a plan that grew under the lock deletes nothing) and
+ * re-indexes the catalogue.
  */
 @Named("rotateRun")
 @Dependent
@@ -51,11 +53,11 @@ public class RotateBatchlet extends AbstractBatchlet {
         Rotator rotator = new Rotator(o.repository(), Clock.systemUTC());
         RetentionPlan plan = rotator.plan(p.deployment(), policy);
         if (!apply) {
-          runs.result(run, ResultJson.write(plan));
+          runs.result(run, ResultJson.write(RotationDocument.of(plan, Optional.empty())));
           return "DRY RUN";
         }
         RotationResult done = rotator.apply(p.deployment(), policy, plan);
-        runs.result(run, ResultJson.write(done));
+        runs.result(run, ResultJson.write(RotationDocument.of(done.plan(), Optional.of(done))));
       }
       catalogue.rebuild(name, "rotate job run " + run);
       return "APPLIED";

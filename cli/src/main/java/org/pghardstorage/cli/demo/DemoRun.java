@@ -20,6 +20,7 @@ import org.pghardstorage.cli.output.Printer;
 import org.pghardstorage.core.backup.BackupRequest;
 import org.pghardstorage.core.backup.BackupResult;
 import org.pghardstorage.core.backup.BackupRunner;
+import org.pghardstorage.core.deployment.DeploymentContext;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.pg.ConnInfo;
@@ -215,7 +216,9 @@ public final class DemoRun {
             "pg_hardstorage demo",
             true,
             OptionalLong.empty(),
-            Duration.ofMinutes(5));
+            Duration.ofMinutes(5),
+            // the slot a streamer of this deployment would use: init and demo configure none
+            DeploymentContext.slotFor(Deployment.of(DEPLOYMENT), Optional.empty()));
     try (ObjectStore store = ObjectStores.open(s.repoUrl);
         Repository repo = Repository.open(store)) {
       return new BackupRunner(repo, Clock.systemUTC())

@@ -59,9 +59,16 @@ public final class ServerViews {
                     : ""));
         r.put("streamer_up", "STREAMING".equals(st.path("state").asText()));
         r.put("lag_bytes", lag);
-        r.put("rpo", "~" + st.path("lag_seconds").asText("?") + " s (streamer lag)");
         r.put("streamer_status", st);
       }
+      // judged by the server with the same rules and written as the same document
+      JsonNode health = client.get(path + "/health");
+      r.put("health", health);
+      r.put(
+          "rpo",
+          health.path("rpo_seconds").isNumber()
+              ? "~" + health.path("rpo_seconds").asLong() + " s"
+              : "unknown");
       JsonNode last = client.items(path + "/backups?limit=1", 1);
       if (!last.isEmpty()) {
         JsonNode b = last.get(0);

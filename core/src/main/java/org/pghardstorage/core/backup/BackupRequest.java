@@ -15,6 +15,9 @@ import org.pghardstorage.core.repo.Deployment;
  * @param fastCheckpoint request an immediate checkpoint (else a spread one)
  * @param maxRateKbPerSecond throttle the server's sending, if set (32..1048576 kB/s)
  * @param walTimeout how long to wait, after BASE_BACKUP ends, for the WAL up to its end LSN
+ * @param streamerSlot the slot of the deployment's streamer ({@link
+ *     org.pghardstorage.core.deployment.DeploymentContext#slot()}): while it is active the backup
+ *     takes its WAL from the streamer rather than receiving the same WAL a second time
  */
 public record BackupRequest(
     Deployment deployment,
@@ -22,7 +25,8 @@ public record BackupRequest(
     String label,
     boolean fastCheckpoint,
     OptionalLong maxRateKbPerSecond,
-    Duration walTimeout) {
+    Duration walTimeout,
+    String streamerSlot) {
   /** Validates the fields. */
   public BackupRequest {
     Objects.requireNonNull(deployment, "deployment");
@@ -30,11 +34,19 @@ public record BackupRequest(
     Objects.requireNonNull(label, "label");
     Objects.requireNonNull(maxRateKbPerSecond, "maxRateKbPerSecond");
     Objects.requireNonNull(walTimeout, "walTimeout");
+    Objects.requireNonNull(streamerSlot, "streamerSlot");
   }
 
   /** Defaults: fast checkpoint, no throttle, five minutes for the end WAL. */
-  public static BackupRequest of(Deployment deployment, ConnInfo connInfo, String label) {
+  public static BackupRequest of(
+      Deployment deployment, ConnInfo connInfo, String label, String streamerSlot) {
     return new BackupRequest(
-        deployment, connInfo, label, true, OptionalLong.empty(), Duration.ofMinutes(5));
+        deployment,
+        connInfo,
+        label,
+        true,
+        OptionalLong.empty(),
+        Duration.ofMinutes(5),
+        streamerSlot);
   }
 }

@@ -157,7 +157,7 @@ public final class BackupRunner {
       SystemIdentification system,
       WalSegmentSize segmentSize,
       BackupProgress progress) {
-    String slot = org.pghardstorage.core.wal.WalStreamer.Config.defaultSlot(request.deployment());
+    String slot = request.streamerSlot();
     boolean streaming =
         !control
             .connection()

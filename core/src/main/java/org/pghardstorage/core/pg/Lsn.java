@@ -46,6 +46,24 @@ public final class Lsn implements Comparable<Lsn> {
     }
   }
 
+  /**
+   * Parses {@code X/Y} as PostgreSQL and the repository format write it: upper-case hexadecimal
+   * only, either half one to eight digits (format spec §13.2). For LSNs read from a repository
+   * manifest or PostgreSQL's {@code backup_manifest}, where any other spelling means the text was
+   * not written by either, so it is refused rather than read.
+   *
+   * @throws IllegalArgumentException naming the bad text
+   */
+  public static Lsn parseStrict(String text) {
+    if (text == null
+        || !text.chars()
+            .allMatch(c -> c == '/' || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'))) {
+      throw new IllegalArgumentException(
+          "invalid LSN '" + text + "': expected PostgreSQL's form such as 0/2000028");
+    }
+    return parse(text);
+  }
+
   private static long parseHex(String half) {
     // Long.parseLong would accept a sign; an LSN half never has one.
     if (half.charAt(0) == '+' || half.charAt(0) == '-') {

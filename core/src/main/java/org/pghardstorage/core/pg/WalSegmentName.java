@@ -1,5 +1,7 @@
 package org.pghardstorage.core.pg;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -43,6 +45,23 @@ public final class WalSegmentName implements Comparable<WalSegmentName> {
   /** The segment holding {@code lsn} on {@code timeline}. */
   public static WalSegmentName of(TimelineId timeline, Lsn lsn, WalSegmentSize segmentSize) {
     return of(timeline, lsn.segmentNumber(segmentSize), segmentSize);
+  }
+
+  /**
+   * The segments holding the WAL bytes {@code [start, end)} on {@code timeline}, in order: what
+   * recovery reads to replay from {@code start} up to {@code end}. An {@code end} exactly at a
+   * segment boundary needs nothing of the next segment; one segment, {@code start}'s, if {@code
+   * end} is not after {@code start}.
+   */
+  public static List<WalSegmentName> covering(
+      TimelineId timeline, Lsn start, Lsn end, WalSegmentSize segmentSize) {
+    long first = start.segmentNumber(segmentSize);
+    long last = end.isAfter(start) ? end.plus(-1).segmentNumber(segmentSize) : first;
+    List<WalSegmentName> out = new ArrayList<>();
+    for (long n = first; n <= last; n++) {
+      out.add(of(timeline, n, segmentSize));
+    }
+    return out;
   }
 
   /**

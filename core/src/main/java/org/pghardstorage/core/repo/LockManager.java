@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.pghardstorage.core.error.ExitCode;
@@ -24,6 +23,7 @@ import org.pghardstorage.core.storage.ObjectInfo;
 import org.pghardstorage.core.storage.ObjectKey;
 import org.pghardstorage.core.storage.ObjectNotFoundException;
 import org.pghardstorage.core.storage.ObjectStore;
+import org.pghardstorage.core.storage.retry.RetryPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,13 +92,13 @@ final class LockManager implements AutoCloseable {
   }
 
   /**
-   * Takes a lock, retrying with jittered back-off (1–5 s) for up to {@code wait}.
+   * Takes a lock, retrying by {@link RetryPolicy#LOCK_WAIT} for up to {@code wait}.
    *
    * @throws HardstorageException {@code repo.locked} after the wait, or ABORTED if interrupted
    */
   RepositoryLock acquire(LockKind kind, String purpose, Duration wait) {
     long deadline = System.nanoTime() + wait.toNanos();
-    while (true) {
+    for (int retry = 1; ; retry = Math.min(retry + 1, 64)) {
       try {
         return acquire(kind, purpose);
       } catch (HardstorageException e) {
@@ -109,7 +109,7 @@ final class LockManager implements AutoCloseable {
         long sleep =
             Math.min(
                 TimeUnit.NANOSECONDS.toMillis(left) + 1,
-                ThreadLocalRandom.current().nextLong(1000, 5000));
+                RetryPolicy.LOCK_WAIT.backoff(retry).toMillis());
         sleepMillis(sleep);
       }
     }

@@ -4,6 +4,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.pghardstorage.core.pg.Lsn;
+import org.pghardstorage.core.pg.TimelineId;
+import org.pghardstorage.core.pg.WalSegmentName;
+import org.pghardstorage.core.pg.WalSegmentSize;
 import org.pghardstorage.core.repo.WalArchive;
 import org.pghardstorage.core.repo.WalEntry;
 import org.pghardstorage.core.repo.manifest.WalRange;
@@ -25,10 +29,13 @@ final class RequiredWalFinder {
             e.partial() ? WalSegmentStatus.State.PARTIAL_ONLY : WalSegmentStatus.State.PRESENT);
       }
     }
-    int size = range.segmentSize();
     List<WalSegmentStatus> out = new ArrayList<>();
-    long last = WalSegmentNames.last(range.start(), range.end(), size);
-    for (long segment = WalSegmentNames.first(range.start(), size); segment <= last; segment++) {
+    for (WalSegmentName segment :
+        WalSegmentName.covering(
+            TimelineId.of(range.endTimeline()),
+            Lsn.of(range.start()),
+            Lsn.of(range.end()),
+            WalSegmentSize.ofBytes(range.segmentSize()))) {
       out.add(status(archived, range, segment));
     }
     return new RequiredWal(
@@ -42,16 +49,14 @@ final class RequiredWalFinder {
    * will use; a missing segment is reported under the end timeline.
    */
   private static WalSegmentStatus status(
-      Map<String, WalSegmentStatus.State> archived, WalRange range, long segment) {
+      Map<String, WalSegmentStatus.State> archived, WalRange range, WalSegmentName segment) {
     for (long tli = range.endTimeline(); tli >= range.startTimeline(); tli--) {
-      String name = WalSegmentNames.name(tli, segment, range.segmentSize());
+      String name = segment.onTimeline(TimelineId.of(tli)).toString();
       WalSegmentStatus.State state = archived.get(name);
       if (state != null) {
         return new WalSegmentStatus(name, state);
       }
     }
-    return new WalSegmentStatus(
-        WalSegmentNames.name(range.endTimeline(), segment, range.segmentSize()),
-        WalSegmentStatus.State.MISSING);
+    return new WalSegmentStatus(segment.toString(), WalSegmentStatus.State.MISSING);
   }
 }

@@ -12,6 +12,7 @@ import org.pghardstorage.core.repo.Repository;
 import org.pghardstorage.core.repo.WalArchive;
 import org.pghardstorage.core.repo.WalEntry;
 import org.pghardstorage.core.repo.manifest.BackupManifest;
+import org.pghardstorage.core.verify.VerificationRecord;
 import org.pghardstorage.core.wal.WalAudit;
 
 /** Builds {@link DeploymentSummary}s from a repository; read-only, takes no lock. */
@@ -22,6 +23,18 @@ public final class Summarizer {
   public Summarizer(Repository repo, Clock clock) {
     this.repo = repo;
     this.clock = clock;
+  }
+
+  /**
+   * The verdict of the newest backup's latest verification, as recorded in the repository; empty
+   * when there is no backup or it was never verified.
+   *
+   * @throws org.pghardstorage.core.error.HardstorageException when the record is unreadable
+   */
+  public Optional<Boolean> lastBackupVerified(Deployment d, DeploymentSummary summary) {
+    return Optional.ofNullable(summary.lastBackupId())
+        .flatMap(id -> VerificationRecord.read(repo, d, BackupId.parse(id)))
+        .map(VerificationRecord::ok);
   }
 
   /** The summary of one deployment. */

@@ -12,7 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.pghardstorage.core.repo.manifest.LsnText;
+import org.pghardstorage.core.pg.Lsn;
+import org.pghardstorage.core.pg.TimelineId;
 
 /**
  * What verify needs from PostgreSQL's {@code backup_manifest} (versions 1 and 2): the files with
@@ -76,9 +77,9 @@ record PostgresManifest(
       try {
         ranges.add(
             new WalRangeEntry(
-                r.path("Timeline").asLong(),
-                LsnText.parse(r.path("Start-LSN").asText()),
-                LsnText.parse(r.path("End-LSN").asText())));
+                TimelineId.of(r.path("Timeline").asLong()).value(),
+                Lsn.parseStrict(r.path("Start-LSN").asText()).value(),
+                Lsn.parseStrict(r.path("End-LSN").asText()).value()));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("invalid WAL range " + r + ": " + e.getMessage(), e);
       }

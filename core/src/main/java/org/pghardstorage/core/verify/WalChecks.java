@@ -8,12 +8,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.pghardstorage.core.pg.Lsn;
+import org.pghardstorage.core.pg.TimelineId;
+import org.pghardstorage.core.pg.WalSegmentName;
+import org.pghardstorage.core.pg.WalSegmentSize;
 import org.pghardstorage.core.repo.RepositoryCorruptException;
 import org.pghardstorage.core.repo.WalArchive;
 import org.pghardstorage.core.repo.WalSegment;
-import org.pghardstorage.core.repo.manifest.LsnText;
 import org.pghardstorage.core.repo.manifest.WalRange;
-import org.pghardstorage.core.restore.WalSegmentNames;
 import org.pghardstorage.core.task.Progress;
 import org.pghardstorage.core.task.ProgressListener;
 import org.pghardstorage.core.task.WorkerPool;
@@ -84,11 +86,11 @@ final class WalChecks {
             "PostgreSQL's WAL-Ranges span timeline "
                 + first.timeline()
                 + " "
-                + LsnText.format(first.start())
+                + Lsn.of(first.start())
                 + " to timeline "
                 + last.timeline()
                 + " "
-                + LsnText.format(last.end())
+                + Lsn.of(last.end())
                 + "; the backup manifest says timeline "
                 + ours.startTimeline()
                 + " "
@@ -139,11 +141,15 @@ final class WalChecks {
     Map<Long, Long> timelineOf = new TreeMap<>();
     long lastSegment = -1;
     long maxEnd = 0;
+    WalSegmentSize segmentSize = WalSegmentSize.ofBytes(size);
     for (PostgresManifest.WalRangeEntry r : ranges) {
-      long last = WalSegmentNames.last(r.start(), r.end(), size);
-      for (long s = WalSegmentNames.first(r.start(), size); s <= last; s++) {
-        timelineOf.merge(s, r.timeline(), Math::max);
+      List<WalSegmentName> covering =
+          WalSegmentName.covering(
+              TimelineId.of(r.timeline()), Lsn.of(r.start()), Lsn.of(r.end()), segmentSize);
+      for (WalSegmentName s : covering) {
+        timelineOf.merge(s.segmentNumber(), r.timeline(), Math::max);
       }
+      long last = covering.get(covering.size() - 1).segmentNumber();
       if (Long.compareUnsigned(r.end(), maxEnd) >= 0) {
         maxEnd = r.end();
         lastSegment = last;
@@ -156,7 +162,7 @@ final class WalChecks {
           new Needed(
               segment,
               e.getValue(),
-              WalSegmentNames.name(e.getValue(), segment, size),
+              WalSegmentName.of(TimelineId.of(e.getValue()), segment, segmentSize).toString(),
               segment == lastSegment));
     }
     return out;
@@ -198,9 +204,9 @@ final class WalChecks {
                   key,
                   n,
                   "its first page is addressed "
-                      + LsnText.format(pageAddress(content, 0))
+                      + Lsn.of(pageAddress(content, 0))
                       + ", not the segment start "
-                      + LsnText.format(start))));
+                      + Lsn.of(start))));
     }
     return new Outcome(content.length, Optional.empty());
   }
@@ -217,7 +223,7 @@ final class WalChecks {
             + " exists"
             + (n.last()
                 ? " and it does not reach the backup's end "
-                    + LsnText.format(end)
+                    + Lsn.of(end)
                     + " yet; the streamer may still be receiving it"
                 : ", but later segments are needed as well");
     return Optional.of(

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
@@ -21,6 +20,7 @@ import org.pghardstorage.core.repo.LockKind;
 import org.pghardstorage.core.repo.Repository;
 import org.pghardstorage.core.repo.RepositoryLock;
 import org.pghardstorage.core.repo.WalArchive;
+import org.pghardstorage.core.storage.retry.RetryPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +33,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class WalStreamer {
   private static final Logger LOG = LoggerFactory.getLogger(WalStreamer.class);
+
+  /** The ceiling of the first wait before reconnecting; {@link RetryPolicy} doubles it. */
+  private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+
+  /** Retry numbers stop growing here: the ceiling reached its cap long before. */
+  private static final int MAX_RETRY_NUMBER = 64;
 
   /**
    * How to stream.
@@ -50,12 +56,7 @@ public final class WalStreamer {
       String slot,
       Duration flushInterval,
       boolean allowStandby,
-      Duration maxBackoff) {
-    /** The default slot name of a deployment. */
-    public static String defaultSlot(Deployment d) {
-      return "pg_hardstorage_" + d.name().replace('-', '_');
-    }
-  }
+      Duration maxBackoff) {}
 
   private final Repository repository;
   private final Config config;
@@ -92,7 +93,8 @@ public final class WalStreamer {
    * an invalidated slot end the run with the error.
    */
   public void run() {
-    Duration backoff = Duration.ofSeconds(1);
+    RetryPolicy reconnect = RetryPolicy.unbounded(FIRST_BACKOFF, config.maxBackoff());
+    int retry = 1;
     // Held for days: a wal-append lock lets rotation and GC run meanwhile, as they never touch
     // the WAL this streamer writes (format spec §12).
     try (RepositoryLock lock =
@@ -111,16 +113,16 @@ public final class WalStreamer {
           }
           status.reconnecting(e.getMessage());
           LOG.warn(
-              "streamer {}: {}; reconnecting in about {}",
+              "streamer {}: {}; reconnecting in at most {}",
               config.deployment(),
               e.getMessage(),
-              backoff);
+              reconnect.ceiling(retry));
         }
         if (Duration.between(began, clock.instant()).compareTo(Duration.ofMinutes(1)) > 0) {
-          backoff = Duration.ofSeconds(1); // it streamed for a while: start the backoff over
+          retry = 1; // it streamed for a while: start the backoff over
         }
-        sleep(jitter(backoff));
-        backoff = min(backoff.multipliedBy(2), config.maxBackoff());
+        sleep(reconnect.backoff(retry));
+        retry = Math.min(retry + 1, MAX_RETRY_NUMBER);
       }
     }
     status.stopped();
@@ -216,15 +218,6 @@ public final class WalStreamer {
         || e.code().equals("preflight.failed")
         || e.exitCode() == ExitCode.AUTHENTICATION
         || e.exitCode() == ExitCode.USAGE;
-  }
-
-  private static Duration jitter(Duration d) {
-    long ms = d.toMillis();
-    return Duration.ofMillis(ms / 2 + ThreadLocalRandom.current().nextLong(ms / 2 + 1));
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private void sleep(Duration d) {

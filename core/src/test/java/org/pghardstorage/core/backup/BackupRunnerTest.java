@@ -131,13 +131,18 @@ class BackupRunnerTest {
   }
 
   private static BackupRequest request(Duration walTimeout) {
+    return request(walTimeout, "pg_hardstorage_db1");
+  }
+
+  private static BackupRequest request(Duration walTimeout, String streamerSlot) {
     return new BackupRequest(
         DB,
         ConnInfo.parse("host=db.test user=backup dbname=postgres"),
         "unit",
         true,
         OptionalLong.empty(),
-        walTimeout);
+        walTimeout,
+        streamerSlot);
   }
 
   private void complete(long from, long to) {
@@ -177,6 +182,23 @@ class BackupRunnerTest {
     assertThat(opened.get(0).commands()).contains(SLOT_QUERY);
     assertThat(opened.get(0).commands()).last().asString().startsWith("BASE_BACKUP (");
     assertThat(repo.listLocks()).isEmpty();
+  }
+
+  @Test
+  void aDeploymentWithItsOwnSlotFindsItsStreamerThereAndReceivesNoWalOfItsOwn() {
+    complete(2, 3);
+    archive.putPartial(segment(1, 4), wal(lsn(4, 0), 0x100));
+
+    // only the control connection is scripted: a second WAL receiver would find no script
+    BackupResult result =
+        runner(new MutableClock(WalFixtures.T0), control(true))
+            .run(request(Duration.ofMinutes(1), "db1_own_slot"), BackupProgress.NONE);
+
+    assertThat(result.walSegments()).isZero();
+    assertThat(opened).hasSize(1);
+    assertThat(opened.get(0).commands())
+        .contains("SELECT 1 FROM pg_replication_slots WHERE active AND slot_name = 'db1_own_slot'")
+        .doesNotContain(SLOT_QUERY);
   }
 
   @Test

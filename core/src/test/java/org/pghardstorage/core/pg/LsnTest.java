@@ -48,6 +48,20 @@ class LsnTest {
   }
 
   @Test
+  void strictParsingTakesOnlyWhatPostgresqlWrites() {
+    assertThat(Lsn.parseStrict("16/B374D848").value()).isEqualTo(0x16B374D848L);
+    assertThat(Lsn.parseStrict("0/2000028")).isEqualTo(Lsn.parseStrict("0/02000028"));
+    for (String bad : new String[] {"a/b", "0/2000028 ", "", "zz"}) {
+      assertThatThrownBy(() -> Lsn.parseStrict(bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("'" + bad + "'");
+    }
+    assertThatThrownBy(() -> Lsn.parseStrict(null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'null'");
+  }
+
+  @Test
   void comparesUnsigned() {
     assertThat(Lsn.of(-1L)).isGreaterThan(Lsn.of(1));
     assertThat(Lsn.of(5).isAfter(Lsn.of(4))).isTrue();

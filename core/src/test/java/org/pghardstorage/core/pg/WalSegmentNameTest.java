@@ -38,6 +38,26 @@ class WalSegmentNameTest {
   }
 
   @Test
+  void aRangeNeedsTheSegmentsOfItsBytes() {
+    Lsn start = Lsn.parse("0/2000028");
+    assertThat(WalSegmentName.covering(TimelineId.FIRST, start, Lsn.parse("0/2000100"), SEG16))
+        .extracting(WalSegmentName::toString)
+        .containsExactly("000000010000000000000002");
+    // An end exactly at a segment boundary needs nothing of the next segment.
+    assertThat(WalSegmentName.covering(TimelineId.FIRST, start, Lsn.parse("0/4000000"), SEG16))
+        .extracting(WalSegmentName::toString)
+        .containsExactly("000000010000000000000002", "000000010000000000000003");
+    assertThat(WalSegmentName.covering(TimelineId.FIRST, start, start, SEG16))
+        .extracting(WalSegmentName::toString)
+        .containsExactly("000000010000000000000002");
+    // 16 MiB segments: 256 per "xlogid"; 1 GiB segments: 4.
+    assertThat(WalSegmentName.of(TimelineId.of(3), 0x1FF, SEG16))
+        .hasToString("0000000300000001000000FF");
+    assertThat(WalSegmentName.of(TimelineId.FIRST, 5, WalSegmentSize.ofBytes(1L << 30)))
+        .hasToString("000000010000000100000001");
+  }
+
+  @Test
   void otherSegmentSizes() {
     WalSegmentSize seg64 = WalSegmentSize.ofBytes(64L << 20);
     WalSegmentName name = WalSegmentName.of(TimelineId.FIRST, Lsn.parse("1/C0000000"), seg64);

@@ -21,6 +21,9 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.zip.CRC32C;
 import org.pghardstorage.core.chunk.ChunkerParams;
+import org.pghardstorage.core.pg.TimelineId;
+import org.pghardstorage.core.pg.WalSegmentName;
+import org.pghardstorage.core.pg.WalSegmentSize;
 import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.BackupWriter;
 import org.pghardstorage.core.repo.Deployment;
@@ -282,7 +285,10 @@ public final class FakeCluster {
   public static void archiveWal(Repository repo, long tli, long from, long to) {
     for (long segment = from; segment <= to; segment++) {
       repo.wal(DB1)
-          .putSegment(WalSegmentNames.name(tli, segment, SEGMENT_SIZE), walSegment(tli, segment));
+          .putSegment(
+              WalSegmentName.of(TimelineId.of(tli), segment, WalSegmentSize.ofBytes(SEGMENT_SIZE))
+                  .toString(),
+              walSegment(tli, segment));
     }
   }
 

@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.pghardstorage.core.crypto.Argon2idParams;
+import org.pghardstorage.core.pg.TimelineId;
+import org.pghardstorage.core.pg.WalSegmentName;
+import org.pghardstorage.core.pg.WalSegmentSize;
 import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.OpenOptions;
 import org.pghardstorage.core.repo.Repository;
@@ -199,7 +202,9 @@ public final class GoldenRepositoryWriter {
   }
 
   static String segment(long timeline, long segment) {
-    return WalSegmentNames.name(timeline, segment, FakeCluster.SEGMENT_SIZE);
+    return WalSegmentName.of(
+            TimelineId.of(timeline), segment, WalSegmentSize.ofBytes(FakeCluster.SEGMENT_SIZE))
+        .toString();
   }
 
   private static long size(Path dir) throws IOException {

@@ -20,6 +20,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pghardstorage.core.pg.TimelineId;
+import org.pghardstorage.core.pg.WalSegmentName;
+import org.pghardstorage.core.pg.WalSegmentSize;
 import org.pghardstorage.core.repo.DelegatingStore;
 import org.pghardstorage.core.repo.Repository;
 import org.pghardstorage.core.repo.WalArchive;
@@ -99,7 +102,7 @@ class SpoolFillerTest {
   }
 
   private static String seg(long n) {
-    return WalSegmentNames.name(1, n, SEGMENT_SIZE);
+    return WalSegmentName.of(TimelineId.of(1), n, WalSegmentSize.ofBytes(SEGMENT_SIZE)).toString();
   }
 
   private Optional<String> absent(long n) throws IOException {

@@ -17,6 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.pg.Lsn;
+import org.pghardstorage.core.pg.TimelineId;
+import org.pghardstorage.core.pg.WalSegmentName;
+import org.pghardstorage.core.pg.WalSegmentSize;
 import org.pghardstorage.core.repo.DelegatingStore;
 import org.pghardstorage.core.repo.Deployment;
 import org.pghardstorage.core.repo.Repository;
@@ -66,7 +69,8 @@ class WalFetcherTest {
   }
 
   private static String seg(long tli, long n) {
-    return WalSegmentNames.name(tli, n, SEGMENT_SIZE);
+    return WalSegmentName.of(TimelineId.of(tli), n, WalSegmentSize.ofBytes(SEGMENT_SIZE))
+        .toString();
   }
 
   @Test

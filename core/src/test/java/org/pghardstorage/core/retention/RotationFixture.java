@@ -12,6 +12,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.pghardstorage.core.pg.TimelineId;
+import org.pghardstorage.core.pg.WalSegmentName;
+import org.pghardstorage.core.pg.WalSegmentSize;
 import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.OpenOptions;
 import org.pghardstorage.core.repo.Repository;
@@ -19,7 +22,6 @@ import org.pghardstorage.core.restore.BackupSelector;
 import org.pghardstorage.core.restore.FakeCluster;
 import org.pghardstorage.core.restore.RestoreRequest;
 import org.pghardstorage.core.restore.Restorer;
-import org.pghardstorage.core.restore.WalSegmentNames;
 import org.pghardstorage.core.storage.ObjectStore;
 import org.pghardstorage.core.verify.Verifier;
 import org.pghardstorage.core.verify.VerifyReport;
@@ -55,7 +57,8 @@ final class RotationFixture {
   }
 
   static String segment(long tli, long segment) {
-    return WalSegmentNames.name(tli, segment, SEGMENT);
+    return WalSegmentName.of(TimelineId.of(tli), segment, WalSegmentSize.ofBytes(SEGMENT))
+        .toString();
   }
 
   /**

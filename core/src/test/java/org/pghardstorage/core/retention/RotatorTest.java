@@ -45,6 +45,34 @@ class RotatorTest {
   }
 
   @Test
+  void theOneDocumentOfADryRunAndOfTheApplyingAgree() {
+    Map<String, BackupId> b = fixture.fourHourly(repo);
+    RetentionPlan plan = rotator().plan(DB1, TWO_HOURLY);
+    RotationResult done = rotator().apply(DB1, TWO_HOURLY, plan);
+
+    com.fasterxml.jackson.databind.JsonNode dry =
+        org.pghardstorage.core.json.ResultJson.mapper()
+            .valueToTree(RotationDocument.of(plan, java.util.Optional.empty()));
+    com.fasterxml.jackson.databind.JsonNode applied =
+        org.pghardstorage.core.json.ResultJson.mapper()
+            .valueToTree(RotationDocument.of(done.plan(), java.util.Optional.of(done)));
+
+    assertThat(dry.path("applied").asBoolean()).isFalse();
+    assertThat(applied.path("applied").asBoolean()).isTrue();
+    for (com.fasterxml.jackson.databind.JsonNode doc : List.of(dry, applied)) {
+      assertThat(doc.path("deployment").asText()).isEqualTo("db1");
+      assertThat(doc.path("backups").findValuesAsText("backup_id"))
+          .containsExactly(
+              b.get("b1").value(), b.get("b2").value(), b.get("b3").value(), b.get("b4").value());
+      assertThat(doc.path("backups").findValuesAsText("action"))
+          .containsExactly("delete", "delete", "keep", "keep");
+      assertThat(doc.path("backups_deleted").asInt()).isEqualTo(2);
+    }
+    assertThat(applied.path("packs").path("packs_deleted").asLong())
+        .isEqualTo(done.garbage().packsDeleted());
+  }
+
+  @Test
   void thePlanNamesWhatGoesAndWhatStays() {
     Map<String, BackupId> b = fixture.fourHourly(repo);
 

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.pghardstorage.core.pg.Lsn;
 import org.pghardstorage.core.pg.TimelineId;
+import org.pghardstorage.core.pg.WalSegmentName;
 import org.pghardstorage.core.pg.WalSegmentSize;
 import org.pghardstorage.core.repo.Deployment;
 import org.pghardstorage.core.repo.OpenOptions;
@@ -17,7 +18,6 @@ import org.pghardstorage.core.repo.Repository;
 import org.pghardstorage.core.repo.RepositoryCorruptException;
 import org.pghardstorage.core.repo.WalArchive;
 import org.pghardstorage.core.restore.FakeCluster;
-import org.pghardstorage.core.restore.WalSegmentNames;
 import org.pghardstorage.core.storage.memory.MemoryObjectStore;
 
 /** Which WAL objects retention deletes, on synthetic archives with 1 MiB segments. */
@@ -54,7 +54,8 @@ class WalRetentionTest {
   }
 
   private static String name(long tli, long segment) {
-    return WalSegmentNames.name(tli, segment, 1 << 20);
+    return WalSegmentName.of(TimelineId.of(tli), segment, WalSegmentSize.ofBytes(1 << 20))
+        .toString();
   }
 
   private WalRetention.Result plan() {

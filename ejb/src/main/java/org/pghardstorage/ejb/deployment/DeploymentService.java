@@ -6,12 +6,13 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.util.List;
 import java.util.Optional;
+import org.pghardstorage.core.deployment.DeploymentContext;
+import org.pghardstorage.core.deployment.SecretRef;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.pg.ConnInfo;
 import org.pghardstorage.core.repo.Deployment;
 import org.pghardstorage.core.storage.ObjectStores;
-import org.pghardstorage.core.wal.WalStreamer;
 import org.pghardstorage.ejb.event.EventLog;
 import org.pghardstorage.persistence.entity.DeploymentEntity;
 
@@ -70,9 +71,8 @@ public class DeploymentService {
             spec.name(),
             spec.conninfo(),
             spec.repositoryUrl(),
-            spec.slot() != null
-                ? spec.slot()
-                : WalStreamer.Config.defaultSlot(Deployment.of(spec.name())));
+            DeploymentContext.slotFor(
+                Deployment.of(spec.name()), Optional.ofNullable(spec.slot())));
     apply(e, spec);
     em.persist(e);
     em.flush();
@@ -156,15 +156,12 @@ public class DeploymentService {
           "the conninfo of '" + s.name() + "' carries a password; the catalogue never stores one",
           "remove it and set password_ref to alias:NAME, env:VARIABLE or file:/path");
     }
-    for (String ref : new String[] {s.passwordRef(), s.kekRef()}) {
-      if (ref != null && !Secrets.isReference(ref)) {
-        throw new HardstorageException(
-            "deployment.bad_secret_ref",
-            ExitCode.USAGE,
-            "'" + ref + "' is not a secret reference",
-            "write alias:NAME (a Payara password alias), env:VARIABLE or file:/path");
+    String[][] refs = {{"password_ref", s.passwordRef()}, {"kek_ref", s.kekRef()}};
+    for (String[] ref : refs) {
+      if (ref[1] != null) {
+        SecretRef.parse(ref[1], ref[0]); // the one syntax: deployment.bad_secret_ref otherwise
+        Secrets.check(ref[1], secrets);
       }
-      Secrets.check(ref, secrets);
     }
     ObjectStores.checkScheme(s.repositoryUrl());
     Secrets.checkRepositoryUrl(s.repositoryUrl(), secrets);

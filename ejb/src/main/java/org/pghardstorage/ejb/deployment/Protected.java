@@ -1,14 +1,12 @@
 package org.pghardstorage.ejb.deployment;
 
-import java.time.Duration;
+import java.util.Optional;
+import org.pghardstorage.core.deployment.DeploymentContext;
+import org.pghardstorage.core.deployment.SecretRef;
 import org.pghardstorage.core.pg.ConnInfo;
 import org.pghardstorage.core.repo.Deployment;
-import org.pghardstorage.core.repo.OpenOptions;
 import org.pghardstorage.core.repo.OpenedRepository;
-import org.pghardstorage.core.storage.ObjectStores;
 import org.pghardstorage.core.storage.retry.RetryListener;
-import org.pghardstorage.core.storage.retry.RetryPolicy;
-import org.pghardstorage.core.storage.retry.RetryingObjectStore;
 import org.pghardstorage.core.wal.WalStreamer;
 import org.pghardstorage.persistence.entity.DeploymentEntity;
 
@@ -43,40 +41,39 @@ public record Protected(
         e.getSlotName());
   }
 
+  /**
+   * The engine's view of this deployment, built as the command line builds its own: the slot, the
+   * secrets through the server's {@link Secrets#resolver()} (judged against the {@link
+   * SecretPolicy} as it is at each resolution), and the repository behind the one retry policy.
+   */
+  public DeploymentContext context() {
+    return new DeploymentContext(
+        deployment,
+        ConnInfo.parse(conninfo),
+        Optional.ofNullable(passwordRef).map(r -> SecretRef.parse(r, "password_ref")),
+        repositoryUrl,
+        Optional.ofNullable(kekRef).map(r -> SecretRef.parse(r, "kek_ref")),
+        Optional.ofNullable(slot),
+        Secrets.resolver());
+  }
+
   /** The connection, with the password resolved now (so a rotated secret takes effect). */
   public ConnInfo connInfo() {
-    ConnInfo c = ConnInfo.parse(conninfo);
-    return passwordRef == null ? c : c.withPassword(Secrets.resolve(passwordRef));
+    return context().connInfo();
   }
 
   /** The streamer configuration for this deployment. */
   public WalStreamer.Config streamerConfig() {
-    return new WalStreamer.Config(
-        deployment, connInfo(), slot, Duration.ofSeconds(1), false, Duration.ofMinutes(1));
+    return context().streamerConfig();
   }
 
-  /**
-   * Opens the repository (its chunk index too); close the result. Its secrets are judged against
-   * the server's {@link SecretPolicy} as it is now.
-   */
+  /** Opens the repository (its chunk index too); close the result. */
   public OpenedRepository open(RetryListener retries) {
-    return open(retries, false);
+    return context().open(retries);
   }
 
   /** Opens the repository for WAL work only (no chunk index); close the result. */
   public OpenedRepository openForWal(RetryListener retries) {
-    return open(retries, true);
-  }
-
-  private OpenedRepository open(RetryListener retries, boolean walOnly) {
-    OpenOptions options = OpenOptions.defaults();
-    if (kekRef != null) {
-      options = options.withPassphrase(Secrets.resolve(kekRef).toCharArray());
-    }
-    Secrets.checkRepositoryUrl(repositoryUrl, Secrets.policy());
-    return OpenedRepository.open(
-        new RetryingObjectStore(ObjectStores.open(repositoryUrl), RetryPolicy.DEFAULT, retries),
-        options,
-        walOnly);
+    return context().openForWal(retries);
   }
 }

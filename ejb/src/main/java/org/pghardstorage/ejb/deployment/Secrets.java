@@ -2,22 +2,23 @@ package org.pghardstorage.ejb.deployment;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.spi.ConfigSource;
-import org.pghardstorage.core.error.ExitCode;
+import org.pghardstorage.core.deployment.SecretRef;
+import org.pghardstorage.core.deployment.SecretResolver;
 import org.pghardstorage.core.error.HardstorageException;
 
 /**
- * Resolves a secret reference as the catalogue stores it, never the secret itself: {@code
- * alias:NAME} (a Payara password alias, read through MicroProfile Config), {@code env:VAR} (an
- * environment variable of the server process) or {@code file:/path} (the first line of a file the
- * server's OS user can read). A reference may point only where the server's {@link SecretPolicy}
- * allows; that is checked when a deployment is saved and again at every resolution, since the
- * configuration (or a symbolic link) may have changed since.
+ * The server's {@link SecretResolver}: resolves a secret reference as the catalogue stores it
+ * ({@link SecretRef}'s one syntax), never the secret itself: {@code alias:NAME} (a Payara password
+ * alias, read through MicroProfile Config), {@code env:VAR} (an environment variable of the server
+ * process) or {@code file:/path} (the first line of a file the server's OS user can read). A
+ * reference may point only where the server's {@link SecretPolicy} allows; that is checked when a
+ * deployment is saved and again at every resolution, since the configuration (or a symbolic link)
+ * may have changed since.
  */
 public final class Secrets {
   /** The name Payara gives its password-alias config source. */
@@ -27,7 +28,25 @@ public final class Secrets {
 
   /** Whether {@code ref} has one of the accepted forms (it may still not resolve). */
   public static boolean isReference(String ref) {
-    return ref != null && ref.matches("(alias|env|file):.+");
+    return SecretRef.isReference(ref);
+  }
+
+  /**
+   * The resolver the server's deployment contexts use: the policy is read anew at every resolution,
+   * since the configuration (or a symbolic link) may have changed since.
+   */
+  public static SecretResolver resolver() {
+    return new SecretResolver() {
+      @Override
+      public String resolve(SecretRef ref) {
+        return Secrets.resolve(ref.toString());
+      }
+
+      @Override
+      public void checkRepositoryUrl(String url) {
+        Secrets.checkRepositoryUrl(url, policy());
+      }
+    };
   }
 
   /** The policy the server's configuration sets now. */
@@ -44,7 +63,8 @@ public final class Secrets {
    */
   public static void check(String ref, SecretPolicy policy) {
     if (isReference(ref)) {
-      policy.check(ref, kind(ref), name(ref));
+      SecretRef r = SecretRef.parse(ref, "secret reference");
+      policy.check(ref, kind(r), r.name());
     }
   }
 
@@ -87,37 +107,33 @@ public final class Secrets {
 
   /** As {@link #resolve(String)}, under {@code policy}. */
   static String resolve(String ref, SecretPolicy policy) {
-    if (!isReference(ref)) {
-      throw unresolved(ref, "it must be alias:NAME, env:VARIABLE or file:/path");
-    }
-    String kind = kind(ref);
-    String name = name(ref);
-    policy.check(ref, kind, name);
-    return switch (kind) {
-      case "alias" ->
-          alias(name)
+    SecretRef r = SecretRef.parse(ref, "secret reference");
+    policy.check(ref, kind(r), r.name());
+    return switch (r.kind()) {
+      case ALIAS ->
+          alias(r.name())
               .orElseThrow(
                   () ->
-                      unresolved(
-                          ref,
+                      SecretResolver.unresolved(
+                          r,
                           "create it with: asadmin create-password-alias "
-                              + name
+                              + r.name()
                               + " (the password is prompted for, never on the command line),"
                               + " then restart the server: Payara reads its aliases when it"
                               + " starts"));
-      case "env" ->
-          Optional.ofNullable(System.getenv(name))
-              .orElseThrow(() -> unresolved(ref, "set " + name + " in the server's environment"));
-      default -> file(ref, Path.of(name), policy);
+      case ENV ->
+          Optional.ofNullable(System.getenv(r.name()))
+              .orElseThrow(
+                  () ->
+                      SecretResolver.unresolved(
+                          r, "set " + r.name() + " in the server's environment"));
+      case FILE -> file(r, policy);
     };
   }
 
-  private static String kind(String ref) {
-    return ref.substring(0, ref.indexOf(':'));
-  }
-
-  private static String name(String ref) {
-    return ref.substring(ref.indexOf(':') + 1);
+  /** The policy's name of a kind ({@code file}, {@code env}, {@code alias}). */
+  private static String kind(SecretRef ref) {
+    return ref.kind().name().toLowerCase(java.util.Locale.ROOT);
   }
 
   /**
@@ -137,22 +153,15 @@ public final class Secrets {
     return config.getOptionalValue(name, String.class);
   }
 
-  private static String file(String ref, Path path, SecretPolicy policy) {
+  private static String file(SecretRef ref, SecretPolicy policy) {
+    Path real;
     try {
-      // read the resolved path that was judged, not the name again
-      return Files.readAllLines(policy.realFile(ref, path), StandardCharsets.UTF_8).stream()
-          .findFirst()
-          .orElseThrow(() -> unresolved(ref, "the file is empty"));
+      real = policy.realFile(ref.toString(), Path.of(ref.name()));
     } catch (IOException e) {
-      throw unresolved(ref, "the server cannot read it (" + e.getClass().getSimpleName() + ")");
+      throw SecretResolver.unresolved(
+          ref, "the server cannot read it (" + e.getClass().getSimpleName() + ")");
     }
-  }
-
-  private static HardstorageException unresolved(String ref, String suggestion) {
-    return new HardstorageException(
-        "deployment.secret_unresolved",
-        ExitCode.USAGE,
-        "the secret reference '" + ref + "' does not resolve",
-        suggestion);
+    // read the resolved path that was judged, not the name again
+    return SecretResolver.firstLine(ref, real);
   }
 }

@@ -25,6 +25,7 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
 import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 import org.pghardstorage.core.repo.OpenedRepository;
+import org.pghardstorage.core.status.HealthFacts;
 import org.pghardstorage.core.wal.StreamerStatus;
 import org.pghardstorage.ejb.deployment.DeploymentService;
 import org.pghardstorage.ejb.deployment.DeploymentView;
@@ -152,15 +153,22 @@ public class DeploymentMetrics {
     boolean up = s.map(x -> x.state() == StreamerStatus.State.STREAMING).orElse(false);
     double lagBytes = s.map(x -> (double) x.lagBytes()).orElse(Double.NaN);
     double lagSeconds = s.map(StreamerStatus::lagSeconds).orElse(Double.NaN);
-    // what a disaster now would lose: the WAL not yet durable, or, with no streamer, all since the
-    // last moment anything was made durable
+    // the one RPO rule (HealthFacts#rpo), with what the metrics know: the streamer's lag, its
+    // last message, the catalogue's newest backup
     double rpo =
-        up
-            ? lagSeconds
-            : s.map(StreamerStatus::lastMessageAt)
-                .filter(java.util.Objects::nonNull)
-                .map(t -> Duration.between(t, now.toInstant()).toMillis() / 1000.0)
-                .orElse(age);
+        new HealthFacts(
+                Optional.of(up),
+                s.map(x -> Duration.ofMillis(Math.round(x.lagSeconds() * 1000))),
+                s.map(StreamerStatus::lastMessageAt)
+                    .filter(java.util.Objects::nonNull)
+                    .map(t -> Duration.between(t, now.toInstant())),
+                last.map(b -> Duration.between(b.getFinishedAt(), now)),
+                Optional.empty(),
+                0,
+                0)
+            .rpo()
+            .map(r -> r.toMillis() / 1000.0)
+            .orElse(Double.NaN);
     return new Snapshot(
         age,
         last.map(b -> seconds(b.getStartedAt(), b.getFinishedAt())).orElse(Double.NaN),

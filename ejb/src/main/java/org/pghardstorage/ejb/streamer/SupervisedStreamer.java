@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
@@ -12,6 +11,7 @@ import java.util.logging.Logger;
 import org.pghardstorage.core.pg.Lsn;
 import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.storage.retry.RetryListener;
+import org.pghardstorage.core.storage.retry.RetryPolicy;
 import org.pghardstorage.core.wal.StreamerStatus;
 import org.pghardstorage.core.wal.WalStreamer;
 import org.pghardstorage.ejb.deployment.Protected;
@@ -19,13 +19,12 @@ import org.pghardstorage.ejb.deployment.Protected;
 /**
  * One deployment's streamer on a managed thread. {@link WalStreamer} retries transient failures
  * itself; when it gives up (a failed preflight, an invalidated slot, a secret that does not
- * resolve) this restarts it after a jittered, growing backoff, so a fixed problem heals without an
+ * resolve) this restarts it after a jittered, growing backoff ({@link
+ * RetryPolicy#STREAMER_RESTART}, the one backoff formula), so a fixed problem heals without an
  * operator.
  */
 final class SupervisedStreamer {
   private static final Logger LOG = Logger.getLogger(SupervisedStreamer.class.getName());
-  private static final Duration FIRST_BACKOFF = Duration.ofSeconds(5);
-  private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
 
   /** Where the supervisor records what happens. */
   interface Events {
@@ -61,7 +60,8 @@ final class SupervisedStreamer {
   /** Runs on the managed thread until {@link #stop}. */
   void superviseUntilStopped() {
     String name = target.deployment().name();
-    Duration backoff = FIRST_BACKOFF;
+    RetryPolicy restart = RetryPolicy.STREAMER_RESTART;
+    int retry = 1;
     while (!stopping) {
       try (OpenedRepository o = target.openForWal(retries)) {
         WalStreamer s = new WalStreamer(o.repository(), target.streamerConfig(), clock);
@@ -80,17 +80,17 @@ final class SupervisedStreamer {
             name,
             "streamer.failed",
             "error",
-            "streamer failed: " + e.getMessage() + "; restarting in about " + backoff);
+            "streamer failed: "
+                + e.getMessage()
+                + "; restarting in at most "
+                + restart.ceiling(retry));
         LOG.log(Level.WARNING, "streamer of " + name + " failed", e);
       } finally {
         current = null;
       }
       if (!stopping) {
-        sleep(jitter(backoff));
-        backoff =
-            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
-                ? MAX_BACKOFF
-                : backoff.multipliedBy(2);
+        sleep(restart.backoff(retry));
+        retry = Math.min(retry + 1, 64);
       }
     }
   }
@@ -154,10 +154,5 @@ final class SupervisedStreamer {
         return;
       }
     }
-  }
-
-  private static Duration jitter(Duration d) {
-    return Duration.ofMillis(
-        (long) (d.toMillis() * (0.5 + ThreadLocalRandom.current().nextDouble())));
   }
 }

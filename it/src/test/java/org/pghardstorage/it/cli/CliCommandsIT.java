@@ -198,6 +198,9 @@ class CliCommandsIT {
       assertThat(db1.path("streamer_up").asBoolean()).as(db1.toString()).isTrue();
       assertThat(db1.path("summary").path("backups").asInt()).isEqualTo(2);
       assertThat(db1.path("summary").path("wal_gaps_newest_backup_needs")).isEmpty();
+      assertThat(db1.path("health").path("status").asText()).as(db1.toString()).isNotEqualTo("red");
+      assertThat(db1.path("health").path("reasons").toString())
+          .doesNotContain("streamer receives the WAL");
 
       Cli.Result after = run("doctor");
       // everything passes now; only this machine's free disk is outside the test's control

@@ -563,18 +563,34 @@ class OperationsIT {
     assertThat(before).as("the schedule added a backup").hasSizeGreaterThanOrEqualTo(2);
 
     JsonNode dry = runJob("{\"job\":\"rotate\",\"deployment\":\"db1\"}");
+    // the one rotation document, as pg_hardstorage rotate -o json prints it
     JsonNode plan = JSON.readTree(dry.path("result").asText());
-    List<String> wouldDelete = plan.path("delete").findValuesAsText("backup_id");
+    assertThat(plan.path("applied").asBoolean()).isFalse();
+    List<String> wouldDelete = deletedRows(plan);
     assertThat(wouldDelete).hasSize(before.size() - 1).doesNotContain(before.get(0));
+    assertThat(plan.path("backups_deleted").asInt()).isEqualTo(wouldDelete.size());
     assertThat(backupIds()).as("a dry run deletes nothing").isEqualTo(before);
 
     JsonNode applied =
         runJob("{\"job\":\"rotate\",\"deployment\":\"db1\",\"parameters\":{\"apply\":\"true\"}}");
     JsonNode result = JSON.readTree(applied.path("result").asText());
-    List<String> deleted = new java.util.ArrayList<>();
-    result.path("backups_deleted").forEach(n -> deleted.add(n.asText()));
-    assertThat(deleted).containsExactlyInAnyOrderElementsOf(wouldDelete);
+    assertThat(result.path("applied").asBoolean()).isTrue();
+    assertThat(deletedRows(result)).containsExactlyInAnyOrderElementsOf(wouldDelete);
     assertThat(backupIds()).containsExactly(before.get(0));
+  }
+
+  /** The ids of the rows a rotation document marks {@code delete}. */
+  private static List<String> deletedRows(JsonNode rotation) {
+    List<String> ids = new java.util.ArrayList<>();
+    rotation
+        .path("backups")
+        .forEach(
+            b -> {
+              if (b.path("action").asText().equals("delete")) {
+                ids.add(b.path("backup_id").asText());
+              }
+            });
+    return ids;
   }
 
   /**
@@ -598,6 +614,11 @@ class OperationsIT {
     assertThat(row.path("streamer_up").asBoolean()).as(row.toString()).isTrue();
     assertThat(row.path("streamer_status").path("state").asText()).isEqualTo("STREAMING");
     assertThat(row.path("last_backup").asText()).isNotBlank();
+    // the server judged it by the one health model and sent the same document the CLI prints
+    assertThat(row.path("health").path("status").asText()).as(row.toString()).isNotEqualTo("red");
+    assertThat(row.path("health").path("rpo_seconds").isNumber()).as(row.toString()).isTrue();
+    assertThat(row.path("health").path("reasons").toString())
+        .doesNotContain("streamer receives the WAL");
 
     Cli.Result started =
         Cli.run(operator, "jobs", "start", "base-backup", "db1", "--wait", "-o", "json");

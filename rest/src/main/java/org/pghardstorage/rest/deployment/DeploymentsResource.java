@@ -17,21 +17,15 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
-import org.pghardstorage.batch.basebackup.PreflightBatchlet;
 import org.pghardstorage.batch.schedule.ScheduleService;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
-import org.pghardstorage.core.repo.BackupId;
-import org.pghardstorage.core.repo.OpenedRepository;
-import org.pghardstorage.core.verify.VerificationRecord;
-import org.pghardstorage.core.wal.WalAudit;
 import org.pghardstorage.ejb.catalogue.BackupView;
 import org.pghardstorage.ejb.catalogue.CatalogueService;
 import org.pghardstorage.ejb.deployment.DeploymentService;
 import org.pghardstorage.ejb.deployment.DeploymentSpec;
 import org.pghardstorage.ejb.deployment.DeploymentView;
-import org.pghardstorage.ejb.deployment.Protected;
-import org.pghardstorage.ejb.metrics.StorageRetries;
+import org.pghardstorage.ejb.status.DeploymentStatusService;
 import org.pghardstorage.ejb.streamer.StreamerSupervisor;
 import org.pghardstorage.rest.EngineJson;
 import org.pghardstorage.rest.Pages;
@@ -48,10 +42,10 @@ import org.pghardstorage.rest.security.Role;
 @Consumes(MediaType.APPLICATION_JSON)
 public class DeploymentsResource {
   @EJB private DeploymentService deployments;
-  @EJB private StorageRetries retries;
   @EJB private CatalogueService catalogue;
   @EJB private StreamerSupervisor streamers;
   @EJB private ScheduleService schedules;
+  @EJB private DeploymentStatusService status;
 
   @Context private SecurityContext security;
   @Context private UriInfo uri;
@@ -100,7 +94,7 @@ public class DeploymentsResource {
   @Path("{d}/connection-test")
   @Requires(Role.OPERATOR)
   public Response connectionTest(@PathParam("d") String name) {
-    return EngineJson.ok(PreflightBatchlet.run(deployments.require(name)));
+    return EngineJson.ok(status.connectionTest(name));
   }
 
   /** The streamer's state on this server, and which instance holds its lease. */
@@ -157,18 +151,18 @@ public class DeploymentsResource {
   @Path("{d}/backups/{id}/verification")
   @Requires(Role.VIEWER)
   public Response verification(@PathParam("d") String name, @PathParam("id") String id) {
-    Protected p = deployments.require(name);
-    try (OpenedRepository o = p.openForWal(retries.listener(p.deployment().name()))) {
-      return EngineJson.ok(
-          VerificationRecord.read(o.repository(), p.deployment(), BackupId.parse(id))
-              .orElseThrow(
-                  () ->
-                      new HardstorageException(
-                          "verify.not_found",
-                          ExitCode.NOT_FOUND,
-                          "backup " + id + " of " + name + " has never been verified",
-                          "start a verify job: POST /api/v1/jobs")));
-    }
+    return EngineJson.ok(status.verification(name, id));
+  }
+
+  /**
+   * The deployment's health by the one model (docs/reference/health.md), the document {@code
+   * pg_hardstorage status} shows.
+   */
+  @GET
+  @Path("{d}/health")
+  @Requires(Role.VIEWER)
+  public Response health(@PathParam("d") String name) {
+    return EngineJson.ok(status.health(name));
   }
 
   /** WAL timelines and coverage from the repository, as {@code wal audit} reports them. */
@@ -176,10 +170,7 @@ public class DeploymentsResource {
   @Path("{d}/wal")
   @Requires(Role.VIEWER)
   public Response wal(@PathParam("d") String name) {
-    Protected p = deployments.require(name);
-    try (OpenedRepository o = p.openForWal(retries.listener(p.deployment().name()))) {
-      return EngineJson.ok(WalAudit.run(o.repository(), p.deployment()));
-    }
+    return EngineJson.ok(status.walAudit(name));
   }
 
   private void changed() {

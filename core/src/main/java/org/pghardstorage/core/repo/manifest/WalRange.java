@@ -1,6 +1,7 @@
 package org.pghardstorage.core.repo.manifest;
 
 import java.util.Objects;
+import org.pghardstorage.core.pg.Lsn;
 
 /**
  * The WAL a backup needs to be consistent: from the checkpoint's redo point to the backup end.
@@ -17,9 +18,9 @@ public record WalRange(
   public WalRange {
     Objects.requireNonNull(startLsn, "startLsn");
     Objects.requireNonNull(endLsn, "endLsn");
-    long start = LsnText.parse(startLsn);
-    long end = LsnText.parse(endLsn);
-    if (Long.compareUnsigned(end, start) < 0) {
+    Lsn start = Lsn.parseStrict(startLsn);
+    Lsn end = Lsn.parseStrict(endLsn);
+    if (end.isBefore(start)) {
       throw new IllegalArgumentException("end_lsn " + endLsn + " is before start_lsn " + startLsn);
     }
     requireTimeline("start_timeline", startTimeline);
@@ -36,12 +37,12 @@ public record WalRange(
 
   /** The start LSN as a number. */
   public long start() {
-    return LsnText.parse(startLsn);
+    return Lsn.parseStrict(startLsn).value();
   }
 
   /** The end LSN as a number. */
   public long end() {
-    return LsnText.parse(endLsn);
+    return Lsn.parseStrict(endLsn).value();
   }
 
   static void requireTimeline(String name, long timeline) {

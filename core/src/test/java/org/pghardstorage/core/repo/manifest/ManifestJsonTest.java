@@ -169,8 +169,11 @@ class ManifestJsonTest {
     assertThatThrownBy(() -> new WalRange("0/2", 1, "0/1", 1, 1 << 24))
         .hasMessageContaining("before");
     assertThatThrownBy(() -> new PostgresInfo(170002, "x", "-1")).hasMessageContaining("'-1'");
-    assertThat(LsnText.format(LsnText.parse("16/B374D848"))).isEqualTo("16/B374D848");
-    assertThat(LsnText.format(0x2000028L)).isEqualTo("0/2000028");
+    // a manifest's LSNs are read as PostgreSQL writes them: upper-case hex only (spec §13.2)
+    assertThatThrownBy(() -> new WalRange("0/2000028", 1, "0/200010a", 1, 1 << 24))
+        .hasMessageContaining("invalid LSN '0/200010a'");
+    assertThat(new WalRange("0/02000028", 1, "0/2000100", 1, 1 << 24).start())
+        .isEqualTo(0x2000028L);
     assertThat(BackupStats.of(0, 0, 0, 0, 0).dedupRatio()).isZero();
   }
 

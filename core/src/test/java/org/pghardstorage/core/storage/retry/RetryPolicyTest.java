@@ -29,6 +29,21 @@ class RetryPolicyTest {
   }
 
   @Test
+  void theNamedPoliciesUseTheSameFormulaWithoutALimitOnTries() {
+    assertThat(RetryPolicy.STREAMER_RESTART.maxAttempts()).isEqualTo(Integer.MAX_VALUE);
+    assertThat(RetryPolicy.STREAMER_RESTART.backoff(1, 0.0)).isEqualTo(Duration.ofMillis(2500));
+    assertThat(RetryPolicy.STREAMER_RESTART.ceiling(64)).isEqualTo(Duration.ofMinutes(5));
+    assertThat(RetryPolicy.LOCK_WAIT.backoff(1, 0.0)).isEqualTo(Duration.ofSeconds(1));
+    assertThat(RetryPolicy.LOCK_WAIT.ceiling(3)).isEqualTo(Duration.ofSeconds(5));
+    for (int retry = 1; retry < 10; retry++) {
+      assertThat(RetryPolicy.LOCK_WAIT.backoff(retry))
+          .isBetween(
+              RetryPolicy.LOCK_WAIT.ceiling(retry).dividedBy(2),
+              RetryPolicy.LOCK_WAIT.ceiling(retry));
+    }
+  }
+
+  @Test
   void badValuesAreRejectedNamingThem() {
     assertThatThrownBy(() -> new RetryPolicy(0, Duration.ZERO, Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)

@@ -1,4 +1,4 @@
-package org.pghardstorage.rest.deployment;
+package org.pghardstorage.ejb.restore;
 
 /**
  * What a restore plan is for: the same choices as {@code pg_hardstorage restore --preview}. At most
