@@ -124,6 +124,10 @@ final class Backend {
     return message('H', new byte[] {0, 0, 0});
   }
 
+  Backend copyInResponse() {
+    return message('G', new byte[] {0, 0, 0});
+  }
+
   Backend copyBothResponse() {
     return message('W', new byte[] {0, 0, 0});
   }
