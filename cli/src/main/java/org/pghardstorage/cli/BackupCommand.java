@@ -10,9 +10,11 @@ import org.pghardstorage.core.backup.BackupRequest;
 import org.pghardstorage.core.backup.BackupResult;
 import org.pghardstorage.core.backup.BackupRunner;
 import org.pghardstorage.core.error.ExitCode;
+import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.Deployment;
 import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.repo.manifest.BackupManifest;
+import org.pghardstorage.core.repo.manifest.BackupSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -111,6 +113,12 @@ final class BackupCommand extends BaseCommand {
     result.put("bytes_new", m.stats().bytesNew());
     result.put("bytes_stored", m.stats().bytesStored());
     result.put("dedup_ratio", m.stats().dedupRatio());
+    result.put(
+        "bytes_read_from_server",
+        m.sourceInfo().map(BackupSource::bytesReadFromServer).orElse(null));
+    result.put(
+        "incremental_from",
+        m.sourceInfo().flatMap(BackupSource::incrementalBase).map(BackupId::value).orElse(null));
     result.put("wal_segments", r.walSegments());
     result.put("duration_seconds", r.duration().toMillis() / 1000.0);
     return result;

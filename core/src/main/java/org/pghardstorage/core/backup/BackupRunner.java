@@ -30,6 +30,7 @@ import org.pghardstorage.core.repo.RepositoryCorruptException;
 import org.pghardstorage.core.repo.WalArchive;
 import org.pghardstorage.core.repo.manifest.Archive;
 import org.pghardstorage.core.repo.manifest.BackupManifest;
+import org.pghardstorage.core.repo.manifest.BackupSource;
 import org.pghardstorage.core.repo.manifest.PostgresInfo;
 import org.pghardstorage.core.repo.manifest.PostgresManifestRef;
 import org.pghardstorage.core.repo.manifest.Tablespace;
@@ -80,15 +81,19 @@ public final class BackupRunner {
       int versionNum = control.connection().serverVersionNum();
       requireSupported(versionNum, control.connection().serverVersion());
       // The previous backup's file layouts: where this backup cuts its files first (spec §5.1).
-      PreviousFiles previous =
-          requireSameSystem(request, system).map(PreviousFiles::of).orElse(PreviousFiles.none());
+      Optional<BackupManifest> latest = requireSameSystem(request, system);
+      PreviousFiles previous = latest.map(PreviousFiles::of).orElse(PreviousFiles.none());
       WalSegmentSize segmentSize = control.walSegmentSize();
+      // What an INCREMENTAL BASE_BACKUP would be taken against (spec §5.2), if the server can.
+      Optional<IncrementalBase> base =
+          IncrementalBase.choose(control, versionNum, repository, request.deployment(), latest)
+              .map(b -> b.withFiles(previous, repository.openChunkReader()));
 
       try (WalSource wal = walSource(control, request, options, system, segmentSize, progress)) {
         BackupId id = BackupId.generate(started, ThreadLocalRandom.current());
         try (BackupWriter writer = repository.newBackup(request.deployment(), id)) {
           progress.phase("checkpoint", request.fastCheckpoint() ? "fast" : "spread");
-          Copied copied = copy(control, request, writer, previous, progress);
+          Copied copied = copy(control, request, writer, previous, base, progress);
           progress.phase("wal", "waiting for WAL up to " + copied.end.lsn());
           int segments =
               wal.awaitDurable(copied.start.lsn(), copied.end.lsn(), request.walTimeout());
@@ -114,7 +119,8 @@ public final class BackupRunner {
                   copied.tablespaces,
                   copied.archives,
                   writer.stats().toBackupStats(),
-                  PostgresManifestRef.of(copied.postgresManifest));
+                  PostgresManifestRef.of(copied.postgresManifest),
+                  new BackupSource(copied.bytesFromServer, copied.incrementalFrom.orElse(null)));
           writer.commit(manifest, copied.postgresManifest);
           Duration took = Duration.between(started, clock.instant());
           LOG.info("backup {} of {} committed in {}", id, request.deployment(), took);
@@ -182,13 +188,16 @@ public final class BackupRunner {
       BackupPosition end,
       List<Tablespace> tablespaces,
       List<Archive> archives,
-      byte[] postgresManifest) {}
+      byte[] postgresManifest,
+      long bytesFromServer,
+      Optional<BackupId> incrementalFrom) {}
 
   private static Copied copy(
       ReplicationConnection control,
       BackupRequest request,
       BackupWriter writer,
       PreviousFiles previous,
+      Optional<IncrementalBase> base,
       BackupProgress progress) {
     BaseBackupOptions.Builder b =
         BaseBackupOptions.builder(request.label())
@@ -202,7 +211,13 @@ public final class BackupRunner {
             // tablespace_map file would disagree with PostgreSQL's manifest once rewritten
             .tablespaceMap(false);
     request.maxRateKbPerSecond().ifPresent(b::maxRateKbPerSecond);
-    try (BaseBackupStream stream = control.baseBackup(b.build())) {
+    Optional<IncrementalRebuild> rebuild = Optional.empty();
+    BaseBackupStream started = null;
+    if (base.isPresent()) {
+      started = base.get().start(control, b).orElse(null);
+      rebuild = Optional.ofNullable(started).map(s -> base.get().rebuild());
+    }
+    try (BaseBackupStream stream = started != null ? started : control.baseBackup(b.build())) {
       BackupPosition start = stream.start();
       long total = 0;
       List<Tablespace> tablespaces = new ArrayList<>();
@@ -219,7 +234,7 @@ public final class BackupRunner {
       for (Optional<BaseBackupArchive> a = stream.nextArchive();
           a.isPresent();
           a = stream.nextArchive()) {
-        archives.add(archive(a.get(), tablespaces, writer, previous));
+        archives.add(archive(a.get(), tablespaces, writer, previous, rebuild));
       }
       byte[] postgresManifest;
       try (InputStream m =
@@ -234,9 +249,25 @@ public final class BackupRunner {
                           null))) {
         postgresManifest = m.readAllBytes();
       }
+      long fromServer = stream.bytesReceived();
       BackupPosition end = stream.end();
+      if (rebuild.isPresent()) {
+        postgresManifest = rebuild.get().finish(postgresManifest);
+        LOG.info(
+            "incremental backup against {}: {} bytes read from the server, {} changed blocks",
+            rebuild.get().base(),
+            fromServer,
+            rebuild.get().blocksReceived());
+      }
       progress.copied(writer.stats().bytesRead(), estimate);
-      return new Copied(start, end, tablespaces, archives, postgresManifest);
+      return new Copied(
+          start,
+          end,
+          tablespaces,
+          archives,
+          postgresManifest,
+          fromServer,
+          rebuild.map(IncrementalRebuild::base));
     } catch (IOException e) {
       throw new UncheckedIOException("reading the base backup failed", e);
     }
@@ -246,11 +277,13 @@ public final class BackupRunner {
       BaseBackupArchive a,
       List<Tablespace> tablespaces,
       BackupWriter writer,
-      PreviousFiles previous)
+      PreviousFiles previous,
+      Optional<IncrementalRebuild> rebuild)
       throws IOException {
     if (a.tablespaceLocation().isEmpty()) {
       return Archive.base(
-          ArchiveIngest.ingest(a.name(), a.data(), writer, path -> previous.chunks(0, path)));
+          ArchiveIngest.ingest(
+              a.name(), 0, a.data(), writer, path -> previous.chunks(0, path), rebuild));
     }
     String location = a.tablespaceLocation().get();
     long oid =
@@ -270,7 +303,9 @@ public final class BackupRunner {
                             + " which the server did not list",
                         null));
     return Archive.tablespace(
-        oid, ArchiveIngest.ingest(a.name(), a.data(), writer, path -> previous.chunks(oid, path)));
+        oid,
+        ArchiveIngest.ingest(
+            a.name(), oid, a.data(), writer, path -> previous.chunks(oid, path), rebuild));
   }
 
   private static void requireSupported(int versionNum, String version) {

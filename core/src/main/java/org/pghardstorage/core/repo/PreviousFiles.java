@@ -21,14 +21,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class PreviousFiles {
   private static final Logger LOG = LoggerFactory.getLogger(PreviousFiles.class);
-  private static final PreviousFiles NONE = new PreviousFiles(Optional.empty(), Map.of());
+  private static final PreviousFiles NONE = new PreviousFiles(Optional.empty(), Map.of(), Map.of());
 
   private final Optional<BackupId> backup;
   private final Map<String, List<ChunkRef>> layouts;
+  private final Map<String, List<ChunkRef>> contents;
 
-  private PreviousFiles(Optional<BackupId> backup, Map<String, List<ChunkRef>> layouts) {
+  private PreviousFiles(
+      Optional<BackupId> backup,
+      Map<String, List<ChunkRef>> layouts,
+      Map<String, List<ChunkRef>> contents) {
     this.backup = backup;
     this.layouts = layouts;
+    this.contents = contents;
   }
 
   /** No previous backup: every file is cut by the content-defined chunker alone. */
@@ -43,8 +48,12 @@ public final class PreviousFiles {
    */
   public static PreviousFiles of(BackupManifest manifest) {
     Map<String, List<ChunkRef>> layouts = new HashMap<>();
+    Map<String, List<ChunkRef>> contents = new HashMap<>();
     for (Archive a : manifest.archives()) {
       for (FileEntry f : a.files()) {
+        if (f.type() == FileType.FILE) {
+          contents.put(key(a.tablespaceOid(), f.path()), f.chunks());
+        }
         if (f.type() != FileType.FILE || f.chunks().isEmpty()) {
           continue;
         }
@@ -59,7 +68,8 @@ public final class PreviousFiles {
         }
       }
     }
-    return new PreviousFiles(Optional.of(manifest.backupId()), Map.copyOf(layouts));
+    return new PreviousFiles(
+        Optional.of(manifest.backupId()), Map.copyOf(layouts), Map.copyOf(contents));
   }
 
   /** The backup the layouts come from, if any. */
@@ -75,6 +85,19 @@ public final class PreviousFiles {
    */
   public List<ChunkRef> chunks(long tablespaceOid, String path) {
     return layouts.getOrDefault(key(tablespaceOid, path), List.of());
+  }
+
+  /**
+   * The content of a regular file of the previous backup, whatever its layout: what an incremental
+   * backup rebuilds a file from (format spec §5.2).
+   *
+   * @param tablespaceOid 0 for the data directory, else the tablespace's oid
+   * @param path the file's path within its archive
+   * @return the file's chunk refs in order (empty for an empty file), or empty if the previous
+   *     backup did not hold a regular file there
+   */
+  public Optional<List<ChunkRef>> content(long tablespaceOid, String path) {
+    return Optional.ofNullable(contents.get(key(tablespaceOid, path)));
   }
 
   private static boolean pageAligned(List<ChunkRef> chunks) {
