@@ -173,18 +173,25 @@ final class IncrementalRebuild {
     IncrementalFile header =
         IncrementalFile.readHeader(member, memberSize, blockSize, relsegSize, shown);
     Optional<List<ChunkRef>> old = previous.content(tablespaceOid, target);
-    if (old.isEmpty() && header.needsPreviousBlocks()) {
+    if (old.isEmpty()) {
+      // The server sends a file incrementally only when the uploaded manifest lists it, and that
+      // manifest lists exactly the previous backup's files: its absence is an inconsistency, and
+      // pg_combinebackup refuses it too, even when every block is in the incremental file.
       throw new HardstorageException(
           "backup.incremental_base_missing",
           ExitCode.ERROR,
           "PostgreSQL sent "
               + shown
-              + " incrementally, needing blocks below "
-              + header.truncationBlockLength()
-              + " from the previous backup "
+              + " incrementally"
+              + (header.needsPreviousBlocks()
+                  ? ", needing blocks below " + header.truncationBlockLength() + " from"
+                  : " against")
+              + " the previous backup "
               + previousBackup
               + ", which does not hold that file",
-          "run the backup again; a full backup is taken when no usable previous backup exists");
+          "run 'pg_hardstorage verify' on backup "
+              + previousBackup
+              + "; the next backup is a full one if it stays unusable");
     }
     long oldSize = old.map(refs -> refs.stream().mapToLong(ChunkRef::length).sum()).orElse(0L);
     ReconstructedFile file =
