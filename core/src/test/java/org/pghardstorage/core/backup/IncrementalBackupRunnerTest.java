@@ -12,8 +12,6 @@ import static org.pghardstorage.core.wal.WalFixtures.segment;
 import static org.pghardstorage.core.wal.WalFixtures.wal;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,8 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.Test;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.pg.ConnInfo;
@@ -77,30 +73,13 @@ class IncrementalBackupRunnerTest {
         .getBytes(StandardCharsets.UTF_8);
   }
 
-  private static byte[] tar(Map<String, byte[]> files) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
-      for (Map.Entry<String, byte[]> f : files.entrySet()) {
-        TarArchiveEntry e = new TarArchiveEntry(f.getKey());
-        e.setSize(f.getValue().length);
-        e.setMode(0600);
-        tar.putArchiveEntry(e);
-        tar.write(f.getValue());
-        tar.closeArchiveEntry();
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
-  }
-
   /** A base archive and the backup_manifest PostgreSQL sends with it. */
   private record Sent(byte[] tar, byte[] manifest) {
     static Sent of(Map<String, byte[]> files) {
       List<String> entries = new ArrayList<>();
       files.forEach((path, content) -> entries.add(entry(path, content)));
       return new Sent(
-          IncrementalBackupRunnerTest.tar(files),
+          IncrementalRebuildTest.tar(files),
           PostgresManifestRewriteTest.manifest(entries.toArray(String[]::new))
               .getBytes(StandardCharsets.UTF_8));
     }

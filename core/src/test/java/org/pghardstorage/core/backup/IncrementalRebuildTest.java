@@ -69,7 +69,7 @@ class IncrementalRebuildTest {
   }
 
   /** A tar archive of {@code files}, path → content, in order. */
-  private static byte[] tar(Map<String, byte[]> files) {
+  static byte[] tar(Map<String, byte[]> files) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
       for (Map.Entry<String, byte[]> f : files.entrySet()) {
