@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  *   <li>checks the server (PostgreSQL 15+, same system as earlier backups of the deployment);
  *   <li>starts receiving WAL on a second connection through a temporary slot created before the
  *       backup starts, so every segment from the backup's checkpoint on is retained and stored;
- *   <li>runs {@code BASE_BACKUP} and streams each archive's files into the repository;
+ *   <li>runs {@code BASE_BACKUP} and streams each archive's files into the repository; on
+ *       PostgreSQL 17+ with WAL summaries, {@code INCREMENTAL} against the previous backup, whose
+ *       files it rebuilds so that the stored backup is a full one (format spec §5.2);
  *   <li>waits until the WAL up to the backup's end LSN is durable;
  *   <li>commits the manifest, the backup's single point of visibility.
  * </ol>
@@ -192,6 +194,24 @@ public final class BackupRunner {
       long bytesFromServer,
       Optional<BackupId> incrementalFrom) {}
 
+  /** A running BASE_BACKUP and, if the server sends it incrementally, the rebuild of its files. */
+  private record Started(BaseBackupStream stream, Optional<IncrementalRebuild> rebuild) {}
+
+  /** An incremental BASE_BACKUP if there is a base and the server takes it, else a full one. */
+  private static Started begin(
+      ReplicationConnection control,
+      BaseBackupOptions.Builder options,
+      Optional<IncrementalBase> base) {
+    if (base.isPresent()) {
+      IncrementalRebuild rebuild = base.get().rebuild();
+      Optional<BaseBackupStream> incremental = base.get().start(control, options);
+      if (incremental.isPresent()) {
+        return new Started(incremental.get(), Optional.of(rebuild));
+      }
+    }
+    return new Started(control.baseBackup(options.build()), Optional.empty());
+  }
+
   private static Copied copy(
       ReplicationConnection control,
       BackupRequest request,
@@ -211,13 +231,9 @@ public final class BackupRunner {
             // tablespace_map file would disagree with PostgreSQL's manifest once rewritten
             .tablespaceMap(false);
     request.maxRateKbPerSecond().ifPresent(b::maxRateKbPerSecond);
-    Optional<IncrementalRebuild> rebuild = Optional.empty();
-    BaseBackupStream started = null;
-    if (base.isPresent()) {
-      started = base.get().start(control, b).orElse(null);
-      rebuild = Optional.ofNullable(started).map(s -> base.get().rebuild());
-    }
-    try (BaseBackupStream stream = started != null ? started : control.baseBackup(b.build())) {
+    Started started = begin(control, b, base);
+    Optional<IncrementalRebuild> rebuild = started.rebuild();
+    try (BaseBackupStream stream = started.stream()) {
       BackupPosition start = stream.start();
       long total = 0;
       List<Tablespace> tablespaces = new ArrayList<>();
