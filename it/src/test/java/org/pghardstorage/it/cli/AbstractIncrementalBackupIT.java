@@ -60,13 +60,7 @@ abstract class AbstractIncrementalBackupIT {
             .start();
     source.createRole("backup", "backup-secret", true);
     source.execute("postgres", "CREATE DATABASE " + DB);
-    source.execute(
-        DB,
-        "CREATE TABLE t AS SELECT g AS id, md5(random()::text) || md5(g::text) AS a,"
-            + " (random() * 1e12)::bigint AS b, md5(random()::text) AS c"
-            + " FROM generate_series(1, 1200000) g",
-        "VACUUM (FREEZE, ANALYZE) t",
-        "CHECKPOINT");
+    PageChangeTable.create(source, DB);
     conninfo =
         "host=127.0.0.1 port="
             + source.port()
@@ -91,21 +85,20 @@ abstract class AbstractIncrementalBackupIT {
     long fullRead = full.path("bytes_read_from_server").asLong();
     assertThat(fullRead).isGreaterThan(full.path("bytes_read").asLong() / 2);
 
-    // FACTS.md: "1 % of pages" is every row of every 100th page, by ctid.
-    source.execute(
-        DB,
-        "UPDATE t SET b = b + 1 WHERE ((ctid::text::point)[0])::bigint % 100 = 0",
-        "CHECKPOINT");
+    PageChangeTable.changeOnePercentOfPages(source, DB);
     JsonNode second = backup();
     long secondRead = second.path("bytes_read_from_server").asLong();
     System.out.printf(
-        "INCREMENTAL on PostgreSQL %d: cluster %d bytes; read from the server: full backup %d,"
-            + " incremental after 1 %% of pages changed %d (%.1f %%); new bytes stored %d%n",
+        "INCREMENTAL on PostgreSQL %d: cluster %d bytes; read from the server: full backup %d"
+            + " (%.1f s), incremental after 1 %% of pages changed %d (%.1f %%, %.1f s);"
+            + " new bytes stored %d%n",
         major(),
         second.path("bytes_read").asLong(),
         fullRead,
+        full.path("duration_seconds").asDouble(),
         secondRead,
         100.0 * secondRead / fullRead,
+        second.path("duration_seconds").asDouble(),
         second.path("bytes_new").asLong());
     assertThat(second.path("incremental_from").asText())
         .as("%s", second)
@@ -126,7 +119,7 @@ abstract class AbstractIncrementalBackupIT {
     assertThat(third.path("incremental_from").asText())
         .as("the server takes the rewritten backup_manifest as a base: %s", third)
         .isEqualTo(second.path("backup_id").asText());
-    String expected = checksum(source);
+    String expected = PageChangeTable.checksum(source, DB);
     String count = source.queryValue(DB, "SELECT count(*) FROM t");
 
     for (JsonNode b : List.of(second, third)) {
@@ -150,7 +143,7 @@ abstract class AbstractIncrementalBackupIT {
     PgCluster restored = PgCluster.startExisting(major(), target, source.password(), Map.of());
     try {
       restored.awaitPromotion(Duration.ofMinutes(3));
-      assertThat(checksum(restored)).isEqualTo(expected);
+      assertThat(PageChangeTable.checksum(restored, DB)).isEqualTo(expected);
       assertThat(restored.queryValue(DB, "SELECT count(*) FROM t")).isEqualTo(count);
     } finally {
       restored.close();
@@ -196,10 +189,6 @@ abstract class AbstractIncrementalBackupIT {
       }
     }
     throw new AssertionError(name + " did not become " + value);
-  }
-
-  private static String checksum(PgCluster pg) {
-    return pg.queryValue(DB, "SELECT md5(string_agg(md5(t::text), '' ORDER BY id)) FROM t");
   }
 
   /**
