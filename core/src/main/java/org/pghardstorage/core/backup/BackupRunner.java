@@ -270,10 +270,12 @@ public final class BackupRunner {
       if (rebuild.isPresent()) {
         postgresManifest = rebuild.get().finish(postgresManifest);
         LOG.info(
-            "incremental backup against {}: {} bytes read from the server, {} changed blocks",
+            "incremental backup against {}: {} bytes read from the server, {} changed blocks,"
+                + " {} unchanged relation files stored by reference",
             rebuild.get().base(),
             fromServer,
-            rebuild.get().blocksReceived());
+            rebuild.get().blocksReceived(),
+            rebuild.get().filesReused());
       }
       progress.copied(writer.stats().bytesRead(), estimate);
       return new Copied(

@@ -16,6 +16,7 @@ import org.pghardstorage.core.repo.PreviousFiles;
 import org.pghardstorage.core.repo.Repository;
 import org.pghardstorage.core.repo.RepositoryCorruptException;
 import org.pghardstorage.core.repo.manifest.BackupManifest;
+import org.pghardstorage.core.verify.VerificationRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,11 @@ final class IncrementalBase {
       return Optional.empty();
     }
     BackupManifest base = latest.get();
+    Optional<String> unusable = failedVerification(repository, deployment, base);
+    if (unusable.isPresent()) {
+      // A base that cannot be read back would fail every incremental backup taken against it.
+      return full(unusable.get());
+    }
     String summarize = control.show("summarize_wal");
     if (!summarize.equals("on")) {
       return full(
@@ -101,6 +107,21 @@ final class IncrementalBase {
     }
     return Optional.of(
         new IncrementalBase(base, manifest.get(), blockSize, (int) (segmentBytes / blockSize)));
+  }
+
+  private static Optional<String> failedVerification(
+      Repository repository, Deployment deployment, BackupManifest base) {
+    try {
+      return VerificationRecord.read(repository, deployment, base.backupId())
+          .filter(r -> !r.ok())
+          .map(r -> "backup " + base.backupId() + " failed its last verification");
+    } catch (RuntimeException e) {
+      return Optional.of(
+          "the verification record of backup "
+              + base.backupId()
+              + " cannot be read: "
+              + e.getMessage());
+    }
   }
 
   /** Gives the previous backup's files and the reader to rebuild from. */

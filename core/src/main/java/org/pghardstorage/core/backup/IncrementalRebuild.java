@@ -12,7 +12,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
-import org.pghardstorage.core.chunk.ChunkRef;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.pg.Lsn;
@@ -74,6 +73,7 @@ final class IncrementalRebuild {
   private final int relsegSize;
   private final List<Rewritten> rewritten = new ArrayList<>();
   private long blocksReceived;
+  private long filesReused;
 
   /**
    * @param previous the files of the backup whose manifest was uploaded
@@ -103,6 +103,11 @@ final class IncrementalRebuild {
   /** Members stored differently from how they were sent, in archive order. */
   List<Rewritten> rewritten() {
     return List.copyOf(rewritten);
+  }
+
+  /** Unchanged relation files stored by reference to the previous backup, without reading. */
+  long filesReused() {
+    return filesReused;
   }
 
   /** Changed blocks received in incremental files. */
@@ -172,7 +177,7 @@ final class IncrementalRebuild {
     String shown = manifestPath(tablespaceOid, target);
     IncrementalFile header =
         IncrementalFile.readHeader(member, memberSize, blockSize, relsegSize, shown);
-    Optional<List<ChunkRef>> old = previous.content(tablespaceOid, target);
+    Optional<FileRef> old = previous.content(tablespaceOid, target);
     if (old.isEmpty()) {
       // The server sends a file incrementally only when the uploaded manifest lists it, and that
       // manifest lists exactly the previous backup's files: its absence is an inconsistency, and
@@ -191,15 +196,24 @@ final class IncrementalRebuild {
               + ", which does not hold that file",
           "run 'pg_hardstorage verify' on backup "
               + previousBackup
-              + "; the next backup is a full one if it stays unusable");
+              + ": a backup whose verification failed is never the base of an incremental one");
     }
-    long oldSize = old.map(refs -> refs.stream().mapToLong(ChunkRef::length).sum()).orElse(0L);
+    if (header.blocks().length == 0
+        && old.get().size() == (long) header.truncationBlockLength() * blockSize) {
+      // Unchanged since the previous backup (pg_combinebackup copies such a file whole): the
+      // rebuilt bytes are the old ones, so the old refs and CRC32C are reused without reading.
+      Optional<FileRef> same = writer.reuse(old.get());
+      if (same.isPresent()) {
+        filesReused++;
+        return same.get();
+      }
+    }
     ReconstructedFile file =
         new ReconstructedFile(
             header,
             member,
-            old.map(refs -> new PreviousContent(reader, refs)),
-            oldSize,
+            new PreviousContent(reader, old.get().chunks()),
+            old.get().size(),
             blockSize,
             shown,
             "backup " + previousBackup);

@@ -2,7 +2,6 @@ package org.pghardstorage.core.backup;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Optional;
 import org.pghardstorage.core.repo.RepositoryCorruptException;
 
 /**
@@ -17,7 +16,7 @@ import org.pghardstorage.core.repo.RepositoryCorruptException;
 final class ReconstructedFile extends InputStream {
   private final IncrementalFile header;
   private final InputStream blocks;
-  private final Optional<InputStream> previous;
+  private final InputStream previous;
   private final long previousBlocks;
   private final int blockSize;
   private final String path;
@@ -32,14 +31,14 @@ final class ReconstructedFile extends InputStream {
 
   /**
    * @param blocks the incremental file positioned at its first block
-   * @param previous the previous backup's version of the file, if it has one
+   * @param previous the previous backup's version of the file
    * @param previousSize that version's size in bytes
    * @param previousObject the previous backup, for messages
    */
   ReconstructedFile(
       IncrementalFile header,
       InputStream blocks,
-      Optional<InputStream> previous,
+      InputStream previous,
       long previousSize,
       int blockSize,
       String path,
@@ -47,7 +46,7 @@ final class ReconstructedFile extends InputStream {
     this.header = header;
     this.blocks = blocks;
     this.previous = previous;
-    this.previousBlocks = previous.isPresent() ? previousSize / blockSize : 0;
+    this.previousBlocks = previousSize / blockSize;
     this.blockSize = blockSize;
     this.path = path;
     this.previousObject = previousObject;
@@ -91,7 +90,7 @@ final class ReconstructedFile extends InputStream {
         throw IncrementalFile.invalid(path, "it ends inside block " + block);
       }
     } else if (block < header.truncationBlockLength() && block < previousBlocks) {
-      InputStream in = previous.orElseThrow();
+      InputStream in = previous;
       long at = (long) block * blockSize;
       in.skipNBytes(at - previousPosition);
       if (in.readNBytes(buffer, 0, blockSize) < blockSize) {

@@ -25,12 +25,12 @@ public final class PreviousFiles {
 
   private final Optional<BackupId> backup;
   private final Map<String, List<ChunkRef>> layouts;
-  private final Map<String, List<ChunkRef>> contents;
+  private final Map<String, FileRef> contents;
 
   private PreviousFiles(
       Optional<BackupId> backup,
       Map<String, List<ChunkRef>> layouts,
-      Map<String, List<ChunkRef>> contents) {
+      Map<String, FileRef> contents) {
     this.backup = backup;
     this.layouts = layouts;
     this.contents = contents;
@@ -48,11 +48,13 @@ public final class PreviousFiles {
    */
   public static PreviousFiles of(BackupManifest manifest) {
     Map<String, List<ChunkRef>> layouts = new HashMap<>();
-    Map<String, List<ChunkRef>> contents = new HashMap<>();
+    Map<String, FileRef> contents = new HashMap<>();
     for (Archive a : manifest.archives()) {
       for (FileEntry f : a.files()) {
         if (f.type() == FileType.FILE) {
-          contents.put(key(a.tablespaceOid(), f.path()), f.chunks());
+          contents.put(
+              key(a.tablespaceOid(), f.path()),
+              new FileRef(f.size(), f.chunks(), f.checksum().orElseThrow()));
         }
         if (f.type() != FileType.FILE || f.chunks().isEmpty()) {
           continue;
@@ -93,10 +95,11 @@ public final class PreviousFiles {
    *
    * @param tablespaceOid 0 for the data directory, else the tablespace's oid
    * @param path the file's path within its archive
-   * @return the file's chunk refs in order (empty for an empty file), or empty if the previous
-   *     backup did not hold a regular file there
+   * @return the file's size, chunk refs in order (none for an empty file) and CRC32C, as the
+   *     previous manifest records them; empty if the previous backup did not hold a regular file
+   *     there
    */
-  public Optional<List<ChunkRef>> content(long tablespaceOid, String path) {
+  public Optional<FileRef> content(long tablespaceOid, String path) {
     return Optional.ofNullable(contents.get(key(tablespaceOid, path)));
   }
 

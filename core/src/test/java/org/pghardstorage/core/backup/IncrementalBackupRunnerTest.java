@@ -34,6 +34,7 @@ import org.pghardstorage.core.repo.manifest.BackupManifest;
 import org.pghardstorage.core.repo.manifest.BackupSource;
 import org.pghardstorage.core.repo.manifest.FileEntry;
 import org.pghardstorage.core.storage.memory.MemoryObjectStore;
+import org.pghardstorage.core.verify.VerificationRecord;
 import org.pghardstorage.core.wal.WalFixtures;
 
 /**
@@ -226,6 +227,31 @@ class IncrementalBackupRunnerTest {
     assertThat(script.commands()).doesNotContain("UPLOAD_MANIFEST");
     assertThat(script.commands()).last().asString().doesNotContain("INCREMENTAL");
     assertThat(content(m, "base/5/16384")).isEqualTo(relation);
+  }
+
+  @Test
+  void aBaseThatFailedItsVerificationIsNotUsed() {
+    BackupManifest first = first();
+    new VerificationRecord(
+            VerificationRecord.SCHEMA,
+            first.backupId().value(),
+            false,
+            clock.instant(),
+            1,
+            0,
+            3,
+            0,
+            10,
+            "test")
+        .store(repo, DB);
+    Sent sent = full();
+    // no SHOW summarize_wal, no upload: the base is refused before the server is asked
+    ScriptedWalSender script = server(null).baseBackup(START, 1, sent.tar(), sent.manifest(), END);
+
+    BackupManifest m = run(script).manifest();
+
+    assertThat(m.sourceInfo().flatMap(BackupSource::incrementalBase)).isEmpty();
+    assertThat(script.commands()).doesNotContain("SHOW summarize_wal", "UPLOAD_MANIFEST");
   }
 
   @Test

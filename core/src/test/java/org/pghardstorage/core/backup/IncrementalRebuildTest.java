@@ -29,6 +29,7 @@ import org.pghardstorage.core.pg.Lsn;
 import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.BackupWriter;
 import org.pghardstorage.core.repo.ChunkReader;
+import org.pghardstorage.core.repo.PackId;
 import org.pghardstorage.core.repo.PreviousFiles;
 import org.pghardstorage.core.repo.Repository;
 import org.pghardstorage.core.repo.manifest.BackupManifest;
@@ -58,7 +59,8 @@ class IncrementalRebuildTest {
           + "INCREMENTAL FROM LSN: 0/2000028\n"
           + "INCREMENTAL FROM TLI: 1\n";
 
-  private final Repository repo = WalFixtures.repository(new MemoryObjectStore("incr"));
+  private final MemoryObjectStore store = new MemoryObjectStore("incr");
+  private final Repository repo = WalFixtures.repository(store);
   private final byte[] relation = pages(1, 10);
   private final byte[] small = pages(2, 3);
 
@@ -94,6 +96,11 @@ class IncrementalRebuildTest {
     return m;
   }
 
+  /** backup_label of an incremental backup against {@link #previous()}, then one member. */
+  private static Map<String, byte[]> labelAnd(String path, byte[] member) {
+    return files("backup_label", LABEL.getBytes(StandardCharsets.UTF_8), path, member);
+  }
+
   /** The previous backup, committed: base/5/16384 (10 blocks) and base/5/16385 (3 blocks). */
   private BackupManifest previous() throws IOException {
     BackupId id = BackupId.parse("20261205T110000Z-aaaaaa");
@@ -112,13 +119,15 @@ class IncrementalRebuildTest {
     }
   }
 
+  private int ingested;
+
   private record Ingested(List<FileEntry> entries, IncrementalRebuild rebuild) {}
 
   private Ingested ingest(BackupManifest previous, Map<String, byte[]> members) throws IOException {
     PreviousFiles files = PreviousFiles.of(previous);
     IncrementalRebuild rebuild =
         new IncrementalRebuild(files, PREVIOUS_START, repo.openChunkReader(), BLCKSZ, RELSEG);
-    BackupId id = BackupId.parse("20261205T120000Z-bbbbbb");
+    BackupId id = BackupId.parse("20261205T1200" + (10 + ingested++) + "Z-bbbbbb");
     try (BackupWriter w = repo.newBackup(WalFixtures.DB, id)) {
       List<FileEntry> entries =
           ArchiveIngest.ingest(
@@ -202,18 +211,40 @@ class IncrementalRebuildTest {
   }
 
   @Test
-  void unchangedRangesReuseThePreviousChunks() throws IOException {
+  void theUnchangedPagesOfAChangedFileReuseThePreviousChunks() throws IOException {
     BackupManifest previous = previous();
     List<ChunkRef> old = PreviousFiles.of(previous).chunks(0, "base/5/16384");
-    Ingested r =
-        ingest(
-            previous,
-            files(
-                "backup_label", LABEL.getBytes(StandardCharsets.UTF_8),
-                "base/5/INCREMENTAL.16384", incremental(10)));
-    FileEntry f =
-        r.entries().stream().filter(e -> e.path().equals("base/5/16384")).findFirst().orElseThrow();
-    assertThat(f.chunks()).isEqualTo(old);
+    Ingested r = ingest(previous, labelAnd("base/5/INCREMENTAL.16384", incremental(10, 5)));
+    List<ChunkRef> refs = file(r.entries(), "base/5/16384").chunks();
+    assertThat(refs.stream().filter(c -> old.stream().anyMatch(o -> o.id().equals(c.id()))))
+        .as("the unchanged pages are refs or slices of the previous chunks (§5.1)")
+        .isNotEmpty();
+    assertThat(refs.stream().mapToInt(ChunkRef::length).sum()).isEqualTo(relation.length);
+  }
+
+  private static FileEntry file(List<FileEntry> entries, String path) {
+    return entries.stream().filter(e -> e.path().equals(path)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void anUnchangedFileIsStoredByReferenceWithoutReadingIt() throws IOException {
+    BackupManifest previous = previous();
+    // Damage every pack: a file read back would fail, one stored by reference does not.
+    for (PackId pack : repo.listPacks()) {
+      store.put(pack.key(), new byte[] {1, 2, 3});
+    }
+    Ingested r = ingest(previous, labelAnd("base/5/INCREMENTAL.16385", incremental(3)));
+    FileEntry f = file(r.entries(), "base/5/16385");
+    FileEntry old = file(previous.archives().get(0).files(), "base/5/16385");
+    assertThat(f.chunks()).isEqualTo(old.chunks());
+    assertThat(f.checksum()).isEqualTo(old.checksum());
+    assertThat(f.size()).isEqualTo(small.length);
+    assertThat(r.rebuild().filesReused()).isEqualTo(1);
+    // a changed one is read back, and the damage found
+    assertThatThrownBy(
+            () -> ingest(previous, labelAnd("base/5/INCREMENTAL.16385", incremental(3, 1))))
+        .isInstanceOfSatisfying(
+            HardstorageException.class, e -> assertThat(e.code()).isEqualTo("repo.corrupt"));
   }
 
   @Test
@@ -238,11 +269,7 @@ class IncrementalRebuildTest {
     Ingested r =
         ingest(
             previous(),
-            files(
-                "backup_label",
-                LABEL.getBytes(StandardCharsets.UTF_8),
-                "base/5/INCREMENTAL.16384",
-                incremental(ByteOrder.BIG_ENDIAN, 10, 0, 9)));
+            labelAnd("base/5/INCREMENTAL.16384", incremental(ByteOrder.BIG_ENDIAN, 10, 0, 9)));
     assertThat(content(r.entries(), "base/5/16384")).isEqualTo(expected(relation, 10, 0, 9));
   }
 
@@ -250,12 +277,7 @@ class IncrementalRebuildTest {
   void aFileThePreviousBackupLacksIsRefused() throws IOException {
     BackupManifest previous = previous();
     assertThatThrownBy(
-            () ->
-                ingest(
-                    previous,
-                    files(
-                        "backup_label", LABEL.getBytes(StandardCharsets.UTF_8),
-                        "base/5/INCREMENTAL.99999", incremental(3, 0))))
+            () -> ingest(previous, labelAnd("base/5/INCREMENTAL.99999", incremental(3, 0))))
         .isInstanceOf(HardstorageException.class)
         .hasMessageContaining("base/5/99999 incrementally, needing blocks below 3")
         .hasMessageContaining("20261205T110000Z-aaaaaa")
@@ -263,12 +285,7 @@ class IncrementalRebuildTest {
         .isEqualTo("backup.incremental_base_missing");
     // every block present: pg_combinebackup refuses it all the same, and so do we
     assertThatThrownBy(
-            () ->
-                ingest(
-                    previous,
-                    files(
-                        "backup_label", LABEL.getBytes(StandardCharsets.UTF_8),
-                        "base/5/INCREMENTAL.99999", incremental(2, 0, 1))))
+            () -> ingest(previous, labelAnd("base/5/INCREMENTAL.99999", incremental(2, 0, 1))))
         .hasMessageContaining("base/5/99999 incrementally against the previous backup");
   }
 
@@ -315,12 +332,7 @@ class IncrementalRebuildTest {
 
   @Test
   void theManifestIsRewrittenForTheRebuiltFiles() throws IOException {
-    Ingested r =
-        ingest(
-            previous(),
-            files(
-                "backup_label", LABEL.getBytes(StandardCharsets.UTF_8),
-                "base/5/INCREMENTAL.16384", incremental(10, 2)));
+    Ingested r = ingest(previous(), labelAnd("base/5/INCREMENTAL.16384", incremental(10, 2)));
     String server =
         PostgresManifestRewriteTest.manifest(
             PostgresManifestRewriteTest.entry(
