@@ -91,6 +91,15 @@ final class BackupCommand extends BaseCommand {
                     Counts.percent(m.stats().dedupRatio()),
                     Counts.of(r.walSegments(), "WAL segment"),
                     r.duration().toMillis() / 1000.0));
+            m.sourceInfo()
+                .ifPresent(
+                    s ->
+                        out.println(
+                            "  read from the server "
+                                + Bytes.human(s.bytesReadFromServer())
+                                + s.incrementalBase()
+                                    .map(b -> ", incremental against " + b)
+                                    .orElse(", every file whole")));
           });
     }
     return ExitCode.OK;
