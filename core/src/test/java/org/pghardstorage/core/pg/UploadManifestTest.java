@@ -61,6 +61,25 @@ class UploadManifestTest {
   }
 
   @Test
+  void aServerWithoutTheCommandFailsItBeforeAnyDataIsSent() {
+    Backend script =
+        Backend.script()
+            .startup()
+            .error("ERROR", "42601", "syntax error at or near \"UPLOAD_MANIFEST\"")
+            .ready('I');
+    ReplicationConnection r =
+        new ReplicationConnection(ScriptedTransport.connect(script, ReplicationMode.DATABASE));
+
+    assertThatThrownBy(() -> r.uploadManifest("{}".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(PgServerException.class)
+        .hasMessageContaining("syntax error");
+    assertThat(r.connection().isUsable()).isTrue();
+    assertThat(ScriptedTransport.of(r.connection()).messages())
+        .extracting(ScriptedTransport.Sent::type)
+        .doesNotContain('d', 'c');
+  }
+
+  @Test
   void anotherStatementsCopyInIsStillRefused() {
     Backend script =
         Backend.script()
