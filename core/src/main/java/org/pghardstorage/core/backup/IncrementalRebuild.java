@@ -152,7 +152,9 @@ final class IncrementalRebuild {
         throw IncrementalFile.invalid(serverPath, "'" + bare + "' is not a relation file name");
       }
       String target = path.substring(0, slash + 1) + bare;
-      stored = new Stored(target, rebuild(tablespaceOid, target, memberSize, checked, writer));
+      IncrementalFile header =
+          IncrementalFile.readHeader(checked, memberSize, blockSize, relsegSize, serverPath);
+      stored = new Stored(target, rebuild(tablespaceOid, target, header, checked, writer));
     } else if (tablespaceOid == 0 && path.equals("backup_label")) {
       stored = new Stored(path, writer.writeFile(new ByteArrayInputStream(label(checked))));
     } else {
@@ -171,12 +173,15 @@ final class IncrementalRebuild {
     return Optional.of(stored);
   }
 
+  /** The file {@code target} rebuilt from {@code header}, the blocks in {@code member} after it. */
   private FileRef rebuild(
-      long tablespaceOid, String target, long memberSize, InputStream member, BackupWriter writer)
+      long tablespaceOid,
+      String target,
+      IncrementalFile header,
+      InputStream member,
+      BackupWriter writer)
       throws IOException {
     String shown = manifestPath(tablespaceOid, target);
-    IncrementalFile header =
-        IncrementalFile.readHeader(member, memberSize, blockSize, relsegSize, shown);
     Optional<FileRef> old = previous.content(tablespaceOid, target);
     if (old.isEmpty()) {
       // The server sends a file incrementally only when the uploaded manifest lists it, and that
