@@ -58,6 +58,7 @@ final class PostgresManifestRewrite {
     for (IncrementalRebuild.Rewritten r : rewritten) {
       byPath.put(r.serverPath(), r);
     }
+    java.util.Set<String> done = new java.util.HashSet<>();
     ByteArrayOutputStream out = new ByteArrayOutputStream(manifest.length + 64);
     int start = 0;
     while (start < lastLine) {
@@ -70,8 +71,13 @@ final class PostgresManifestRewrite {
       if (line.startsWith("{ \"Path\": ")) {
         String entry = line.endsWith(",\n") ? line.substring(0, line.length() - 2) : line.strip();
         JsonNode node = parse(entry);
-        IncrementalRebuild.Rewritten r = byPath.remove(node.path("Path").asText());
+        String path = node.path("Path").asText();
+        if (done.contains(path)) {
+          throw invalid("it lists " + path + " twice");
+        }
+        IncrementalRebuild.Rewritten r = byPath.remove(path);
         if (r != null) {
+          done.add(path);
           out.writeBytes(
               (entryLine(r, node) + line.substring(entry.length()))
                   .getBytes(StandardCharsets.UTF_8));

@@ -147,6 +147,16 @@ class PostgresManifestRewriteTest {
   }
 
   @Test
+  void aMemberListedTwiceIsRefused() {
+    refused(
+            manifest(
+                entry("base/5/INCREMENTAL.16384", MEMBER),
+                entry("base/5/INCREMENTAL.16384", MEMBER)),
+            MEMBER)
+        .hasMessageContaining("it lists base/5/INCREMENTAL.16384 twice");
+  }
+
+  @Test
   void aListedSizeOrChecksumOtherThanWhatWasSentIsRefused() {
     byte[] other = IncrementalFileTest.incremental(3, 2);
     refused(manifest(entry("base/5/INCREMENTAL.16384", other)), MEMBER)
