@@ -10,9 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.pghardstorage.core.error.ExitCode;
@@ -58,7 +60,7 @@ final class PostgresManifestRewrite {
     for (IncrementalRebuild.Rewritten r : rewritten) {
       byPath.put(r.serverPath(), r);
     }
-    java.util.Set<String> done = new java.util.HashSet<>();
+    Set<String> done = new HashSet<>();
     ByteArrayOutputStream out = new ByteArrayOutputStream(manifest.length + 64);
     int start = 0;
     while (start < lastLine) {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,9 +45,8 @@ abstract class AbstractIncrementalBackupIT {
   private static final String DB = "incr";
 
   /** What pg_verifybackup skips by default (pg_verifybackup.c's ignore list). */
-  private static final java.util.Set<String> IGNORED_BY_PG_VERIFYBACKUP =
-      java.util.Set.of(
-          "backup_manifest", "postgresql.auto.conf", "recovery.signal", "standby.signal");
+  private static final Set<String> IGNORED_BY_PG_VERIFYBACKUP =
+      Set.of("backup_manifest", "postgresql.auto.conf", "recovery.signal", "standby.signal");
 
   private PgCluster source;
   private Path work;
