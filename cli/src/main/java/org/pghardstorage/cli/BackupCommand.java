@@ -12,8 +12,10 @@ import org.pghardstorage.core.backup.BackupResult;
 import org.pghardstorage.core.backup.BackupRunner;
 import org.pghardstorage.core.deployment.DeploymentContext;
 import org.pghardstorage.core.error.ExitCode;
+import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.repo.manifest.BackupManifest;
+import org.pghardstorage.core.repo.manifest.BackupSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -92,6 +94,15 @@ final class BackupCommand extends BaseCommand {
                     Counts.percent(m.stats().dedupRatio()),
                     Counts.of(r.walSegments(), "WAL segment"),
                     r.duration().toMillis() / 1000.0));
+            m.sourceInfo()
+                .ifPresent(
+                    s ->
+                        out.println(
+                            "  read from the server "
+                                + Bytes.human(s.bytesReadFromServer())
+                                + s.incrementalBase()
+                                    .map(b -> ", incremental against " + b)
+                                    .orElse(", every file whole")));
           });
     }
     return ExitCode.OK;
@@ -114,6 +125,12 @@ final class BackupCommand extends BaseCommand {
     result.put("bytes_new", m.stats().bytesNew());
     result.put("bytes_stored", m.stats().bytesStored());
     result.put("dedup_ratio", m.stats().dedupRatio());
+    result.put(
+        "bytes_read_from_server",
+        m.sourceInfo().map(BackupSource::bytesReadFromServer).orElse(null));
+    result.put(
+        "incremental_from",
+        m.sourceInfo().flatMap(BackupSource::incrementalBase).map(BackupId::value).orElse(null));
     result.put("wal_segments", r.walSegments());
     result.put("duration_seconds", r.duration().toMillis() / 1000.0);
     return result;

@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -34,7 +37,25 @@ final class ArchiveIngest {
       BackupWriter writer,
       Function<String, PreviousFiles.Layout> previous)
       throws IOException {
+    return ingest(archiveName, 0, tarBytes, writer, previous, Optional.empty());
+  }
+
+  /**
+   * As {@link #ingest(String, InputStream, BackupWriter, Function)}, for an archive of an {@code
+   * INCREMENTAL} backup: members that need the previous backup go through {@code incremental}.
+   *
+   * @param tablespaceOid 0 for the base archive, else the tablespace's oid
+   */
+  static List<FileEntry> ingest(
+      String archiveName,
+      long tablespaceOid,
+      InputStream tarBytes,
+      BackupWriter writer,
+      Function<String, PreviousFiles.Layout> previous,
+      Optional<IncrementalRebuild> incremental)
+      throws IOException {
     List<FileEntry> entries = new ArrayList<>();
+    Set<String> paths = new HashSet<>();
     // PostgreSQL writes ustar with long names via GNU/pax extensions where needed.
     TarArchiveInputStream tar = new TarArchiveInputStream(new NoClose(tarBytes));
     TarArchiveEntry e;
@@ -50,23 +71,18 @@ final class ArchiveIngest {
       } else if (e.isSymbolicLink()) {
         entries.add(FileEntry.symlink(path, mode, mtime, e.getLinkName()));
       } else if (e.isFile()) {
-        FileRef ref = writer.writeFile(new NoClose(tar), previous.apply(path));
-        if (ref.size() != e.getSize()) {
-          throw new HardstorageException(
-              "backup.archive_truncated",
-              ExitCode.ERROR,
-              "archive "
-                  + archiveName
-                  + ": file "
-                  + path
-                  + " announced "
-                  + e.getSize()
-                  + " bytes but "
-                  + ref.size()
-                  + " arrived",
-              "the connection may have dropped; run the backup again");
+        Optional<IncrementalRebuild.Stored> rebuilt = Optional.empty();
+        if (incremental.isPresent()) {
+          rebuilt =
+              incremental.get().ingest(tablespaceOid, path, e.getSize(), new NoClose(tar), writer);
         }
-        entries.add(ref.toEntry(path, mode, mtime));
+        FileEntry entry =
+            rebuilt.isPresent()
+                ? rebuilt.get().ref().toEntry(rebuilt.get().path(), mode, mtime)
+                : file(archiveName, path, e.getSize(), tar, writer, previous)
+                    .toEntry(path, mode, mtime);
+        requireUnique(archiveName, paths, entry.path());
+        entries.add(entry);
       } else {
         throw new HardstorageException(
             "backup.archive_unsupported",
@@ -78,6 +94,46 @@ final class ArchiveIngest {
     // Drain the end-of-archive padding so the next archive starts cleanly.
     tarBytes.transferTo(java.io.OutputStream.nullOutputStream());
     return entries;
+  }
+
+  /**
+   * Two files for one path (e.g. {@code N} and a rebuilt {@code INCREMENTAL.N}) fail the backup.
+   */
+  private static void requireUnique(String archiveName, Set<String> paths, String path) {
+    if (!paths.add(path)) {
+      throw new HardstorageException(
+          "backup.archive_duplicate",
+          ExitCode.ERROR,
+          "archive " + archiveName + " holds the file " + path + " twice",
+          "run the backup again; if it recurs, report it with the server's version");
+    }
+  }
+
+  private static FileRef file(
+      String archiveName,
+      String path,
+      long announced,
+      TarArchiveInputStream tar,
+      BackupWriter writer,
+      Function<String, PreviousFiles.Layout> previous)
+      throws IOException {
+    FileRef ref = writer.writeFile(new NoClose(tar), previous.apply(path));
+    if (ref.size() != announced) {
+      throw new HardstorageException(
+          "backup.archive_truncated",
+          ExitCode.ERROR,
+          "archive "
+              + archiveName
+              + ": file "
+              + path
+              + " announced "
+              + announced
+              + " bytes but "
+              + ref.size()
+              + " arrived",
+          "the connection may have dropped; run the backup again");
+    }
+    return ref;
   }
 
   private static String normalise(String archiveName, String name) {

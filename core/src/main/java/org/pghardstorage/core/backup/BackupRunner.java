@@ -30,6 +30,7 @@ import org.pghardstorage.core.repo.RepositoryCorruptException;
 import org.pghardstorage.core.repo.WalArchive;
 import org.pghardstorage.core.repo.manifest.Archive;
 import org.pghardstorage.core.repo.manifest.BackupManifest;
+import org.pghardstorage.core.repo.manifest.BackupSource;
 import org.pghardstorage.core.repo.manifest.PostgresInfo;
 import org.pghardstorage.core.repo.manifest.PostgresManifestRef;
 import org.pghardstorage.core.repo.manifest.Tablespace;
@@ -44,7 +45,9 @@ import org.slf4j.LoggerFactory;
  *   <li>checks the server (PostgreSQL 15+, same system as earlier backups of the deployment);
  *   <li>starts receiving WAL on a second connection through a temporary slot created before the
  *       backup starts, so every segment from the backup's checkpoint on is retained and stored;
- *   <li>runs {@code BASE_BACKUP} and streams each archive's files into the repository;
+ *   <li>runs {@code BASE_BACKUP} and streams each archive's files into the repository; on
+ *       PostgreSQL 17+ with WAL summaries, {@code INCREMENTAL} against the previous backup, whose
+ *       files it rebuilds so that the stored backup is a full one (format spec §5.2);
  *   <li>waits until the WAL up to the backup's end LSN is durable;
  *   <li>commits the manifest, the backup's single point of visibility.
  * </ol>
@@ -80,15 +83,19 @@ public final class BackupRunner {
       int versionNum = control.connection().serverVersionNum();
       requireSupported(versionNum, control.connection().serverVersion());
       // The previous backup's file layouts: where this backup cuts its files first (spec §5.1).
-      PreviousFiles previous =
-          requireSameSystem(request, system).map(PreviousFiles::of).orElse(PreviousFiles.none());
+      Optional<BackupManifest> latest = requireSameSystem(request, system);
+      PreviousFiles previous = latest.map(PreviousFiles::of).orElse(PreviousFiles.none());
       WalSegmentSize segmentSize = control.walSegmentSize();
+      // What an INCREMENTAL BASE_BACKUP would be taken against (spec §5.2), if the server can.
+      Optional<IncrementalBase> base =
+          IncrementalBase.choose(control, versionNum, repository, request.deployment(), latest)
+              .map(b -> b.withFiles(previous, repository.openChunkReader()));
 
       try (WalSource wal = walSource(control, request, options, system, segmentSize, progress)) {
         BackupId id = BackupId.generate(started, ThreadLocalRandom.current());
         try (BackupWriter writer = repository.newBackup(request.deployment(), id)) {
           progress.phase("checkpoint", request.fastCheckpoint() ? "fast" : "spread");
-          Copied copied = copy(control, request, writer, previous, progress);
+          Copied copied = copy(control, request, writer, previous, base, progress);
           progress.phase("wal", "waiting for WAL up to " + copied.end.lsn());
           int segments =
               wal.awaitDurable(copied.start.lsn(), copied.end.lsn(), request.walTimeout());
@@ -114,7 +121,8 @@ public final class BackupRunner {
                   copied.tablespaces,
                   copied.archives,
                   writer.stats().toBackupStats(),
-                  PostgresManifestRef.of(copied.postgresManifest));
+                  PostgresManifestRef.of(copied.postgresManifest),
+                  new BackupSource(copied.bytesFromServer, copied.incrementalFrom.orElse(null)));
           writer.commit(manifest, copied.postgresManifest);
           Duration took = Duration.between(started, clock.instant());
           LOG.info("backup {} of {} committed in {}", id, request.deployment(), took);
@@ -182,13 +190,34 @@ public final class BackupRunner {
       BackupPosition end,
       List<Tablespace> tablespaces,
       List<Archive> archives,
-      byte[] postgresManifest) {}
+      byte[] postgresManifest,
+      long bytesFromServer,
+      Optional<BackupId> incrementalFrom) {}
+
+  /** A running BASE_BACKUP and, if the server sends it incrementally, the rebuild of its files. */
+  private record Started(BaseBackupStream stream, Optional<IncrementalRebuild> rebuild) {}
+
+  /** An incremental BASE_BACKUP if there is a base and the server takes it, else a full one. */
+  private static Started begin(
+      ReplicationConnection control,
+      BaseBackupOptions.Builder options,
+      Optional<IncrementalBase> base) {
+    if (base.isPresent()) {
+      IncrementalRebuild rebuild = base.get().rebuild();
+      Optional<BaseBackupStream> incremental = base.get().start(control, options);
+      if (incremental.isPresent()) {
+        return new Started(incremental.get(), Optional.of(rebuild));
+      }
+    }
+    return new Started(control.baseBackup(options.build()), Optional.empty());
+  }
 
   private static Copied copy(
       ReplicationConnection control,
       BackupRequest request,
       BackupWriter writer,
       PreviousFiles previous,
+      Optional<IncrementalBase> base,
       BackupProgress progress) {
     BaseBackupOptions.Builder b =
         BaseBackupOptions.builder(request.label())
@@ -202,7 +231,9 @@ public final class BackupRunner {
             // tablespace_map file would disagree with PostgreSQL's manifest once rewritten
             .tablespaceMap(false);
     request.maxRateKbPerSecond().ifPresent(b::maxRateKbPerSecond);
-    try (BaseBackupStream stream = control.baseBackup(b.build())) {
+    Started started = begin(control, b, base);
+    Optional<IncrementalRebuild> rebuild = started.rebuild();
+    try (BaseBackupStream stream = started.stream()) {
       BackupPosition start = stream.start();
       long total = 0;
       List<Tablespace> tablespaces = new ArrayList<>();
@@ -219,7 +250,7 @@ public final class BackupRunner {
       for (Optional<BaseBackupArchive> a = stream.nextArchive();
           a.isPresent();
           a = stream.nextArchive()) {
-        archives.add(archive(a.get(), tablespaces, writer, previous));
+        archives.add(archive(a.get(), tablespaces, writer, previous, rebuild));
       }
       byte[] postgresManifest;
       try (InputStream m =
@@ -234,9 +265,27 @@ public final class BackupRunner {
                           null))) {
         postgresManifest = m.readAllBytes();
       }
+      long fromServer = stream.bytesReceived();
       BackupPosition end = stream.end();
+      if (rebuild.isPresent()) {
+        postgresManifest = rebuild.get().finish(postgresManifest);
+        LOG.info(
+            "incremental backup against {}: {} bytes read from the server, {} changed blocks,"
+                + " {} unchanged relation files stored by reference",
+            rebuild.get().base(),
+            fromServer,
+            rebuild.get().blocksReceived(),
+            rebuild.get().filesReused());
+      }
       progress.copied(writer.stats().bytesRead(), estimate);
-      return new Copied(start, end, tablespaces, archives, postgresManifest);
+      return new Copied(
+          start,
+          end,
+          tablespaces,
+          archives,
+          postgresManifest,
+          fromServer,
+          rebuild.map(IncrementalRebuild::base));
     } catch (IOException e) {
       throw new UncheckedIOException("reading the base backup failed", e);
     }
@@ -246,11 +295,13 @@ public final class BackupRunner {
       BaseBackupArchive a,
       List<Tablespace> tablespaces,
       BackupWriter writer,
-      PreviousFiles previous)
+      PreviousFiles previous,
+      Optional<IncrementalRebuild> rebuild)
       throws IOException {
     if (a.tablespaceLocation().isEmpty()) {
       return Archive.base(
-          ArchiveIngest.ingest(a.name(), a.data(), writer, path -> previous.layout(0, path)));
+          ArchiveIngest.ingest(
+              a.name(), 0, a.data(), writer, path -> previous.layout(0, path), rebuild));
     }
     String location = a.tablespaceLocation().get();
     long oid =
@@ -270,7 +321,9 @@ public final class BackupRunner {
                             + " which the server did not list",
                         null));
     return Archive.tablespace(
-        oid, ArchiveIngest.ingest(a.name(), a.data(), writer, path -> previous.layout(oid, path)));
+        oid,
+        ArchiveIngest.ingest(
+            a.name(), oid, a.data(), writer, path -> previous.layout(oid, path), rebuild));
   }
 
   private static void requireSupported(int versionNum, String version) {

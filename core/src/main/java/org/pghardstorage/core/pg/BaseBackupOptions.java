@@ -26,6 +26,7 @@ public final class BaseBackupOptions {
   private final boolean tablespaceMap;
   private final boolean verifyChecksums;
   private final Optional<String> compression;
+  private final boolean incremental;
 
   private BaseBackupOptions(Builder b) {
     this.label = b.label;
@@ -38,6 +39,7 @@ public final class BaseBackupOptions {
     this.tablespaceMap = b.tablespaceMap;
     this.verifyChecksums = b.verifyChecksums;
     this.compression = b.compression;
+    this.incremental = b.incremental;
   }
 
   /**
@@ -63,6 +65,11 @@ public final class BaseBackupOptions {
     return manifest;
   }
 
+  /** Whether the backup is {@code INCREMENTAL} against the manifest uploaded before it. */
+  public boolean incremental() {
+    return incremental;
+  }
+
   /** The command text. */
   public String toCommand() {
     List<String> o = new ArrayList<>();
@@ -85,6 +92,9 @@ public final class BaseBackupOptions {
             o.add("COMPRESSION_DETAIL " + quote(c.substring(colon + 1)));
           }
         });
+    if (incremental) {
+      o.add("INCREMENTAL " + quote("true"));
+    }
     return "BASE_BACKUP (" + String.join(", ", o) + ")";
   }
 
@@ -113,6 +123,7 @@ public final class BaseBackupOptions {
     private boolean tablespaceMap = true;
     private boolean verifyChecksums = true;
     private Optional<String> compression = Optional.empty();
+    private boolean incremental;
 
     private Builder(String label) {
       Objects.requireNonNull(label, "label");
@@ -189,6 +200,16 @@ public final class BaseBackupOptions {
             "invalid compression '" + spec + "': expected METHOD or METHOD:DETAIL");
       }
       this.compression = Optional.of(spec);
+      return this;
+    }
+
+    /**
+     * {@code INCREMENTAL} (PostgreSQL 17+, with {@code summarize_wal}): relation files the WAL
+     * summaries show as partly changed since the manifest uploaded on the session come as {@code
+     * INCREMENTAL.<name>} files holding only the changed blocks.
+     */
+    public Builder incremental(boolean incremental) {
+      this.incremental = incremental;
       return this;
     }
 

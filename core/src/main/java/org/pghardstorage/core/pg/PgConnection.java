@@ -47,6 +47,9 @@ public final class PgConnection implements AutoCloseable {
   private boolean copyClientOpen;
   private boolean copyServerOpen;
 
+  /** Set while {@link #copyIn} runs: the one statement whose COPY IN we feed. */
+  private boolean feedingCopyIn;
+
   PgConnection(
       Transport transport,
       Endpoint endpoint,
@@ -238,6 +241,42 @@ public final class PgConnection implements AutoCloseable {
     return new CopyBothStream(this);
   }
 
+  /**
+   * Runs a statement that answers with COPY IN (such as {@code UPLOAD_MANIFEST}), sends {@code
+   * data} as CopyData messages of at most 64 KiB followed by CopyDone, and returns the statement's
+   * results. A server that fails the statement while we send ignores the rest of the copy data, as
+   * the protocol has it, and its error is thrown once everything is sent.
+   *
+   * @throws PgServerException if the server fails the statement; the connection stays usable unless
+   *     the error was FATAL
+   */
+  public List<QueryResult> copyIn(String sql, byte[] data) {
+    beginQuery(sql);
+    feedingCopyIn = true;
+    Response r;
+    try {
+      r = nextResponse();
+    } finally {
+      feedingCopyIn = false;
+    }
+    if (!(r instanceof Response.CopyStarted c)
+        || c.messageType() != BackendMessage.COPY_IN_RESPONSE) {
+      if (!(r instanceof Response.Ready)) {
+        abandon();
+      }
+      throw PgErrors.protocol(
+          endpoint.display(), "expected a COPY IN response to: " + commandName(sql) + ", got " + r);
+    }
+    for (int off = 0; off < data.length; off += COPY_IN_CHUNK) {
+      pump.io()
+          .send(FrontendMessages.copyData(data, off, Math.min(COPY_IN_CHUNK, data.length - off)));
+    }
+    pump.io().send(FrontendMessages.copyDone());
+    return finishQuery();
+  }
+
+  private static final int COPY_IN_CHUNK = 64 << 10;
+
   private void expectCopy(byte type, String sql) {
     Response r = nextResponse();
     if (r instanceof Response.CopyStarted c && c.messageType() == type) {
@@ -287,7 +326,11 @@ public final class PgConnection implements AutoCloseable {
           copyServerOpen = true;
           return new Response.CopyStarted(m.type());
         case BackendMessage.COPY_IN_RESPONSE:
-          // We never feed COPY FROM STDIN; failing it lets the server report a normal error.
+          if (feedingCopyIn) {
+            // the server is in COPY IN until our CopyDone: stay in QUERY to read its answer then
+            return new Response.CopyStarted(m.type());
+          }
+          // Only copyIn() feeds COPY FROM STDIN; failing it lets the server report a normal error.
           pump.io().send(FrontendMessages.copyFail("pg_hardstorage does not send COPY data"));
           continue;
         case BackendMessage.READY_FOR_QUERY:

@@ -191,6 +191,17 @@ public final class ReplicationConnection implements AutoCloseable {
   }
 
   /**
+   * Sends a previous backup's {@code backup_manifest} with {@code UPLOAD_MANIFEST} (PostgreSQL
+   * 17+), which an {@code INCREMENTAL} {@code BASE_BACKUP} on this session then uses as its base.
+   *
+   * @throws PgServerException if the server refuses it (a version 1 manifest, another system's, a
+   *     server without the command); the connection stays usable
+   */
+  public void uploadManifest(byte[] backupManifest) {
+    connection.copyIn("UPLOAD_MANIFEST", backupManifest);
+  }
+
+  /**
    * Starts {@code BASE_BACKUP}; read it with the returned stream.
    *
    * @throws PgServerException if the server refuses to start the backup

@@ -5,7 +5,10 @@ sealed interface Response {
   /** A complete result set or command completion. */
   record Result(QueryResult result) implements Response {}
 
-  /** The server entered COPY OUT ({@code 'H'}) or COPY BOTH ({@code 'W'}) mode. */
+  /**
+   * The server entered COPY OUT ({@code 'H'}), COPY BOTH ({@code 'W'}) or, for {@link
+   * PgConnection#copyIn}, COPY IN ({@code 'G'}) mode.
+   */
   record CopyStarted(byte messageType) implements Response {}
 
   /** ReadyForQuery: the exchange is over. */

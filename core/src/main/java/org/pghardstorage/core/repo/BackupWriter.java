@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -152,6 +153,27 @@ public final class BackupWriter implements AutoCloseable {
     bytesRead.add(ref.size());
     chunksTotal.add(ref.chunks().size());
     return ref;
+  }
+
+  /**
+   * Stores a file whose bytes are, by construction, exactly those of a file of an earlier backup,
+   * by reference: nothing is read, hashed or stored (format spec §5.2). Only if the index proper
+   * holds every chunk it names (§9.1: not pack trailers), so that the commit's checks hold.
+   *
+   * @param previous the earlier file, as its manifest (an authenticated object) records it
+   * @return {@code previous}, or empty if a chunk of it is not indexed: store the bytes instead
+   */
+  public Optional<FileRef> reuse(FileRef previous) {
+    requireOpen();
+    for (ChunkRef r : previous.chunks()) {
+      if (!ctx.index().contains(r.id())) {
+        return Optional.empty();
+      }
+    }
+    files.increment();
+    bytesRead.add(previous.size());
+    chunksTotal.add(previous.chunks().size());
+    return Optional.of(previous);
   }
 
   private ChunkRef encode(byte[] chunk) {

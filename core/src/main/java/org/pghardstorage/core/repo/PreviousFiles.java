@@ -26,16 +26,22 @@ import org.slf4j.LoggerFactory;
  */
 public final class PreviousFiles {
   private static final Logger LOG = LoggerFactory.getLogger(PreviousFiles.class);
-  private static final PreviousFiles NONE = new PreviousFiles(Optional.empty(), Map.of(), Set.of());
+  private static final PreviousFiles NONE =
+      new PreviousFiles(Optional.empty(), Map.of(), Map.of(), Set.of());
 
   private final Optional<BackupId> backup;
   private final Map<String, List<ChunkRef>> layouts;
+  private final Map<String, FileRef> contents;
   private final Set<ChunkId> sparse;
 
   private PreviousFiles(
-      Optional<BackupId> backup, Map<String, List<ChunkRef>> layouts, Set<ChunkId> sparse) {
+      Optional<BackupId> backup,
+      Map<String, List<ChunkRef>> layouts,
+      Map<String, FileRef> contents,
+      Set<ChunkId> sparse) {
     this.backup = backup;
     this.layouts = layouts;
+    this.contents = contents;
     this.sparse = sparse;
   }
 
@@ -77,8 +83,14 @@ public final class PreviousFiles {
    */
   public static PreviousFiles of(BackupManifest manifest) {
     Map<String, List<ChunkRef>> layouts = new HashMap<>();
+    Map<String, FileRef> contents = new HashMap<>();
     for (Archive a : manifest.archives()) {
       for (FileEntry f : a.files()) {
+        if (f.type() == FileType.FILE) {
+          contents.put(
+              key(a.tablespaceOid(), f.path()),
+              new FileRef(f.size(), f.chunks(), f.checksum().orElseThrow()));
+        }
         if (f.type() != FileType.FILE || f.chunks().isEmpty()) {
           continue;
         }
@@ -94,7 +106,10 @@ public final class PreviousFiles {
       }
     }
     return new PreviousFiles(
-        Optional.of(manifest.backupId()), Map.copyOf(layouts), sparseChunks(manifest));
+        Optional.of(manifest.backupId()),
+        Map.copyOf(layouts),
+        Map.copyOf(contents),
+        sparseChunks(manifest));
   }
 
   /**
@@ -166,6 +181,20 @@ public final class PreviousFiles {
    */
   public Layout layout(long tablespaceOid, String path) {
     return new Layout(chunks(tablespaceOid, path), sparse);
+  }
+
+  /**
+   * The content of a regular file of the previous backup, whatever its layout: what an incremental
+   * backup rebuilds a file from (format spec §5.2).
+   *
+   * @param tablespaceOid 0 for the data directory, else the tablespace's oid
+   * @param path the file's path within its archive
+   * @return the file's size, chunk refs in order (none for an empty file) and CRC32C, as the
+   *     previous manifest records them; empty if the previous backup did not hold a regular file
+   *     there
+   */
+  public Optional<FileRef> content(long tablespaceOid, String path) {
+    return Optional.ofNullable(contents.get(key(tablespaceOid, path)));
   }
 
   private static boolean pageAligned(List<ChunkRef> chunks) {

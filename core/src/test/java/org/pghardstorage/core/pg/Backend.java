@@ -51,8 +51,13 @@ final class Backend {
 
   /** A complete, successful startup. */
   Backend startup() {
+    return startup("16.4 (Debian 16.4-1)");
+  }
+
+  /** A complete, successful startup of a server of this {@code server_version}. */
+  Backend startup(String serverVersion) {
     return authOk()
-        .parameter("server_version", "16.4 (Debian 16.4-1)")
+        .parameter("server_version", serverVersion)
         .parameter("client_encoding", "UTF8")
         .backendKey(4242, 0x01020304)
         .ready('I');
@@ -122,6 +127,10 @@ final class Backend {
 
   Backend copyOutResponse() {
     return message('H', new byte[] {0, 0, 0});
+  }
+
+  Backend copyInResponse() {
+    return message('G', new byte[] {0, 0, 0});
   }
 
   Backend copyBothResponse() {

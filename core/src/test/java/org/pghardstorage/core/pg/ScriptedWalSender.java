@@ -51,13 +51,46 @@ public final class ScriptedWalSender {
   private volatile Consumer<StatusUpdate> onStatus = s -> {};
   private Transport transport;
 
-  private ScriptedWalSender() {
-    stages.add(new Stage(0, Backend.script().startup()));
+  private ScriptedWalSender(String serverVersion) {
+    stages.add(new Stage(0, Backend.script().startup(serverVersion)));
   }
 
   /** A script that begins with a successful startup of a PostgreSQL 16 walsender. */
   public static ScriptedWalSender script() {
-    return new ScriptedWalSender();
+    return new ScriptedWalSender("16.4 (Debian 16.4-1)");
+  }
+
+  /** A script that begins with a successful startup of a walsender of this version. */
+  public static ScriptedWalSender script(String serverVersion) {
+    return new ScriptedWalSender(serverVersion);
+  }
+
+  /**
+   * The replies to {@code UPLOAD_MANIFEST}: CopyInResponse, then (once the client has sent its data
+   * and CopyDone) the completion, or the error if {@code refusal} is given.
+   */
+  public ScriptedWalSender uploadManifest(Optional<String> refusal) {
+    Backend b = replies().copyInResponse();
+    if (refusal.isPresent()) {
+      b.error("ERROR", "55000", refusal.get()).ready('I');
+    } else {
+      b.commandComplete("UPLOAD_MANIFEST").ready('I');
+    }
+    return this;
+  }
+
+  /** The manifest the client sent with {@code UPLOAD_MANIFEST}: its CopyData, joined. */
+  public byte[] uploadedManifest() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    boolean uploading = false;
+    for (ScriptedTransport.Sent m : sent()) {
+      if (m.type() == 'Q') {
+        uploading = new String(m.body(), StandardCharsets.UTF_8).startsWith("UPLOAD_MANIFEST");
+      } else if (uploading && m.type() == 'd') {
+        out.writeBytes(m.body());
+      }
+    }
+    return out.toByteArray();
   }
 
   private Backend replies() {

@@ -268,7 +268,8 @@ public final class FakeCluster {
               List.of(new Tablespace(TS_OID, tsLocation)),
               List.of(Archive.base(baseEntries), Archive.tablespace(TS_OID, tsEntries)),
               w.stats().toBackupStats(),
-              PostgresManifestRef.of(pg));
+              PostgresManifestRef.of(pg),
+              null);
       w.commit(m, pg);
       return new Committed(m, pg);
     }

@@ -19,11 +19,7 @@ import org.pghardstorage.devstack.PgCluster;
  * Dedup at page granularity on a real PostgreSQL 18 (format spec §5.1), through the command line:
  * after every row of every 100th heap page changes, spread evenly as OLTP updates spread them, the
  * second backup stores at most 3 % of the database, and it restores, starts and holds the same
- * data.
- *
- * <p>The table holds rows of realistic entropy (hex digests, random numbers), and is frozen before
- * the first backup (FACTS.md: right after a bulk load the first scan sets hint bits on every page,
- * so any later statement that reads the table would rewrite all of it).
+ * data. The table is {@link PageChangeTable}'s.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class Pg18PageDedupIT {
@@ -40,13 +36,7 @@ class Pg18PageDedupIT {
     source = PgCluster.builder(18).in(work.resolve("source")).start();
     source.createRole("backup", "backup-secret", true);
     source.execute("postgres", "CREATE DATABASE " + DB);
-    source.execute(
-        DB,
-        "CREATE TABLE t AS SELECT g AS id, md5(random()::text) || md5(g::text) AS a,"
-            + " (random() * 1e12)::bigint AS b, md5(random()::text) AS c"
-            + " FROM generate_series(1, 1200000) g",
-        "VACUUM (FREEZE, ANALYZE) t",
-        "CHECKPOINT");
+    PageChangeTable.create(source, DB);
     conninfo =
         "host=127.0.0.1 port="
             + source.port()
@@ -70,11 +60,7 @@ class Pg18PageDedupIT {
 
     long pages =
         Long.parseLong(source.queryValue(DB, "SELECT relpages FROM pg_class WHERE relname = 't'"));
-    // FACTS.md: "1 % of pages" is every row of every 100th page, by ctid.
-    source.execute(
-        DB,
-        "UPDATE t SET b = b + 1 WHERE ((ctid::text::point)[0])::bigint % 100 = 0",
-        "CHECKPOINT");
+    PageChangeTable.changeOnePercentOfPages(source, DB);
     long databaseBytes =
         Long.parseLong(source.queryValue(DB, "SELECT pg_database_size('" + DB + "')"));
 
@@ -107,14 +93,11 @@ class Pg18PageDedupIT {
     PgCluster restored = PgCluster.startExisting(18, target, source.password(), Map.of());
     try {
       restored.awaitPromotion(Duration.ofMinutes(3));
-      assertThat(checksum(restored)).isEqualTo(checksum(source));
+      assertThat(PageChangeTable.checksum(restored, DB))
+          .isEqualTo(PageChangeTable.checksum(source, DB));
       assertThat(restored.queryValue(DB, "SELECT count(*) FROM t")).isEqualTo("1200000");
     } finally {
       restored.close();
     }
-  }
-
-  private static String checksum(PgCluster pg) {
-    return pg.queryValue(DB, "SELECT md5(string_agg(md5(t::text), '' ORDER BY id)) FROM t");
   }
 }

@@ -127,7 +127,8 @@ class AttacksIT {
                                         FileEntry.directory(
                                             "PG_15_202209061", 0700, m.startedAt())))),
                             m.stats(),
-                            m.postgresBackupManifest())));
+                            m.postgresBackupManifest(),
+                            m.source())));
     a.restore(a.forged).refusedWith(2, "restore.tablespace_location_refused").wroteNothing();
     assertThat(ssh).doesNotExist();
   }
@@ -285,7 +286,8 @@ class AttacksIT {
               e.tablespaces(),
               e.archives(),
               e.stats(),
-              e.postgresBackupManifest());
+              e.postgresBackupManifest(),
+              e.source());
       try (BackupWriter w = repo.newBackup(DB1, id)) {
         w.commit(forged, pg);
       }
@@ -311,7 +313,8 @@ class AttacksIT {
         m.tablespaces(),
         archives,
         m.stats(),
-        m.postgresBackupManifest());
+        m.postgresBackupManifest(),
+        m.source());
   }
 
   private String backup(String repo) {

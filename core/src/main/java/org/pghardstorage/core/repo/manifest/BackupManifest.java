@@ -26,6 +26,8 @@ import org.pghardstorage.core.repo.Deployment;
  * @param archives one base archive and one archive per tablespace
  * @param stats what was read and stored
  * @param postgresBackupManifest size and hash of PostgreSQL's own manifest, stored beside this one
+ * @param source what was read from the server and whether incrementally; {@code null} in manifests
+ *     written before it was recorded
  */
 public record BackupManifest(
     BackupId backupId,
@@ -38,7 +40,8 @@ public record BackupManifest(
     List<Tablespace> tablespaces,
     List<Archive> archives,
     BackupStats stats,
-    PostgresManifestRef postgresBackupManifest) {
+    PostgresManifestRef postgresBackupManifest,
+    BackupSource source) {
 
   /** The schema name written in the JSON of a manifest without sliced chunk refs. */
   public static final String SCHEMA = "pg_hardstorage.backup.v1";
@@ -70,6 +73,11 @@ public record BackupManifest(
           "finished_at " + finishedAt + " is before started_at " + startedAt);
     }
     requireArchivesMatchTablespaces(tablespaces, archives);
+  }
+
+  /** How the backup was read, if recorded. */
+  public java.util.Optional<BackupSource> sourceInfo() {
+    return java.util.Optional.ofNullable(source);
   }
 
   /** Every chunk reference of every file, in archive and file order (with repetitions). */

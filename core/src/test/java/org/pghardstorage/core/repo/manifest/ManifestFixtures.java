@@ -32,7 +32,8 @@ public final class ManifestFixtures {
             Archive.tablespace(
                 16385, List.of(FileEntry.directory("PG_17_202406281", 0700, start)))),
         stats,
-        PostgresManifestRef.of(pgManifest));
+        PostgresManifestRef.of(pgManifest),
+        null);
   }
 
   /** A one-file base archive listing. */
