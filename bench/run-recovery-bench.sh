@@ -138,19 +138,8 @@ log "working directory $RUN; load average $LOAD_START"
 # Source cluster: every WAL segment goes both to pg_hardstorage (streamer) and to a local
 # directory (archive_command cp), so both recoveries replay the same WAL.
 # ---------------------------------------------------------------------------------------------
-echo "$PASSWORD" >"$RUN/pwfile"
-chmod 0644 "$RUN/pwfile"
-as_pg "$PG_BIN/initdb" -D "$SRC" -U "$PG_USER" --auth-local=peer --auth-host=scram-sha-256 \
-  --pwfile="$RUN/pwfile" -E UTF8 --locale=C.UTF-8 >"$LOGS/initdb.log" 2>&1 \
-  || { show_log_tail "$LOGS/initdb.log"; die "initdb failed"; }
-rm -f "$RUN/pwfile"
+init_source_cluster run-recovery-bench
 cat >>"$SRC/postgresql.conf" <<EOF
-
-# run-recovery-bench
-listen_addresses = '127.0.0.1'
-port = $PORT
-unix_socket_directories = '$SOCK'
-shared_buffers = 256MB
 max_wal_size = 8GB
 archive_mode = on
 archive_command = 'cp %p $RUN/archive/%f'
