@@ -47,6 +47,16 @@ show_log_tail() {
   echo "----" >&2
 }
 
+# Creates the working directory /var/tmp/$1.XXXXXX as $RUN, with its log directory $LOGS, both
+# owned by $PG_USER when running as root (pg_ctl -l and the tools write there as that user).
+make_run_dir() {
+  RUN=$(mktemp -d "/var/tmp/$1.XXXXXX")
+  chmod 0755 "$RUN"
+  LOGS=$RUN/logs
+  mkdir -p "$LOGS"
+  if [ "$IS_ROOT" -eq 1 ]; then chown "$PG_USER:" "$RUN" "$LOGS"; fi
+}
+
 # Creates the source cluster in $SRC: initdb as $PG_USER with password $PASSWORD (log in $LOGS),
 # then the settings every benchmark shares, under a comment naming $1; the caller appends its own.
 init_source_cluster() {

@@ -134,12 +134,7 @@ ensure_pghs_dist
 # ---------------------------------------------------------------------------------------------
 # Working directory, clean-up
 # ---------------------------------------------------------------------------------------------
-RUN=$(mktemp -d /var/tmp/pghs-bench.XXXXXX)
-chmod 0755 "$RUN"
-[ "$IS_ROOT" -eq 1 ] && chown "$PG_USER:" "$RUN"
-LOGS=$RUN/logs
-mkdir -p "$LOGS"
-[ "$IS_ROOT" -eq 1 ] && chown "$PG_USER:" "$LOGS"   # pg_ctl -l writes there as that user
+make_run_dir pghs-bench
 SOCK=$RUN/sock
 SRC=$RUN/source
 as_pg mkdir -m 0700 "$SOCK" "$RUN/backups" "$RUN/restores"

@@ -64,12 +64,7 @@ command -v java >/dev/null || die "java not found: pg_hardstorage needs Java 17+
 ensure_pg_user
 ensure_pghs_dist
 
-RUN=$(mktemp -d /var/tmp/pghs-dedup-bench.XXXXXX)
-chmod 0755 "$RUN"
-[ "$IS_ROOT" -eq 1 ] && chown "$PG_USER:" "$RUN"
-LOGS=$RUN/logs
-mkdir -p "$LOGS"
-[ "$IS_ROOT" -eq 1 ] && chown "$PG_USER:" "$LOGS"
+make_run_dir pghs-dedup-bench
 SOCK=$RUN/sock
 SRC=$RUN/source
 REPO=$RUN/repo

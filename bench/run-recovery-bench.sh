@@ -69,10 +69,7 @@ command -v java >/dev/null || die "java not found: pg_hardstorage needs Java 17+
 ensure_pg_user
 ensure_pghs_dist
 
-RUN=$(mktemp -d /var/tmp/pghs-recovery-bench.XXXXXX)
-chmod 0755 "$RUN"
-[ "$IS_ROOT" -eq 1 ] && chown "$PG_USER:" "$RUN"
-LOGS=$RUN/logs
+make_run_dir pghs-recovery-bench
 SOCK=$RUN/sock
 SRC=$RUN/source
 as_pg mkdir -p "$LOGS" "$RUN/archive" "$RUN/restores" "$RUN/jvm"

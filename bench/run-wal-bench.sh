@@ -169,12 +169,7 @@ CLK_TCK=$(getconf CLK_TCK)
 # ---------------------------------------------------------------------------------------------
 # Working directory, clean-up
 # ---------------------------------------------------------------------------------------------
-RUN=$(mktemp -d /var/tmp/pghs-walbench.XXXXXX)
-chmod 0755 "$RUN"
-[ "$IS_ROOT" -eq 1 ] && chown "$PG_USER:" "$RUN"
-LOGS=$RUN/logs
-mkdir -p "$LOGS"
-[ "$IS_ROOT" -eq 1 ] && chown "$PG_USER:" "$LOGS"   # pg_ctl -l and the receivers write there
+make_run_dir pghs-walbench
 SOCK=$RUN/sock
 SRC=$RUN/source
 as_pg mkdir -m 0700 "$SOCK"
