@@ -47,6 +47,35 @@ show_log_tail() {
   echo "----" >&2
 }
 
+# Creates the working directory /var/tmp/$1.XXXXXX as $RUN, with its log directory $LOGS, both
+# owned by $PG_USER when running as root (pg_ctl -l and the tools write there as that user).
+make_run_dir() {
+  RUN=$(mktemp -d "/var/tmp/$1.XXXXXX")
+  chmod 0755 "$RUN"
+  LOGS=$RUN/logs
+  mkdir -p "$LOGS"
+  if [ "$IS_ROOT" -eq 1 ]; then chown "$PG_USER:" "$RUN" "$LOGS"; fi
+}
+
+# Creates the source cluster in $SRC: initdb as $PG_USER with password $PASSWORD (log in $LOGS),
+# then the settings every benchmark shares, under a comment naming $1; the caller appends its own.
+init_source_cluster() {
+  echo "$PASSWORD" >"$RUN/pwfile"
+  chmod 0644 "$RUN/pwfile"
+  as_pg "$PG_BIN/initdb" -D "$SRC" -U "$PG_USER" --auth-local=peer --auth-host=scram-sha-256 \
+    --pwfile="$RUN/pwfile" -E UTF8 --locale=C.UTF-8 >"$LOGS/initdb.log" 2>&1 \
+    || { show_log_tail "$LOGS/initdb.log"; die "initdb failed"; }
+  rm -f "$RUN/pwfile"
+  cat >>"$SRC/postgresql.conf" <<EOF
+
+# $1
+listen_addresses = '127.0.0.1'
+port = $PORT
+unix_socket_directories = '$SOCK'
+shared_buffers = 256MB
+EOF
+}
+
 dir_bytes() { du -sb "$1" 2>/dev/null | cut -f1; }
 
 CACHE_DROP=unknown

@@ -134,12 +134,7 @@ ensure_pghs_dist
 # ---------------------------------------------------------------------------------------------
 # Working directory, clean-up
 # ---------------------------------------------------------------------------------------------
-RUN=$(mktemp -d /var/tmp/pghs-bench.XXXXXX)
-chmod 0755 "$RUN"
-[ "$IS_ROOT" -eq 1 ] && chown "$PG_USER:" "$RUN"
-LOGS=$RUN/logs
-mkdir -p "$LOGS"
-[ "$IS_ROOT" -eq 1 ] && chown "$PG_USER:" "$LOGS"   # pg_ctl -l writes there as that user
+make_run_dir pghs-bench
 SOCK=$RUN/sock
 SRC=$RUN/source
 as_pg mkdir -m 0700 "$SOCK" "$RUN/backups" "$RUN/restores"
@@ -235,19 +230,8 @@ install -m 0644 "$RUN/pgbackrest.conf.tmp" "$PGBR_CONF"
 rm -f "$RUN/pgbackrest.conf.tmp"
 
 log "initdb (PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}'))"
-echo "$PASSWORD" >"$RUN/pwfile"
-chmod 0644 "$RUN/pwfile"
-as_pg "$PG_BIN/initdb" -D "$SRC" -U "$PG_USER" --auth-local=peer --auth-host=scram-sha-256 \
-  --pwfile="$RUN/pwfile" -E UTF8 --locale=C.UTF-8 >"$LOGS/initdb.log" 2>&1 \
-  || { show_log_tail "$LOGS/initdb.log"; die "initdb failed"; }
-rm -f "$RUN/pwfile"
+init_source_cluster run-backup-bench
 cat >>"$SRC/postgresql.conf" <<EOF
-
-# run-backup-bench
-listen_addresses = '127.0.0.1'
-port = $PORT
-unix_socket_directories = '$SOCK'
-shared_buffers = 256MB
 max_wal_size = 4GB
 wal_level = replica
 max_wal_senders = 10

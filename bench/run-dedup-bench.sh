@@ -64,12 +64,7 @@ command -v java >/dev/null || die "java not found: pg_hardstorage needs Java 17+
 ensure_pg_user
 ensure_pghs_dist
 
-RUN=$(mktemp -d /var/tmp/pghs-dedup-bench.XXXXXX)
-chmod 0755 "$RUN"
-[ "$IS_ROOT" -eq 1 ] && chown "$PG_USER:" "$RUN"
-LOGS=$RUN/logs
-mkdir -p "$LOGS"
-[ "$IS_ROOT" -eq 1 ] && chown "$PG_USER:" "$LOGS"
+make_run_dir pghs-dedup-bench
 SOCK=$RUN/sock
 SRC=$RUN/source
 REPO=$RUN/repo
@@ -104,19 +99,8 @@ PASSWORD=bench-$RANDOM$RANDOM
 sql() { as_pg "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -At -h "$SOCK" -p "$PORT" -d "$1" -c "$2"; }
 
 log "initdb and start PostgreSQL 15 on 127.0.0.1:$PORT in $RUN"
-echo "$PASSWORD" >"$RUN/pwfile"
-chmod 0644 "$RUN/pwfile"
-as_pg "$PG_BIN/initdb" -D "$SRC" -U "$PG_USER" --auth-local=peer --auth-host=scram-sha-256 \
-  --pwfile="$RUN/pwfile" -E UTF8 --locale=C.UTF-8 >"$LOGS/initdb.log" 2>&1 \
-  || { show_log_tail "$LOGS/initdb.log"; die "initdb failed"; }
-rm -f "$RUN/pwfile"
+init_source_cluster run-dedup-bench
 cat >>"$SRC/postgresql.conf" <<EOF
-
-# run-dedup-bench
-listen_addresses = '127.0.0.1'
-port = $PORT
-unix_socket_directories = '$SOCK'
-shared_buffers = 256MB
 max_wal_size = 4GB
 EOF
 as_pg "$PG_BIN/pg_ctl" -D "$SRC" -l "$LOGS/source.log" -w -t 120 start >/dev/null \

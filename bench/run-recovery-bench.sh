@@ -69,10 +69,7 @@ command -v java >/dev/null || die "java not found: pg_hardstorage needs Java 17+
 ensure_pg_user
 ensure_pghs_dist
 
-RUN=$(mktemp -d /var/tmp/pghs-recovery-bench.XXXXXX)
-chmod 0755 "$RUN"
-[ "$IS_ROOT" -eq 1 ] && chown "$PG_USER:" "$RUN"
-LOGS=$RUN/logs
+make_run_dir pghs-recovery-bench
 SOCK=$RUN/sock
 SRC=$RUN/source
 as_pg mkdir -p "$LOGS" "$RUN/archive" "$RUN/restores" "$RUN/jvm"
@@ -138,19 +135,8 @@ log "working directory $RUN; load average $LOAD_START"
 # Source cluster: every WAL segment goes both to pg_hardstorage (streamer) and to a local
 # directory (archive_command cp), so both recoveries replay the same WAL.
 # ---------------------------------------------------------------------------------------------
-echo "$PASSWORD" >"$RUN/pwfile"
-chmod 0644 "$RUN/pwfile"
-as_pg "$PG_BIN/initdb" -D "$SRC" -U "$PG_USER" --auth-local=peer --auth-host=scram-sha-256 \
-  --pwfile="$RUN/pwfile" -E UTF8 --locale=C.UTF-8 >"$LOGS/initdb.log" 2>&1 \
-  || { show_log_tail "$LOGS/initdb.log"; die "initdb failed"; }
-rm -f "$RUN/pwfile"
+init_source_cluster run-recovery-bench
 cat >>"$SRC/postgresql.conf" <<EOF
-
-# run-recovery-bench
-listen_addresses = '127.0.0.1'
-port = $PORT
-unix_socket_directories = '$SOCK'
-shared_buffers = 256MB
 max_wal_size = 8GB
 archive_mode = on
 archive_command = 'cp %p $RUN/archive/%f'

@@ -169,12 +169,7 @@ CLK_TCK=$(getconf CLK_TCK)
 # ---------------------------------------------------------------------------------------------
 # Working directory, clean-up
 # ---------------------------------------------------------------------------------------------
-RUN=$(mktemp -d /var/tmp/pghs-walbench.XXXXXX)
-chmod 0755 "$RUN"
-[ "$IS_ROOT" -eq 1 ] && chown "$PG_USER:" "$RUN"
-LOGS=$RUN/logs
-mkdir -p "$LOGS"
-[ "$IS_ROOT" -eq 1 ] && chown "$PG_USER:" "$LOGS"   # pg_ctl -l and the receivers write there
+make_run_dir pghs-walbench
 SOCK=$RUN/sock
 SRC=$RUN/source
 as_pg mkdir -m 0700 "$SOCK"
@@ -239,19 +234,8 @@ log "working directory $RUN; server on 127.0.0.1:$PORT; load average $LOAD_START
 # Server and data
 # ---------------------------------------------------------------------------------------------
 log "initdb (PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}'))"
-echo "$PASSWORD" >"$RUN/pwfile"
-chmod 0644 "$RUN/pwfile"
-as_pg "$PG_BIN/initdb" -D "$SRC" -U "$PG_USER" --auth-local=peer --auth-host=scram-sha-256 \
-  --pwfile="$RUN/pwfile" -E UTF8 --locale=C.UTF-8 >"$LOGS/initdb.log" 2>&1 \
-  || { show_log_tail "$LOGS/initdb.log"; die "initdb failed"; }
-rm -f "$RUN/pwfile"
+init_source_cluster run-wal-bench
 cat >>"$SRC/postgresql.conf" <<EOF
-
-# run-wal-bench
-listen_addresses = '127.0.0.1'
-port = $PORT
-unix_socket_directories = '$SOCK'
-shared_buffers = 256MB
 wal_level = replica
 max_wal_senders = 10
 max_replication_slots = 10
