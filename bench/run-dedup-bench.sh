@@ -108,7 +108,7 @@ as_pg "$PG_BIN/pg_ctl" -D "$SRC" -l "$LOGS/source.log" -w -t 120 start >/dev/nul
 sql postgres "CREATE ROLE bench LOGIN SUPERUSER REPLICATION PASSWORD '$PASSWORD'"
 sql postgres "CREATE DATABASE bench"
 
-# Hex digests and random numbers: the entropy of real rows, not pgbench's blank padding. FACTS.md:
+# Hex digests and random numbers: the entropy of real rows, not pgbench's blank padding. PostgreSQL:
 # right after a bulk load the first scan sets hint bits on every page, so freeze before backing up.
 log "loading $ROWS rows, then VACUUM (FREEZE) ..."
 sql bench "CREATE TABLE t AS SELECT g AS id, md5(random()::text) || md5(g::text) AS a,
