@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * previous backup's boundaries for the same file, reusing every range whose bytes hash to the
  * recorded id; in a changed range, the pages that still equal the stored chunk become slices of it
  * and the changed pages go into a patch chunk shared by the file's changed ranges; a stretch whose
- * layout has grown fragmented, and everything past the previous layout, is cut by the
- * content-defined chunker as if new.
+ * layout has grown fragmented is reused as it is while unchanged and, like everything past the
+ * previous layout, cut by the content-defined chunker as if new once it changes.
  *
  * <p>Reading, the CRC32C and the patch run on the calling thread, in file order; hashing, diffing
  * and storing ranges run on the writer's encoder threads, at most {@code window} at a time, which
@@ -41,11 +41,11 @@ final class FileCutter {
 
   /**
    * Refs a group of about {@code avg_size} bytes of the previous layout may hold before its stretch
-   * is cut anew: bounds the refs per byte, so manifests and restore reads stay proportional to the
-   * data however many backups chip at a file. The price is rewriting: at a change rate p per page
-   * and backup, a group of G pages gains about 2pG refs a backup and is rewritten every K / 2pG
-   * backups, ≈ 2pG / K of the data a backup (spec §5.1): 16 per 32 pages costs ≈ 4p and allows at
-   * most one ref per two pages.
+   * is cut anew at its next change: bounds the refs per byte, so manifests and restore reads stay
+   * proportional to the data however many backups chip at a file. The price is rewriting: at a
+   * change rate p per page and backup, a group of G pages gains about 2pG refs a backup and is
+   * rewritten every K / 2pG backups, ≈ 2pG / K of the data a backup (spec §5.1): 16 per 32 pages
+   * costs ≈ 4p and allows at most one ref per two pages.
    */
   static final int MAX_REFS_PER_GROUP = 16;
 
@@ -247,17 +247,49 @@ final class FileCutter {
       return false;
     }
 
-    /** Cuts a fragmented group's stretch by content, as new data; true if the file ended. */
+    /** Reads a fragmented group's stretch for {@link #fragmented}; true if the file ended. */
     private boolean recut(List<ChunkRef> group) throws IOException {
       int total = group.stream().mapToInt(ChunkRef::length).sum();
       byte[] data = read(total);
-      int start = 0;
-      for (int end : ctx.chunker().cutPoints(data)) {
-        byte[] chunk = Arrays.copyOfRange(data, start, end);
-        submit(() -> List.of(new Stored(store.apply(chunk))));
-        start = end;
+      if (data.length > 0) {
+        submit(() -> fragmented(group, data));
       }
       return data.length < total;
+    }
+
+    /**
+     * A fragmented group's pieces: its refs as they are if every one of them is unchanged and
+     * reusable, else its bytes cut by content as new data. The group is defragmented when a change
+     * touches it, never merely because an earlier backup fragmented it: a backup of an unchanged
+     * file stores nothing (spec §5.1).
+     */
+    private List<Piece> fragmented(List<ChunkRef> group, byte[] data) {
+      if (unchanged(group, data)) {
+        return group.stream().<Piece>map(Stored::new).toList();
+      }
+      List<Piece> out = new ArrayList<>();
+      int start = 0;
+      for (int end : ctx.chunker().cutPoints(data)) {
+        out.add(new Stored(store.apply(Arrays.copyOfRange(data, start, end))));
+        start = end;
+      }
+      return out;
+    }
+
+    /** Whether {@code data} is exactly the group's refs, each one reusable as it is. */
+    private boolean unchanged(List<ChunkRef> group, byte[] data) {
+      ChunkIdHasher hasher = ctx.keys().hasher();
+      int offset = 0;
+      for (ChunkRef ref : group) {
+        if (data.length - offset < ref.length()
+            || !previous.reusable(ref)
+            || !ctx.index().contains(ref.id())
+            || !hasher.idOf(data, offset, ref.length()).equals(ref.contentId())) {
+          return false;
+        }
+        offset += ref.length();
+      }
+      return offset == data.length;
     }
 
     /** Cuts the rest of the file by content alone. */

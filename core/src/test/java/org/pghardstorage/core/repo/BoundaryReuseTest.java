@@ -209,6 +209,41 @@ class BoundaryReuseTest {
   }
 
   @Test
+  void aFragmentedStretchIsReusedAsItIsUntilAChangeTouchesIt() {
+    // Every third page changes: each range keeps two thirds of its pages as slices, about 21 refs
+    // per 32 pages. The next backup of the same bytes must store nothing, as for any unchanged
+    // file; the stretch is cut anew only when a later change touches it.
+    byte[] v1 = randomPages(16, 512);
+    byte[] v2 = changeEvery(v1, 3, 1);
+    int groupBytes = ChunkerParams.DEFAULT.avgSize();
+    try (Repository repo = Repository.init(store, options(), RepoFixtures.open())) {
+      BackupManifest first = backup(repo, 1, List.of(), v1);
+      BackupManifest second = backup(repo, 2, chunksOf(first), v2);
+      assertThat(FileCutter.groups(chunksOf(second), groupBytes))
+          .as("the second backup's layout is fragmented")
+          .anyMatch(g -> g.size() > FileCutter.MAX_REFS_PER_GROUP);
+
+      BackupManifest third = backup(repo, 3, chunksOf(second), v2);
+      assertThat(third.stats().bytesNew()).isZero();
+      assertThat(chunksOf(third)).isEqualTo(chunksOf(second));
+
+      byte[] v3 = v2.clone();
+      changePages(v3, 0, 2, 3); // page 2: in the first group, which is fragmented
+      BackupManifest fourth = backup(repo, 4, chunksOf(third), v3);
+      List<List<ChunkRef>> before = FileCutter.groups(chunksOf(third), groupBytes);
+      assertThat(before.get(0)).hasSizeGreaterThan(FileCutter.MAX_REFS_PER_GROUP);
+      int firstGroupBytes = before.get(0).stream().mapToInt(ChunkRef::length).sum();
+      assertThat(fourth.stats().bytesNew())
+          .as("only the touched stretch is cut anew")
+          .isPositive()
+          .isLessThanOrEqualTo(firstGroupBytes);
+      assertThat(chunksOf(fourth).size()).isLessThan(chunksOf(third).size());
+      RepoFixtures.assertRestorable(repo, fourth, v3);
+      RepoFixtures.assertRestorable(repo, third, v2);
+    }
+  }
+
+  @Test
   void aRangeWithLessThanHalfItsPagesUnchangedIsStoredWhole() {
     // The first 70 % of every chunk changes. Slicing the 30 % left would keep every chunk of
     // backup 1 alive for a third of its bytes (GC frees whole packs only): they are stored anew.
