@@ -700,7 +700,7 @@ jq -s \
   --argjson ent "$ENTROPY_BYTES" --argjson ent_rows "$ENTROPY_ROWS" --argjson wal "$WRITE_WAL_BYTES" \
   --arg tps "${TPS:-}" --arg acc_z "$ACCOUNTS_ZSTD" --argjson ent_z "$ENTROPY_ZSTD" \
   --arg cache "$CACHE_DROP" --argjson restore_avail "$PGHS_HAS_RESTORE" \
-  --argjson repeat "$REPEAT" --argjson encrypt "$ENCRYPT" --arg tools "$TOOLS" --argjson full_only "$FULL_ONLY" '
+  --argjson repeat "$REPEAT" --argjson encrypt "$ENCRYPT" --arg tools "$TOOLS" --argjson full_only "$FULL_ONLY" --arg data_level "$DATA_LEVEL" '
   def median: sort | if length == 0 then null elif length % 2 == 1 then .[(length - 1) / 2]
     else (.[length / 2 - 1] + .[length / 2]) / 2 end;
   def r2: if . == null then null else (. * 100 | round / 100) end;
@@ -732,7 +732,8 @@ jq -s \
    parameters: {pgbench_scale: $scale, entropy: ($entropy == 1), entropy_mb: (if $entropy == 1 then $entropy_mb else null end),
                 write_phase: ("pgbench -n -T \($write_s) -c 2 -j 2" + (if $entropy == 1 then " + newest 1% of entropy_orders rewritten, 1% added" else "" end)),
                 page_cache_dropped_before_each_step: ($cache == "yes"), units: "MB = MiB = 2^20 bytes",
-                repeat: $repeat, encrypt: ($encrypt == 1), tools: ($tools | split(",")), full_only: ($full_only == 1)},
+                repeat: $repeat, encrypt: ($encrypt == 1), tools: ($tools | split(",")), full_only: ($full_only == 1),
+                pghs_compression_level: (if $data_level == "" then "release default" else ($data_level | tonumber) end)},
    data: {cluster_bytes: $db, pgbench_table_bytes: $pgb, entropy_table_bytes: $ent, entropy_rows: $ent_rows,
           zstd3_ratio_pgbench_accounts: ($acc_z | tonumber), zstd3_ratio_entropy_orders: $ent_z,
           write_phase_wal_bytes: $wal, write_phase_tps: (if $tps == "" then null else ($tps | tonumber) end)},

@@ -772,7 +772,7 @@ jq -n \
   --argjson flush "$FLUSH_INTERVAL" --argjson db "$DB_BYTES" --argjson seg "$SEG_SIZE" \
   --arg cfg_pghs "$(config_of pghs)" --arg cfg_rw "$(config_of rw)" --arg cfg_rws "$(config_of rws)" \
   --arg problems "$PGHS_PROBLEMS" --argjson warnings "$(printf '%s\n' "${WARNINGS[@]}" | jq -R 'select(. != "")' | jq -sc .)" \
-  --argjson encrypt "$ENCRYPT" --argjson backlog_repeat "$BACKLOG_REPEAT" '
+  --argjson encrypt "$ENCRYPT" --argjson backlog_repeat "$BACKLOG_REPEAT" --arg wal_level "$WAL_LEVEL" '
   def ratio(a; b): if a == null or b == null or b == 0 then null else (a / b * 100 | round / 100) end;
   def median: map(select(. != null)) | sort | if length == 0 then null elif length % 2 == 1 then .[(length - 1) / 2]
     else (.[length / 2 - 1] + .[length / 2]) / 2 end;
@@ -815,6 +815,7 @@ jq -n \
    parameters: {pgbench_scale: $scale, database_bytes: $db, load: "pgbench -n -c \($c) -j \($j) -T \($secs) (unthrottled, TPC-B-like)",
                 backlog_mb: $backlog_mb, backlog_wal_zstd3_ratio: $backlog_zstd, backlog_repeat: $backlog_repeat,
                 pghs_repository_encrypted: ($encrypt == 1),
+                pghs_wal_compression_level: (if $wal_level == "" then "release default" else ($wal_level | tonumber) end),
                 backlog_source: "INSERT INTO wal_backlog SELECT id, timestamp, amount, md5 hex x2 FROM generate_series(1, 180000), repeated",
                 pghs_flush_interval_s: $flush, catchup_timeout_s: $ct, sample_interval_s: $si, wal_segment_bytes: $seg,
                 server: "PostgreSQL 15 on 127.0.0.1: wal_level=replica, synchronous_commit=on, fsync=on, shared_buffers=256MB, max_wal_size=8GB, checkpoint_timeout=30min, a CHECKPOINT before each run",
