@@ -21,6 +21,7 @@ PGBR_BLOCK=0
 ENCRYPT=0
 REPEAT=1
 FULL_ONLY=0
+DATA_LEVEL=
 TOOLS=pg_basebackup,pgbackrest,pg_hardstorage
 JFR_DIR=
 PG_BIN=/usr/lib/postgresql/15/bin
@@ -51,6 +52,9 @@ Options:
   --repeat N         take every full backup N times (default 1); rows show the median wall time
                      and the spread (min-max); the JSON keeps every run
   --full-only        only the full backups: no restores, no write phase, no second backups
+  --compression-level N
+                     pg_hardstorage's repositories store data at zstd level N (repo init
+                     --compression-level; default: the release's default)
   --tools LIST       comma-separated subset of pg_basebackup,pgbackrest,pg_hardstorage (default:
                      all); ratios need pg_basebackup and pgbackrest
   --jfr DIR          record a Java Flight Recording (settings=profile) of every pg_hardstorage
@@ -78,6 +82,8 @@ while [ $# -gt 0 ]; do
     --repeat) REPEAT=${2:?--repeat needs a number}; shift 2 ;;
     --repeat=*) REPEAT=${1#*=}; shift ;;
     --full-only) FULL_ONLY=1; shift ;;
+    --compression-level) DATA_LEVEL=${2:?--compression-level needs a number}; shift 2 ;;
+    --compression-level=*) DATA_LEVEL=${1#*=}; shift ;;
     --tools) TOOLS=${2:?--tools needs a list}; shift 2 ;;
     --tools=*) TOOLS=${1#*=}; shift ;;
     --jfr) JFR_DIR=${2:?--jfr needs a directory}; shift 2 ;;
@@ -91,6 +97,7 @@ done
 for v in SCALE WRITE_SECONDS REPEAT; do
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "run-backup-bench: --${v,,} must be a positive integer" >&2; exit 2; }
 done
+[ -z "$DATA_LEVEL" ] || [[ $DATA_LEVEL =~ ^-?[0-9]+$ ]] || { echo "run-backup-bench: --compression-level must be an integer" >&2; exit 2; }
 [ -n "$ENTROPY_MB" ] || ENTROPY_MB=$((SCALE * 5))
 [[ $ENTROPY_MB =~ ^[1-9][0-9]*$ ]] || { echo "run-backup-bench: --entropy-mb must be a positive integer" >&2; exit 2; }
 for t in ${TOOLS//,/ }; do
@@ -374,7 +381,7 @@ CFG_BB_TAR="pg_basebackup -Ft -X none -c fast (fsync on), over loopback TCP: the
 CFG_BB_ZSTD="pg_basebackup -Ft -X stream -c fast --compress=server-zstd (level 3 on the server), over loopback TCP"
 CFG_PGBR="pgBackRest $(pgbackrest version | awk '{print $2}'): compress-type=zst (level 3), process-max=2, start-fast=y, repo on local disk, archive_command=archive-push (archive-check on)"
 CFG_PGBR_BLOCK="pgBackRest: as above, second repository with repo-bundle=y, repo-block=y (block incremental, BETA in 2.45, beta=y)"
-CFG_PGHS="pg_hardstorage $("$PGHS" version -o json | jq -r .result.version): backup over the replication protocol from 127.0.0.1, file:// repository (FastCDC + zstd, dedup), checkpoint fast, unencrypted"
+CFG_PGHS="pg_hardstorage $("$PGHS" version -o json | jq -r .result.version): backup over the replication protocol from 127.0.0.1, file:// repository (FastCDC + zstd${DATA_LEVEL:+ level $DATA_LEVEL}, dedup), checkpoint fast, unencrypted"
 CFG_PGHS_ENC="${CFG_PGHS/unencrypted/encrypted (aes-256-gcm, passphrase in PGHS_PASSPHRASE)}"
 CFG_RS_BB_PLAIN="cp -a of the backup directory + initdb --sync-only (fsync)"
 CFG_RS_BB_ZSTD="zstd -dc base.tar.zst | tar -x, tar -x pg_wal.tar + initdb --sync-only (fsync)"
@@ -409,11 +416,13 @@ pghs_backup() {
 }
 # pghs_init REPO [PASSPHRASE]: a fresh repository (encrypted when a passphrase is given).
 pghs_init() {
+  local level=()
   rm -rf "$1"
+  [ -z "$DATA_LEVEL" ] || level=(--compression-level "$DATA_LEVEL")
   if [ -n "${2:-}" ]; then
-    PGHS_PASSPHRASE=$2 as_pg "$PGHS" repo init -o json --encryption aes-256-gcm "file://$1"
+    PGHS_PASSPHRASE=$2 as_pg "$PGHS" repo init -o json "${level[@]}" --encryption aes-256-gcm "file://$1"
   else
-    as_pg "$PGHS" repo init -o json "file://$1"
+    as_pg "$PGHS" repo init -o json "${level[@]}" "file://$1"
   fi >"$LOGS/pghs-init.json" 2>"$LOGS/pghs-init.log"
 }
 # run_measured runs these in a child bash (see lib.sh).
@@ -691,7 +700,7 @@ jq -s \
   --argjson ent "$ENTROPY_BYTES" --argjson ent_rows "$ENTROPY_ROWS" --argjson wal "$WRITE_WAL_BYTES" \
   --arg tps "${TPS:-}" --arg acc_z "$ACCOUNTS_ZSTD" --argjson ent_z "$ENTROPY_ZSTD" \
   --arg cache "$CACHE_DROP" --argjson restore_avail "$PGHS_HAS_RESTORE" \
-  --argjson repeat "$REPEAT" --argjson encrypt "$ENCRYPT" --arg tools "$TOOLS" --argjson full_only "$FULL_ONLY" '
+  --argjson repeat "$REPEAT" --argjson encrypt "$ENCRYPT" --arg tools "$TOOLS" --argjson full_only "$FULL_ONLY" --arg data_level "$DATA_LEVEL" '
   def median: sort | if length == 0 then null elif length % 2 == 1 then .[(length - 1) / 2]
     else (.[length / 2 - 1] + .[length / 2]) / 2 end;
   def r2: if . == null then null else (. * 100 | round / 100) end;
@@ -723,7 +732,8 @@ jq -s \
    parameters: {pgbench_scale: $scale, entropy: ($entropy == 1), entropy_mb: (if $entropy == 1 then $entropy_mb else null end),
                 write_phase: ("pgbench -n -T \($write_s) -c 2 -j 2" + (if $entropy == 1 then " + newest 1% of entropy_orders rewritten, 1% added" else "" end)),
                 page_cache_dropped_before_each_step: ($cache == "yes"), units: "MB = MiB = 2^20 bytes",
-                repeat: $repeat, encrypt: ($encrypt == 1), tools: ($tools | split(",")), full_only: ($full_only == 1)},
+                repeat: $repeat, encrypt: ($encrypt == 1), tools: ($tools | split(",")), full_only: ($full_only == 1),
+                pghs_compression_level: (if $data_level == "" then "release default" else ($data_level | tonumber) end)},
    data: {cluster_bytes: $db, pgbench_table_bytes: $pgb, entropy_table_bytes: $ent, entropy_rows: $ent_rows,
           zstd3_ratio_pgbench_accounts: ($acc_z | tonumber), zstd3_ratio_entropy_orders: $ent_z,
           write_phase_wal_bytes: $wal, write_phase_tps: (if $tps == "" then null else ($tps | tonumber) end)},

@@ -22,6 +22,7 @@ SAMPLE_INTERVAL=0.5
 FLUSH_INTERVAL=1
 KEEP=0
 ENCRYPT=0
+WAL_LEVEL=
 BACKLOG_REPEAT=1
 JFR_DIR=
 PG_BIN=/usr/lib/postgresql/15/bin
@@ -61,6 +62,9 @@ Options:
                        receiver retain the same WAL; rows show the median and the spread
   --encrypt            pg_hardstorage's repositories are encrypted (aes-256-gcm; a test passphrase
                        in PGHS_PASSPHRASE): the issue's target is compression and encryption on
+  --wal-compression-level N
+                       pg_hardstorage's repositories store WAL at zstd level N (repo init
+                       --wal-compression-level; default: the release's default)
   --jfr DIR            record a Java Flight Recording (settings=profile) of every pg_hardstorage
                        streamer into DIR (<run>-pghs.jfr)
   --keep               keep the working directory (server, receivers' directories, samples)
@@ -94,6 +98,8 @@ while [ $# -gt 0 ]; do
     --flush-interval=*) FLUSH_INTERVAL=${1#*=}; shift ;;
     --keep) KEEP=1; shift ;;
     --encrypt) ENCRYPT=1; shift ;;
+    --wal-compression-level) WAL_LEVEL=${2:?--wal-compression-level needs a number}; shift 2 ;;
+    --wal-compression-level=*) WAL_LEVEL=${1#*=}; shift ;;
     --backlog-repeat) BACKLOG_REPEAT=${2:?--backlog-repeat needs a number}; shift 2 ;;
     --backlog-repeat=*) BACKLOG_REPEAT=${1#*=}; shift ;;
     --jfr) JFR_DIR=${2:?--jfr needs a directory}; shift 2 ;;
@@ -107,6 +113,7 @@ done
 for v in LOAD_SECONDS SCALE CLIENTS THREADS CATCHUP_TIMEOUT BACKLOG_REPEAT; do
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "run-wal-bench: ${v} must be a positive integer" >&2; exit 2; }
 done
+[ -z "$WAL_LEVEL" ] || [[ $WAL_LEVEL =~ ^-?[0-9]+$ ]] || { echo "run-wal-bench: --wal-compression-level must be an integer" >&2; exit 2; }
 [[ $BACKLOG_MB =~ ^[0-9]+$ ]] || { echo "run-wal-bench: --backlog-mb must be an integer >= 0" >&2; exit 2; }
 if [ -n "$JFR_DIR" ]; then
   mkdir -p "$JFR_DIR" || { echo "run-wal-bench: --jfr: cannot create $JFR_DIR" >&2; exit 2; }
@@ -270,7 +277,7 @@ log "pg_hardstorage repository: file://; pg_hardstorage wal stream --flush-inter
 label() { case $1 in pghs) echo "pg_hardstorage" ;; rw) echo "pg_receivewal" ;; rws) echo "pg_receivewal --synchronous" ;; esac; }
 config_of() {
   case $1 in
-    pghs) echo "pg_hardstorage wal stream bench --pg-connection '$CONNINFO' --repo file://DIR --slot SLOT --flush-interval $FLUSH_INTERVAL --status-interval 0.5 -o ndjson" ;;
+    pghs) echo "pg_hardstorage wal stream bench --pg-connection '$CONNINFO' --repo file://DIR --slot SLOT --flush-interval $FLUSH_INTERVAL --status-interval 0.5 -o ndjson; repository: repo init ${WAL_LEVEL:+--wal-compression-level $WAL_LEVEL }(WAL zstd level ${WAL_LEVEL:-the release default})" ;;
     rw) echo "pg_receivewal -D DIR --slot SLOT -d '$CONNINFO' --no-loop" ;;
     rws) echo "pg_receivewal -D DIR --slot SLOT -d '$CONNINFO' --no-loop --synchronous" ;;
   esac
@@ -286,6 +293,7 @@ start_receiver() {
     pghs)
       local enc=(--encryption none) jfr=
       [ "$ENCRYPT" -eq 0 ] || enc=(--encryption aes-256-gcm)
+      [ -z "$WAL_LEVEL" ] || enc+=(--wal-compression-level "$WAL_LEVEL")
       as_pg "$PGHS" repo init -o json "${enc[@]}" "file://$dir" >"$LOGS/$tag-pghs-init.json" 2>"$LOGS/$tag-pghs-init.log" \
         || { cat "$LOGS/$tag-pghs-init.json" >>"$LOGS/$tag-pghs-init.log"; show_log_tail "$LOGS/$tag-pghs-init.log"; die "pg_hardstorage repo init failed"; }
       if [ -n "$JFR_DIR" ]; then
@@ -764,7 +772,7 @@ jq -n \
   --argjson flush "$FLUSH_INTERVAL" --argjson db "$DB_BYTES" --argjson seg "$SEG_SIZE" \
   --arg cfg_pghs "$(config_of pghs)" --arg cfg_rw "$(config_of rw)" --arg cfg_rws "$(config_of rws)" \
   --arg problems "$PGHS_PROBLEMS" --argjson warnings "$(printf '%s\n' "${WARNINGS[@]}" | jq -R 'select(. != "")' | jq -sc .)" \
-  --argjson encrypt "$ENCRYPT" --argjson backlog_repeat "$BACKLOG_REPEAT" '
+  --argjson encrypt "$ENCRYPT" --argjson backlog_repeat "$BACKLOG_REPEAT" --arg wal_level "$WAL_LEVEL" '
   def ratio(a; b): if a == null or b == null or b == 0 then null else (a / b * 100 | round / 100) end;
   def median: map(select(. != null)) | sort | if length == 0 then null elif length % 2 == 1 then .[(length - 1) / 2]
     else (.[length / 2 - 1] + .[length / 2]) / 2 end;
@@ -807,6 +815,7 @@ jq -n \
    parameters: {pgbench_scale: $scale, database_bytes: $db, load: "pgbench -n -c \($c) -j \($j) -T \($secs) (unthrottled, TPC-B-like)",
                 backlog_mb: $backlog_mb, backlog_wal_zstd3_ratio: $backlog_zstd, backlog_repeat: $backlog_repeat,
                 pghs_repository_encrypted: ($encrypt == 1),
+                pghs_wal_compression_level: (if $wal_level == "" then "release default" else ($wal_level | tonumber) end),
                 backlog_source: "INSERT INTO wal_backlog SELECT id, timestamp, amount, md5 hex x2 FROM generate_series(1, 180000), repeated",
                 pghs_flush_interval_s: $flush, catchup_timeout_s: $ct, sample_interval_s: $si, wal_segment_bytes: $seg,
                 server: "PostgreSQL 15 on 127.0.0.1: wal_level=replica, synchronous_commit=on, fsync=on, shared_buffers=256MB, max_wal_size=8GB, checkpoint_timeout=30min, a CHECKPOINT before each run",

@@ -56,6 +56,24 @@ final class RepoCommand {
                 + " kept in the root directory's mode, which every later writer follows.")
     boolean groupReadable;
 
+    @Option(
+        names = "--compression-level",
+        paramLabel = "N",
+        description =
+            "zstd level of backup data (1..19, or a fast level -100..-1). Default: "
+                + RepositoryOptions.DEFAULT_COMPRESSION_LEVEL
+                + ". Lower is faster and stores more; readers need no setting.")
+    Integer compressionLevel;
+
+    @Option(
+        names = "--wal-compression-level",
+        paramLabel = "N",
+        description =
+            "zstd level of archived WAL (same range). Default: "
+                + RepositoryOptions.DEFAULT_WAL_COMPRESSION_LEVEL
+                + ", so that the streamer keeps pace with PostgreSQL on few cores.")
+    Integer walCompressionLevel;
+
     @Mixin RepoOptions keys;
 
     @Override
@@ -65,6 +83,12 @@ final class RepoCommand {
       String mode =
           encryption != null ? encryption : passphrase.isPresent() ? "aes-256-gcm" : "none";
       RepositoryOptions options = RepositoryOptions.defaults();
+      if (compressionLevel != null) {
+        options = options.withCompressionLevel(compressionLevel);
+      }
+      if (walCompressionLevel != null) {
+        options = options.withWalCompressionLevel(walCompressionLevel);
+      }
       switch (mode) {
         case "none" -> {}
         case "aes-256-gcm" ->
@@ -98,7 +122,12 @@ final class RepoCommand {
                       + ", id "
                       + result.get("repository_id")
                       + ", encryption "
-                      + result.get("encryption"));
+                      + result.get("encryption")
+                      + ", zstd level "
+                      + result.get("compression_level")
+                      + " (WAL "
+                      + result.get("wal_compression_level")
+                      + ")");
               if ("none".equals(result.get("encryption"))) {
                 out.println(
                     "  Note: the repository is not encrypted. Use --encryption aes-256-gcm with a"
@@ -148,6 +177,8 @@ final class RepoCommand {
     m.put("format_version", c.format());
     m.put("repository_id", c.repositoryId());
     m.put("encryption", c.encryption().configName());
+    m.put("compression_level", c.compressionLevel());
+    m.put("wal_compression_level", c.walCompressionLevel());
     m.put("created_at", c.createdAt().toString());
     return m;
   }

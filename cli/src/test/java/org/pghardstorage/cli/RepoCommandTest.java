@@ -71,6 +71,33 @@ class RepoCommandTest {
   }
 
   @Test
+  void initTakesTheCompressionLevelsAndRefusesOutOfRangeOnes() throws IOException {
+    Run defaults = run("repo", "init", url);
+    assertThat(defaults.exit()).as("%s", defaults).isZero();
+    assertThat(defaults.result().path("compression_level").asInt())
+        .isEqualTo(RepositoryOptions.DEFAULT_COMPRESSION_LEVEL);
+    assertThat(defaults.result().path("wal_compression_level").asInt())
+        .isEqualTo(RepositoryOptions.DEFAULT_WAL_COMPRESSION_LEVEL);
+
+    String chosen = "file://" + tmp.resolve("chosen");
+    Run levels =
+        run("repo", "init", "--compression-level", "6", "--wal-compression-level", "-3", chosen);
+    assertThat(levels.exit()).as("%s", levels).isZero();
+    try (FileSystemObjectStore store = new FileSystemObjectStore(tmp.resolve("chosen"));
+        Repository repo = Repository.open(store)) {
+      assertThat(repo.config().compressionLevel()).isEqualTo(6);
+      assertThat(repo.config().walCompressionLevel()).isEqualTo(-3);
+    }
+
+    String refused = "file://" + tmp.resolve("refused");
+    Run zero = run("repo", "init", "--wal-compression-level", "0", refused);
+    assertThat(zero.exit()).isEqualTo(2);
+    assertThat(zero.code()).isEqualTo("repo.invalid_options");
+    assertThat(zero.message()).contains("wal_level 0 is not a zstd level");
+    assertThat(tmp.resolve("refused").resolve("config")).doesNotExist();
+  }
+
+  @Test
   void indexRebuildIndexesUnlistedPacksAndRemovesDamagedIndexObjects() throws IOException {
     Files.createDirectory(root);
     RepositoryOptions smallPacks =

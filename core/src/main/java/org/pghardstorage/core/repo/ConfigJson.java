@@ -56,6 +56,7 @@ final class ConfigJson {
     ObjectNode compression = root.putObject("compression");
     compression.put("algorithm", "zstd");
     compression.put("level", c.compressionLevel());
+    compression.put("wal_level", c.walCompressionLevel());
     root.putObject("pack").put("target_size", c.packTargetSize());
     ObjectNode encryption = root.putObject("encryption");
     encryption.put("mode", c.encryption().configName());
@@ -114,6 +115,7 @@ final class ConfigJson {
             integer(chunker, "max_size"));
     expect(root.path("chunk_id"), "algorithm", ChunkIdHasher.ALGORITHM);
     expect(root.path("compression"), "algorithm", "zstd");
+    int level = integer(root.path("compression"), "level");
     String modeName = text(root.path("encryption"), "mode");
     EncryptionMode mode =
         EncryptionMode.fromConfigName(modeName)
@@ -125,7 +127,8 @@ final class ConfigJson {
             text(root, "repository_id"),
             Instant.parse(text(root, "created_at")),
             params,
-            integer(root.path("compression"), "level"),
+            level,
+            walLevel(root.path("compression"), level),
             integer(root.path("pack"), "target_size"),
             mode);
     JsonNode key = root.path("chunk_id").path("key");
@@ -148,6 +151,17 @@ final class ConfigJson {
       }
     }
     return new Stored(config, clearKey, slots);
+  }
+
+  /**
+   * {@code compression.wal_level}; repositories created before it existed have none, and their WAL
+   * is written at {@code level} as it always was.
+   */
+  private static int walLevel(JsonNode compression, int level) {
+    if (compression.path("wal_level").isMissingNode()) {
+      return level;
+    }
+    return integer(compression, "wal_level");
   }
 
   private static ObjectNode slotJson(KeySlot slot) {
@@ -210,7 +224,10 @@ final class ConfigJson {
   private static int integer(JsonNode node, String field) {
     JsonNode v = node.path(field);
     if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-      throw new IllegalArgumentException("missing or non-integer field '" + field + "'");
+      throw new IllegalArgumentException(
+          v.isMissingNode()
+              ? "missing field '" + field + "'"
+              : "field '" + field + "' is " + v + ", not an integer");
     }
     return v.intValue();
   }

@@ -3,7 +3,11 @@ package org.pghardstorage.core.repo;
 import org.pghardstorage.core.chunk.PageAlignedChunker;
 import org.pghardstorage.core.storage.ObjectStore;
 
-/** The parts of an open repository, shared by its writers, readers and verifiers. */
+/**
+ * The parts of an open repository, shared by its writers, readers and verifiers. {@code walZstd}
+ * and {@code walObjects} write WAL at the repository's WAL level; any codec reads objects of any
+ * level.
+ */
 record RepoContext(
     ObjectStore store,
     RepositoryConfig config,
@@ -11,6 +15,8 @@ record RepoContext(
     ZstdCodec zstd,
     BlobCodec blobs,
     SealedObjectCodec objects,
+    ZstdCodec walZstd,
+    SealedObjectCodec walObjects,
     PageAlignedChunker chunker,
     ChunkIndex index,
     IndexStore indexes,

@@ -45,6 +45,8 @@ public final class Repository implements AutoCloseable {
     ZstdCodec zstd = new ZstdCodec(config.compressionLevel());
     BlobCodec blobs = new BlobCodec(keys.cipher(), zstd);
     SealedObjectCodec objects = new SealedObjectCodec(blobs);
+    ZstdCodec walZstd = new ZstdCodec(config.walCompressionLevel());
+    SealedObjectCodec walObjects = new SealedObjectCodec(new BlobCodec(keys.cipher(), walZstd));
     ChunkIndex index = new ChunkIndex();
     this.ctx =
         new RepoContext(
@@ -54,6 +56,8 @@ public final class Repository implements AutoCloseable {
             zstd,
             blobs,
             objects,
+            walZstd,
+            walObjects,
             new PageAlignedChunker(config.chunker()),
             index,
             new IndexStore(store, objects, keys.cipher(), index),
@@ -446,6 +450,7 @@ public final class Repository implements AutoCloseable {
       ctx.locks().close();
     } finally {
       ctx.zstd().close();
+      ctx.walZstd().close();
     }
   }
 
@@ -469,6 +474,7 @@ public final class Repository implements AutoCloseable {
           open.clock().instant().truncatedTo(ChronoUnit.MILLIS),
           options.chunker(),
           options.compressionLevel(),
+          options.walCompressionLevel(),
           options.packTargetSize(),
           options.passphrase().isPresent()
               ? org.pghardstorage.core.crypto.EncryptionMode.AES_256_GCM

@@ -10,14 +10,21 @@ import org.pghardstorage.core.crypto.Argon2idParams;
  * with…} methods return a modified copy.
  */
 public final class RepositoryOptions {
-  /** Default zstd level: ≈ 260 MiB/s per core on page-like data. */
+  /** Default zstd level of data chunks: ≈ 260 MiB/s per core on page-like data. */
   public static final int DEFAULT_COMPRESSION_LEVEL = 3;
+
+  /**
+   * Default zstd level of WAL: the backlog drain is bound by compressing WAL on the storing thread
+   * (docs/explanation/performance.md, "WAL backlog drain"); see that page for the measurements.
+   */
+  public static final int DEFAULT_WAL_COMPRESSION_LEVEL = 1;
 
   /** Default pack size: 16 MiB. */
   public static final int DEFAULT_PACK_TARGET_SIZE = 16 * 1024 * 1024;
 
   private final ChunkerParams chunker;
   private final int compressionLevel;
+  private final int walCompressionLevel;
   private final int packTargetSize;
   private final char[] passphrase;
   private final Argon2idParams kdf;
@@ -25,36 +32,58 @@ public final class RepositoryOptions {
   private RepositoryOptions(
       ChunkerParams chunker,
       int compressionLevel,
+      int walCompressionLevel,
       int packTargetSize,
       char[] passphrase,
       Argon2idParams kdf) {
     this.chunker = chunker;
     this.compressionLevel = compressionLevel;
+    this.walCompressionLevel = walCompressionLevel;
     this.packTargetSize = packTargetSize;
     this.passphrase = passphrase;
     this.kdf = kdf;
   }
 
-  /** Defaults: 64/256/1024 KiB chunks, zstd 3, 16 MiB packs, encryption {@code none}. */
+  /**
+   * Defaults: 64/256/1024 KiB chunks, zstd {@value #DEFAULT_COMPRESSION_LEVEL} for data and {@value
+   * #DEFAULT_WAL_COMPRESSION_LEVEL} for WAL, 16 MiB packs, encryption {@code none}.
+   */
   public static RepositoryOptions defaults() {
     return new RepositoryOptions(
-        ChunkerParams.DEFAULT, DEFAULT_COMPRESSION_LEVEL, DEFAULT_PACK_TARGET_SIZE, null, null);
+        ChunkerParams.DEFAULT,
+        DEFAULT_COMPRESSION_LEVEL,
+        DEFAULT_WAL_COMPRESSION_LEVEL,
+        DEFAULT_PACK_TARGET_SIZE,
+        null,
+        null);
   }
 
   /** With other chunk size limits. */
   public RepositoryOptions withChunker(ChunkerParams chunker) {
     return new RepositoryOptions(
-        Objects.requireNonNull(chunker), compressionLevel, packTargetSize, passphrase, kdf);
+        Objects.requireNonNull(chunker),
+        compressionLevel,
+        walCompressionLevel,
+        packTargetSize,
+        passphrase,
+        kdf);
   }
 
-  /** With another zstd level (1–19, validated at init). */
+  /** With another zstd level for data chunks (validated at init, see {@link RepositoryConfig}). */
   public RepositoryOptions withCompressionLevel(int level) {
-    return new RepositoryOptions(chunker, level, packTargetSize, passphrase, kdf);
+    return new RepositoryOptions(
+        chunker, level, walCompressionLevel, packTargetSize, passphrase, kdf);
+  }
+
+  /** With another zstd level for WAL (validated at init, see {@link RepositoryConfig}). */
+  public RepositoryOptions withWalCompressionLevel(int level) {
+    return new RepositoryOptions(chunker, compressionLevel, level, packTargetSize, passphrase, kdf);
   }
 
   /** With another pack target size (64 KiB – 1 GiB, validated at init). */
   public RepositoryOptions withPackTargetSize(int bytes) {
-    return new RepositoryOptions(chunker, compressionLevel, bytes, passphrase, kdf);
+    return new RepositoryOptions(
+        chunker, compressionLevel, walCompressionLevel, bytes, passphrase, kdf);
   }
 
   /**
@@ -63,13 +92,18 @@ public final class RepositoryOptions {
    */
   public RepositoryOptions withPassphrase(char[] passphrase) {
     return new RepositoryOptions(
-        chunker, compressionLevel, packTargetSize, passphrase.clone(), null);
+        chunker, compressionLevel, walCompressionLevel, packTargetSize, passphrase.clone(), null);
   }
 
   /** AES-256-GCM encryption with a passphrase and explicit Argon2id parameters. */
   public RepositoryOptions withPassphrase(char[] passphrase, Argon2idParams kdf) {
     return new RepositoryOptions(
-        chunker, compressionLevel, packTargetSize, passphrase.clone(), Objects.requireNonNull(kdf));
+        chunker,
+        compressionLevel,
+        walCompressionLevel,
+        packTargetSize,
+        passphrase.clone(),
+        Objects.requireNonNull(kdf));
   }
 
   ChunkerParams chunker() {
@@ -78,6 +112,10 @@ public final class RepositoryOptions {
 
   int compressionLevel() {
     return compressionLevel;
+  }
+
+  int walCompressionLevel() {
+    return walCompressionLevel;
   }
 
   int packTargetSize() {

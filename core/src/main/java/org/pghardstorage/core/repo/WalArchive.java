@@ -15,8 +15,8 @@ import org.pghardstorage.core.storage.ObjectNotFoundException;
 /**
  * The WAL archive of one deployment (format spec §13): complete segments (write-once, equal
  * re-archiving accepted, different content refused), the partial segment (replaced as WAL arrives),
- * and timeline history files. Every object is compressed and sealed. Callers writing WAL hold a
- * shared lock. Thread-safe.
+ * and timeline history files. Every object is compressed at the repository's WAL level ({@code
+ * compression.wal_level}) and sealed. Callers writing WAL hold a shared lock. Thread-safe.
  */
 public final class WalArchive {
   static final String PREFIX = "wal/";
@@ -64,7 +64,7 @@ public final class WalArchive {
   /** Stores or replaces the partial segment (atomic {@code put}). */
   public void putPartial(String segmentName, byte[] content) {
     ObjectKey key = segmentKey(segmentName, true);
-    ctx.store().put(key, ctx.objects().encode(ObjectType.WAL_PARTIAL, key.value(), content));
+    ctx.store().put(key, ctx.walObjects().encode(ObjectType.WAL_PARTIAL, key.value(), content));
   }
 
   /** The bytes this deployment's WAL occupies in the store: segments, partials and histories. */
@@ -265,7 +265,7 @@ public final class WalArchive {
   }
 
   private PutResult putOnce(ObjectKey key, ObjectType type, byte[] content) {
-    byte[] stored = ctx.objects().encode(type, key.value(), content);
+    byte[] stored = ctx.walObjects().encode(type, key.value(), content);
     if (ctx.store().putIfAbsent(key, stored)) {
       return PutResult.STORED;
     }

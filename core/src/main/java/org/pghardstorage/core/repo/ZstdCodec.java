@@ -17,8 +17,16 @@ final class ZstdCodec implements AutoCloseable {
       new ConcurrentLinkedQueue<>();
 
   ZstdCodec(int level) {
-    if (level < 1 || level > 19) {
-      throw new IllegalArgumentException("zstd level " + level + " is not 1..19");
+    if (level == 0
+        || level < RepositoryConfig.MIN_COMPRESSION_LEVEL
+        || level > RepositoryConfig.MAX_COMPRESSION_LEVEL) {
+      throw new IllegalArgumentException(
+          "zstd level "
+              + level
+              + " is not "
+              + RepositoryConfig.MIN_COMPRESSION_LEVEL
+              + "..-1 or 1.."
+              + RepositoryConfig.MAX_COMPRESSION_LEVEL);
     }
     this.level = level;
   }

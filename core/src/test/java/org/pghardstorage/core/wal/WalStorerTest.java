@@ -119,7 +119,6 @@ class WalStorerTest {
 
   @Test
   void theFirstFailureStopsLaterStoresAndIsRethrownAfterWhatWasStoredBeforeIt() {
-    gated.open();
     store.failCall(
         StorageOperation.PUT_IF_ABSENT,
         store.calls(StorageOperation.PUT_IF_ABSENT) + 2,
@@ -129,6 +128,9 @@ class WalStorerTest {
       storer.submitSegment(name(2), whole(2));
       storer.submitSegment(name(3), whole(3)); // fails
       storer.submitPartial(name(4), part(4, 0x100)); // must not be stored over the hole
+      // Stores start only now that all three are queued: had segment 3 already failed, the
+      // submit of the partial would have rethrown that failure instead of queueing it.
+      gated.open();
       storer.awaitAll();
 
       assertThatThrownBy(() -> storer.absorb(reported::add))
