@@ -4,7 +4,8 @@
 #
 #   bench/run-backup-bench.sh [--scale N] [--entropy] [--entropy-mb N] [--write-seconds N] [--keep]
 #                             [--pgbackrest-block] [--encrypt] [--repeat N] [--full-only]
-#                             [--tools LIST] [--jfr DIR] [--pghs-dist DIR]
+#                             [--tools LIST] [--jfr DIR] [--pghs-dist DIR] [--restore-repeat N]
+#                             [--pghs-baseline DIR] [--no-second]
 #
 # See bench/README.md for what is measured and how to read the numbers.
 set -euo pipefail
@@ -22,6 +23,9 @@ ENCRYPT=0
 REPEAT=1
 FULL_ONLY=0
 DATA_LEVEL=
+RESTORE_REPEAT=1
+NO_SECOND=0
+BASELINE=
 TOOLS=pg_basebackup,pgbackrest,pg_hardstorage
 JFR_DIR=
 PG_BIN=/usr/lib/postgresql/15/bin
@@ -55,10 +59,18 @@ Options:
   --compression-level N
                      pg_hardstorage's repositories store data at zstd level N (repo init
                      --compression-level; default: the release's default)
+  --restore-repeat N restore every full backup N times (default 1), interleaved tool by tool;
+                     rows show the median wall time and the spread (min-max)
+  --no-second        no write phase and no second backups (the restores only)
+  --pghs-baseline DIR
+                     a second pg_hardstorage distribution (e.g. a build of main) that also
+                     restores the same repository, as row "restore, baseline": before/after
+                     side by side on the same data
   --tools LIST       comma-separated subset of pg_basebackup,pgbackrest,pg_hardstorage (default:
                      all); ratios need pg_basebackup and pgbackrest
   --jfr DIR          record a Java Flight Recording (settings=profile) of every pg_hardstorage
-                     backup into DIR (backup-sSCALE-N.jfr, backup-enc-sSCALE-N.jfr)
+                     backup and restore into DIR (backup-sSCALE-N.jfr, backup-enc-sSCALE-N.jfr,
+                     restore-sSCALE-N.jfr, restore-baseline-sSCALE-N.jfr)
   --pghs-dist DIR    pg_hardstorage distribution to measure (default: cli/target/pg_hardstorage,
                      built with ./mvnw -DskipTests package when missing)
   -h, --help         this text
@@ -84,6 +96,11 @@ while [ $# -gt 0 ]; do
     --full-only) FULL_ONLY=1; shift ;;
     --compression-level) DATA_LEVEL=${2:?--compression-level needs a number}; shift 2 ;;
     --compression-level=*) DATA_LEVEL=${1#*=}; shift ;;
+    --restore-repeat) RESTORE_REPEAT=${2:?--restore-repeat needs a number}; shift 2 ;;
+    --restore-repeat=*) RESTORE_REPEAT=${1#*=}; shift ;;
+    --no-second) NO_SECOND=1; shift ;;
+    --pghs-baseline) BASELINE=${2:?--pghs-baseline needs a directory}; shift 2 ;;
+    --pghs-baseline=*) BASELINE=${1#*=}; shift ;;
     --tools) TOOLS=${2:?--tools needs a list}; shift 2 ;;
     --tools=*) TOOLS=${1#*=}; shift ;;
     --jfr) JFR_DIR=${2:?--jfr needs a directory}; shift 2 ;;
@@ -94,10 +111,14 @@ while [ $# -gt 0 ]; do
     *) echo "run-backup-bench: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
-for v in SCALE WRITE_SECONDS REPEAT; do
-  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "run-backup-bench: --${v,,} must be a positive integer" >&2; exit 2; }
+for v in SCALE WRITE_SECONDS REPEAT RESTORE_REPEAT; do
+  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { o=${v,,}; echo "run-backup-bench: --${o//_/-} must be a positive integer" >&2; exit 2; }
 done
 [ -z "$DATA_LEVEL" ] || [[ $DATA_LEVEL =~ ^-?[0-9]+$ ]] || { echo "run-backup-bench: --compression-level must be an integer" >&2; exit 2; }
+if [ -n "$BASELINE" ]; then
+  [ -x "$BASELINE/bin/pg_hardstorage" ] || { echo "run-backup-bench: --pghs-baseline: no $BASELINE/bin/pg_hardstorage" >&2; exit 2; }
+  BASELINE=$(cd "$BASELINE" && pwd -P)
+fi
 [ -n "$ENTROPY_MB" ] || ENTROPY_MB=$((SCALE * 5))
 [[ $ENTROPY_MB =~ ^[1-9][0-9]*$ ]] || { echo "run-backup-bench: --entropy-mb must be a positive integer" >&2; exit 2; }
 for t in ${TOOLS//,/ }; do
@@ -185,6 +206,12 @@ trap 'INTERRUPTED=TERM; exit 143' TERM
 cp -a "$DIST" "$RUN/pg_hardstorage"
 chmod -R a+rX "$RUN/pg_hardstorage"
 PGHS=$RUN/pg_hardstorage/bin/pg_hardstorage
+PGHS_BASE=
+if [ -n "$BASELINE" ]; then
+  cp -a "$BASELINE" "$RUN/pg_hardstorage-baseline"
+  chmod -R a+rX "$RUN/pg_hardstorage-baseline"
+  PGHS_BASE=$RUN/pg_hardstorage-baseline/bin/pg_hardstorage
+fi
 pghs_build_info
 PGHS_HAS_RESTORE=0
 if "$PGHS" --help 2>/dev/null | grep -qE '^[[:space:]]+restore[[:space:]]'; then PGHS_HAS_RESTORE=1; fi
@@ -554,70 +581,99 @@ restore_result() { # TOOL MODE CONFIG TARGET NAME [EXTRA_JSON] (WALL set, restor
   s=${r%% *}
   [ "$s" != - ] || s=
   [ "${r#* }" = ok ] || FAILURES=$((FAILURES + 1))
-  extra=$(jq -c --argjson n "$(archive_fetches "$5")" '. + {wal_files_from_archive_at_start: $n}' <<<"$extra")
+  extra=$(jq -c --argjson n "$(archive_fetches "$5")" --argjson run "$RITER" \
+    '. + {wal_files_from_archive_at_start: $n, run: $run}' <<<"$extra")
   record "$1" "$2" restore "$3" ok "$wall" "" "$s" "${r#* }" "$extra"
   [ "$KEEP" -eq 1 ] || rm -rf "$4"
 }
+# restore_measured JSON_EXTRA: peak RSS and CPU of the last run_measured, merged into JSON_EXTRA.
+restore_measured() { jq -c --argjson m "$(measured_json)" '. + $m' <<<"$1"; }
+
+# pghs_restore JSON_OUT TARGET PGHS_BIN [JFR_TAG]: one pg_hardstorage restore of the full backup.
+pghs_restore() {
+  local opts=${PGHS_JAVA_OPTS:-}
+  if [ -n "$JFR_DIR" ] && [ -n "${4:-}" ]; then
+    opts="$opts -XX:StartFlightRecording=filename=$RUN/jfr/$4.jfr,settings=profile,dumponexit=true -Xlog:jfr+startup=error"
+  fi
+  PGHS_JAVA_OPTS=$opts as_pg "$3" restore -o json bench latest --repo "file://$PGHS_REPO" --target "$2" >"$1"
+}
+export -f pghs_restore
+export PGHS_REPO
+
+# pghs_restore_row MODE BIN NAME JFR_TAG: restores with BIN and records the row MODE.
+pghs_restore_row() {
+  local mode=$1 bin=$2 name=$3 T=$RUN/restores/$3
+  log "restore: pg_hardstorage, $mode$RUN_TAG ..."
+  drop_caches
+  if run_measured "$LOGS/restore-$name.log" pghs_restore "$RUN/$name.json" "$T" "$bin" "$4"; then
+    restore_result pg_hardstorage "$mode" "$CFG_RS_PGHS" "$T" "$name" \
+      "$(restore_measured "$(jq -c '.result | del(.recovery)' "$RUN/$name.json" 2>/dev/null || echo '{}')")"
+  else
+    cat "$RUN/$name.json" >>"$LOGS/restore-$name.log" 2>/dev/null || true
+    fail_note "$LOGS/restore-$name.log"; record pg_hardstorage "$mode" restore "$CFG_RS_PGHS" failed "" "" "" "" "{\"run\":$RITER}" "see log"
+  fi
+}
+
+# The restores, --restore-repeat times, interleaved tool by tool so that a change of the machine's
+# load during the run affects every tool alike.
+for RITER in $(seq 1 "$RESTORE_REPEAT"); do
+RUN_TAG=$([ "$RESTORE_REPEAT" -gt 1 ] && echo " (run $RITER of $RESTORE_REPEAT)" || true)
+SFX=$([ "$RESTORE_REPEAT" -gt 1 ] && echo "-$RITER" || true)
 
 if [ -d "$BB_PLAIN" ]; then
-  log "restore: pg_basebackup plain ..."
-  T=$RUN/restores/bb-plain
+  log "restore: pg_basebackup plain$RUN_TAG ..."
+  T=$RUN/restores/bb-plain$SFX
   drop_caches
   # shellcheck disable=SC2016  # $1.. expand in the inner bash
-  if run_timed "$LOGS/restore-bb-plain.log" as_pg bash -c 'cp -a "$1" "$2" && "$3/initdb" --sync-only -D "$2"' _ "$BB_PLAIN" "$T" "$PG_BIN"; then
-    restore_result pg_basebackup "restore, plain" "$CFG_RS_BB_PLAIN" "$T" bb-plain
+  if run_timed "$LOGS/restore-bb-plain$SFX.log" as_pg bash -c 'cp -a "$1" "$2" && "$3/initdb" --sync-only -D "$2"' _ "$BB_PLAIN" "$T" "$PG_BIN"; then
+    restore_result pg_basebackup "restore, plain" "$CFG_RS_BB_PLAIN" "$T" "bb-plain$SFX"
   else
-    fail_note "$LOGS/restore-bb-plain.log"; record pg_basebackup "restore, plain" restore "$CFG_RS_BB_PLAIN" failed "" "" "" "" '{}' "see log"
+    fail_note "$LOGS/restore-bb-plain$SFX.log"; record pg_basebackup "restore, plain" restore "$CFG_RS_BB_PLAIN" failed "" "" "" "" "{\"run\":$RITER}" "see log"
   fi
 fi
 
 if [ -f "$BB_ZSTD/base.tar.zst" ]; then
-  log "restore: pg_basebackup server-zstd ..."
-  T=$RUN/restores/bb-zstd
+  log "restore: pg_basebackup server-zstd$RUN_TAG ..."
+  T=$RUN/restores/bb-zstd$SFX
   drop_caches
   # shellcheck disable=SC2016
-  if run_timed "$LOGS/restore-bb-zstd.log" as_pg bash -c 'set -eo pipefail; mkdir -m 0700 "$2"
+  if run_timed "$LOGS/restore-bb-zstd$SFX.log" as_pg bash -c 'set -eo pipefail; mkdir -m 0700 "$2"
       zstd -dc "$1/base.tar.zst" | tar -xf - -C "$2"
       if [ -f "$1/pg_wal.tar.zst" ]; then zstd -dc "$1/pg_wal.tar.zst" | tar -xf - -C "$2/pg_wal"
       else tar -xf "$1/pg_wal.tar" -C "$2/pg_wal"; fi
       "$3/initdb" --sync-only -D "$2"' _ "$BB_ZSTD" "$T" "$PG_BIN"; then
-    restore_result pg_basebackup "restore, server-zstd" "$CFG_RS_BB_ZSTD" "$T" bb-zstd
+    restore_result pg_basebackup "restore, server-zstd" "$CFG_RS_BB_ZSTD" "$T" "bb-zstd$SFX"
   else
-    fail_note "$LOGS/restore-bb-zstd.log"; record pg_basebackup "restore, server-zstd" restore "$CFG_RS_BB_ZSTD" failed "" "" "" "" '{}' "see log"
+    fail_note "$LOGS/restore-bb-zstd$SFX.log"; record pg_basebackup "restore, server-zstd" restore "$CFG_RS_BB_ZSTD" failed "" "" "" "" "{\"run\":$RITER}" "see log"
   fi
 fi
 
 if [ -n "$PGBR_FULL" ]; then
-  log "restore: pgBackRest ..."
-  T=$RUN/restores/pgbr
+  log "restore: pgBackRest$RUN_TAG ..."
+  T=$RUN/restores/pgbr$SFX
   as_pg mkdir -m 0700 "$T"
   drop_caches
-  if run_timed "$LOGS/restore-pgbr.log" as_pg "${PGBR[@]}" --repo=1 "--pg1-path=$T" "--set=$PGBR_FULL" restore; then
-    restore_result pgBackRest "restore" "$CFG_RS_PGBR" "$T" pgbr
+  if run_measured "$LOGS/restore-pgbr$SFX.log" as_pg "${PGBR[@]}" --repo=1 "--pg1-path=$T" "--set=$PGBR_FULL" restore; then
+    restore_result pgBackRest "restore" "$CFG_RS_PGBR" "$T" "pgbr$SFX" "$(restore_measured '{}')"
   else
-    fail_note "$LOGS/restore-pgbr.log"; record pgBackRest "restore" restore "$CFG_RS_PGBR" failed "" "" "" "" '{}' "see log"
+    fail_note "$LOGS/restore-pgbr$SFX.log"; record pgBackRest "restore" restore "$CFG_RS_PGBR" failed "" "" "" "" "{\"run\":$RITER}" "see log"
   fi
 fi
 
 if [ "$PGHS_FULL_OK" -eq 1 ]; then
   if [ "$PGHS_HAS_RESTORE" -eq 1 ]; then
-    log "restore: pg_hardstorage ..."
-    T=$RUN/restores/pghs
-    drop_caches
-    pghs_restore() { as_pg "$PGHS" restore -o json bench latest --repo "file://$PGHS_REPO" --target "$T" >"$1"; }
-    if run_timed "$LOGS/restore-pghs.log" pghs_restore "$RUN/pghs-restore.json"; then
-      restore_result pg_hardstorage "restore" "$CFG_RS_PGHS" "$T" pghs \
-        "$(jq -c '.result | del(.recovery)' "$RUN/pghs-restore.json" 2>/dev/null || echo '{}')"
-    else
-      cat "$RUN/pghs-restore.json" >>"$LOGS/restore-pghs.log" 2>/dev/null || true
-      fail_note "$LOGS/restore-pghs.log"; record pg_hardstorage "restore" restore "$CFG_RS_PGHS" failed "" "" "" "" '{}' "see log"
+    if [ -n "$PGHS_BASE" ]; then
+      pghs_restore_row "restore, baseline" "$PGHS_BASE" "pghs-baseline$SFX" "${JFR_DIR:+restore-baseline-s$SCALE-$RITER}"
     fi
+    pghs_restore_row "restore" "$PGHS" "pghs$SFX" "${JFR_DIR:+restore-s$SCALE-$RITER}"
   else
     log "restore: pg_hardstorage has no restore command in this build: not available"
     record pg_hardstorage "restore" restore "$CFG_RS_PGHS" not_available "" "" "" "" '{}' "restore: not available (no 'restore' in pg_hardstorage --help)"
   fi
 fi
+done  # RESTORE_REPEAT
 
+if [ "$NO_SECOND" -eq 0 ]; then
 # ---------------------------------------------------------------------------------------------
 # Writes, then the second (incremental-like) backups
 # ---------------------------------------------------------------------------------------------
@@ -677,6 +733,7 @@ if [ "$PGHS_FULL_OK" -eq 1 ]; then
   fi
 fi
 
+fi  # NO_SECOND
 fi  # FULL_ONLY
 as_pg "$PG_BIN/pg_ctl" -D "$SRC" -m fast -t 120 stop >/dev/null 2>&1 || true
 
@@ -700,7 +757,8 @@ jq -s \
   --argjson ent "$ENTROPY_BYTES" --argjson ent_rows "$ENTROPY_ROWS" --argjson wal "$WRITE_WAL_BYTES" \
   --arg tps "${TPS:-}" --arg acc_z "$ACCOUNTS_ZSTD" --argjson ent_z "$ENTROPY_ZSTD" \
   --arg cache "$CACHE_DROP" --argjson restore_avail "$PGHS_HAS_RESTORE" \
-  --argjson repeat "$REPEAT" --argjson encrypt "$ENCRYPT" --arg tools "$TOOLS" --argjson full_only "$FULL_ONLY" --arg data_level "$DATA_LEVEL" '
+  --argjson repeat "$REPEAT" --argjson encrypt "$ENCRYPT" --arg tools "$TOOLS" --argjson full_only "$FULL_ONLY" --arg data_level "$DATA_LEVEL" \
+  --argjson restore_repeat "$RESTORE_REPEAT" --argjson no_second "$NO_SECOND" --arg baseline "$BASELINE" '
   def median: sort | if length == 0 then null elif length % 2 == 1 then .[(length - 1) / 2]
     else (.[length / 2 - 1] + .[length / 2]) / 2 end;
   def r2: if . == null then null else (. * 100 | round / 100) end;
@@ -724,6 +782,7 @@ jq -s \
   | ($rows | map(select(.tool == "pg_basebackup" and .mode == "full, tar -X none" and .status == "ok")) | first) as $bbt
   | ($rows | map(select(.tool == "pgBackRest" and .mode == "full" and .status == "ok")) | first) as $br
   | ($rows | map(select(.tool == "pg_basebackup" and .mode == "restore, plain" and .status == "ok")) | first) as $rb
+  | ($rows | map(select(.tool == "pgBackRest" and .mode == "restore" and .status == "ok")) | first) as $brr
   | {schema: "pg_hardstorage.bench.backup.v2", started_at: $started, finished_at: $finished,
    machine: {host: $host, cpu: $cpu, cpus: $cpus, memory: $mem, kernel: $kernel,
              load_average_start: $load_start, load_average_end: $load_end},
@@ -734,6 +793,8 @@ jq -s \
                 page_cache_dropped_before_each_step: ($cache == "yes"), units: "MB = MiB = 2^20 bytes",
                 repeat: $repeat, encrypt: ($encrypt == 1), tools: ($tools | split(",")), full_only: ($full_only == 1),
                 pghs_compression_level: (if $data_level == "" then "release default" else ($data_level | tonumber) end)},
+                restore_repeat: $restore_repeat, no_second: ($no_second == 1),
+                pghs_baseline: (if $baseline == "" then null else $baseline end)},
    data: {cluster_bytes: $db, pgbench_table_bytes: $pgb, entropy_table_bytes: $ent, entropy_rows: $ent_rows,
           zstd3_ratio_pgbench_accounts: ($acc_z | tonumber), zstd3_ratio_entropy_orders: $ent_z,
           write_phase_wal_bytes: $wal, write_phase_tps: (if $tps == "" then null else ($tps | tonumber) end)},
@@ -741,6 +802,7 @@ jq -s \
      time_ratio_vs_pg_basebackup: (if .kind == "restore" then ratio(.wall_s; $rb.wall_s) else ratio(.wall_s; $bb.wall_s) end),
      time_ratio_vs_pg_basebackup_tar: (if .kind == "backup" then ratio(.wall_s; $bbt.wall_s) else null end),
      time_ratio_vs_pgbackrest_full: (if .kind == "backup" then ratio(.wall_s; $br.wall_s) else null end),
+     time_ratio_vs_pgbackrest_restore: (if .kind == "restore" then ratio(.wall_s; $brr.wall_s) else null end),
      stored_ratio_vs_pg_basebackup: ratio(.stored_bytes; $bb.stored_bytes)}))}' "$RESULTS" >"$OUT"
 
 {
@@ -761,6 +823,7 @@ jq -s \
   echo "  pgBackRest          : $CFG_PGBR"
   [ "$PGBR_BLOCK" -eq 0 ] || echo "  pgBackRest block    : $CFG_PGBR_BLOCK"
   echo "  pg_hardstorage      : $CFG_PGHS"
+  [ -z "$BASELINE" ] || echo "  pghs baseline       : the restore of the same repository by the distribution in $BASELINE"
   [ "$ENCRYPT" -eq 0 ] || echo "  pg_hardstorage enc. : $CFG_PGHS_ENC"
   echo "  restores            : plain: $CFG_RS_BB_PLAIN; zstd: $CFG_RS_BB_ZSTD;"
   echo "                        pgBackRest: $CFG_RS_PGBR; pg_hardstorage: $CFG_RS_PGHS"
@@ -773,7 +836,8 @@ jq -s \
        (if .status == "ok" then (.wall_s | v) else .status end),
        (if .runs > 1 and .wall_min_s != null then "\(.wall_min_s)-\(.wall_max_s)" else "-" end),
        (.mb_per_s | v), (if .stored_bytes == null then "-" else (.stored_bytes / 1048576 | tostring) end),
-       (.time_ratio_vs_pg_basebackup | v), (.time_ratio_vs_pg_basebackup_tar | v), (.time_ratio_vs_pgbackrest_full | v),
+       (.time_ratio_vs_pg_basebackup | v), (.time_ratio_vs_pg_basebackup_tar | v),
+       (.time_ratio_vs_pgbackrest_full // .time_ratio_vs_pgbackrest_restore | v),
        (.stored_ratio_vs_pg_basebackup | v), (.peak_rss_mb | v), (.cpu_s | v),
        (.restored_start_s | v),
        ([.data_check, .note, (if .extra.dedup_ratio != null then "dedup \(.extra.dedup_ratio * 1000 | round / 10)%" else null end),
@@ -788,7 +852,8 @@ jq -s \
     | column -t -s $'\t'
   echo
   echo "x bb = ratio to pg_basebackup plain (backup rows: its full backup; restore rows: its restore);"
-  echo "x bb tar = to pg_basebackup -Ft -X none; x pgBR = to pgBackRest full. wall s = median of the runs,"
+  echo "x bb tar = to pg_basebackup -Ft -X none; x pgBR = to pgBackRest full (restore rows: to its restore)."
+  echo "wall s = median of the runs,"
   echo "spread = their min-max; RSS = peak resident set of the client process tree; CPU = its user+system s."
   echo "JSON: $OUT"
 }

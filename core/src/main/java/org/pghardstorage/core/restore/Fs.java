@@ -7,10 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -27,11 +30,28 @@ final class Fs {
   /** The largest file {@link #readSmallFile} reads: configuration files, not data. */
   static final long MAX_SMALL_FILE = 64L << 20;
 
+  /**
+   * Flushes an open file or directory to stable storage: {@link FileChannel#force}, or in tests a
+   * stand-in that records the order of syncs or fails one.
+   */
+  @FunctionalInterface
+  interface Forcer {
+    void force(FileChannel channel, Path path) throws IOException;
+  }
+
+  static final Forcer FSYNC = (channel, path) -> channel.force(true);
+
   private final boolean sync;
+  private final Forcer forcer;
   private final Set<Path> touchedDirs = new LinkedHashSet<>();
 
   Fs(boolean sync) {
+    this(sync, FSYNC);
+  }
+
+  Fs(boolean sync, Forcer forcer) {
     this.sync = sync;
+    this.forcer = forcer;
   }
 
   boolean syncEnabled() {
@@ -104,7 +124,7 @@ final class Fs {
         ch.write(buf);
       }
       if (sync) {
-        ch.force(true);
+        forcer.force(ch, file);
       }
     } catch (IOException e) {
       throw RestoreErrors.writeFailed(file, e);
@@ -160,10 +180,35 @@ final class Fs {
     }
   }
 
-  /** Flushes a file's content to stable storage, if syncing is enabled. */
-  void syncFile(Path file) {
-    if (sync) {
-      fsync(file);
+  /**
+   * Gives a completely written file the manifest's mode and modification time and, if syncing is
+   * enabled, flushes its content and those attributes to stable storage. The file is opened (mode
+   * 0600, as created) before its mode is set, so a mode without read permission cannot keep it from
+   * being synced. A symbolic link in its place is not followed.
+   */
+  void finishFile(Path file, int mode, Instant mtime) {
+    if (!sync) {
+      setMode(file, mode);
+      setTime(file, mtime);
+      return;
+    }
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      setMode(file, mode);
+      setTime(file, mtime);
+      forcer.force(ch, file);
+    } catch (IOException e) {
+      throw RestoreErrors.writeFailed(file, e);
+    }
+  }
+
+  /** Sets a file's or directory's modification time; a symbolic link is not followed. */
+  void setTime(Path path, Instant mtime) {
+    try {
+      Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .setTimes(FileTime.from(mtime), null, null);
+    } catch (IOException e) {
+      throw RestoreErrors.writeFailed(path, e);
     }
   }
 
@@ -222,9 +267,9 @@ final class Fs {
   }
 
   /** fsync: on Linux a directory can be opened for reading and forced like a file. */
-  private static void fsync(Path path) {
+  private void fsync(Path path) {
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-      ch.force(true);
+      forcer.force(ch, path);
     } catch (IOException e) {
       throw RestoreErrors.writeFailed(path, e);
     }

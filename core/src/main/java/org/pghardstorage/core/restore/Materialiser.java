@@ -12,12 +12,14 @@ import org.pghardstorage.core.task.WorkerPool;
 /**
  * Fills the files laid out by {@link TreeWriter}: fetches and decodes chunks in parallel on a
  * bounded pool of named threads, writes them with positional writes, checks every file's CRC32C
- * against the manifest when its last chunk is written, and fsyncs it. Reports progress (phase
- * {@value #PHASE}: files and bytes) on the calling thread.
+ * against the manifest when its last chunk is written, and hands it to a {@link FileSyncer}, which
+ * gives it the manifest's mode and time and fsyncs it while the workers go on. Reports progress
+ * (phase {@value #PHASE}: files and bytes) on the calling thread.
  *
- * <p>{@code global/pg_control} is written after every other file, as PostgreSQL sends it last in a
- * base backup: a data directory whose restore was interrupted has no control file, and PostgreSQL
- * refuses to start without one.
+ * <p>{@code global/pg_control} is written after every other file is durable, as PostgreSQL sends it
+ * last in a base backup: a data directory whose restore was interrupted has no control file, and
+ * PostgreSQL refuses to start without one. {@link #run} returns only when every file, the control
+ * file included, is durable.
  */
 final class Materialiser {
   /** The progress phase of a restore. */
@@ -37,6 +39,7 @@ final class Materialiser {
   private final ChunkReader reader;
   private final int parallelism;
   private final ProgressListener listener;
+  private volatile FileSyncer syncer;
   private long filesTotal;
   private long bytesTotal;
   private long filesDone;
@@ -65,11 +68,17 @@ final class Materialiser {
       bytesTotal += f.entry().size();
       (isWrittenLast(f) ? last : first).add(f);
     }
-    try (WorkerPool pool =
-        new WorkerPool("pghs-restore-" + plan.manifest().backupId(), parallelism)) {
+    String id = plan.manifest().backupId().toString();
+    try (WorkerPool pool = new WorkerPool("pghs-restore-" + id, parallelism);
+        FileSyncer syncer = new FileSyncer(fs, "pghs-fsync-" + id, FileSyncer.THREADS)) {
+      this.syncer = syncer;
       fill(pool, first);
+      syncer.awaitAll();
       last.forEach(f -> fs.createFile(f.path()));
       fill(pool, last);
+      syncer.awaitAll();
+    } finally {
+      this.syncer = null;
     }
     return bytesDone;
   }
@@ -100,14 +109,14 @@ final class Materialiser {
         });
   }
 
-  /** Runs on the worker that wrote a file's last chunk. */
+  /** Runs on the worker that wrote a file's last chunk (or the calling thread, for empty files). */
   private void finish(FileTask f) {
     int expected = f.entry().checksum().orElseThrow();
     int actual = f.crc32c();
     if (actual != expected) {
       throw RestoreErrors.checksumMismatch(f.label(), f.path(), expected, actual, sources(f));
     }
-    fs.syncFile(f.path());
+    syncer.submit(f.path(), f.entry().mode(), f.entry().mtime());
   }
 
   /** The file's chunks and the packs they came from, for the error message. */

@@ -49,6 +49,7 @@ public final class Restorer {
   private final TargetGuard guard;
   private final Clock clock;
   private final OsAccess access;
+  private final Fs.Forcer forcer;
 
   /**
    * A restorer reading from {@code repo}, protecting this host's home and system directories and
@@ -63,10 +64,16 @@ public final class Restorer {
   }
 
   Restorer(Repository repo, TargetGuard guard, Clock clock, OsAccess access) {
+    this(repo, guard, clock, access, Fs.FSYNC);
+  }
+
+  /** With {@code forcer} in place of fsync (tests of what is synced, and in which order). */
+  Restorer(Repository repo, TargetGuard guard, Clock clock, OsAccess access, Fs.Forcer forcer) {
     this.repo = Objects.requireNonNull(repo, "repo");
     this.guard = guard;
     this.clock = clock;
     this.access = access;
+    this.forcer = forcer;
   }
 
   /**
@@ -287,7 +294,7 @@ public final class Restorer {
         throw RestoreErrors.recoveryWouldFail(request.target(), recoveryProblems);
       }
       byte[] postgresManifest = readPostgresManifest(plan.manifest());
-      Fs fs = new Fs(request.sync());
+      Fs fs = new Fs(request.sync(), forcer);
       guard.prepare(plan, request.force(), fs);
       IncompleteMarker.write(plan, fs, clock.instant());
       TreeWriter tree = new TreeWriter(plan, fs);

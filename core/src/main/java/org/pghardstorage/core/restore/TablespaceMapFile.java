@@ -2,6 +2,8 @@ package org.pghardstorage.core.restore;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Optional;
+import org.pghardstorage.core.repo.manifest.FileEntry;
 import org.pghardstorage.core.repo.manifest.FileType;
 
 /**
@@ -22,13 +24,17 @@ final class TablespaceMapFile {
 
   /** Rewrites the restored {@code tablespace_map}, if there is one and a tablespace moved. */
   static void rewriteIfNeeded(RestorePlan plan, Fs fs) {
-    boolean present =
+    Optional<FileEntry> entry =
         plan.archives().get(0).archive().files().stream()
-            .anyMatch(f -> f.type() == FileType.FILE && f.path().equals(NAME));
+            .filter(f -> f.type() == FileType.FILE && f.path().equals(NAME))
+            .findFirst();
     boolean moved = plan.tablespaces().stream().anyMatch(TablespaceTarget::remapped);
-    if (present && moved) {
+    if (entry.isPresent() && moved) {
       Path file = plan.dataDir().resolve(NAME);
       fs.writeSmallFile(file, content(plan).getBytes(StandardCharsets.UTF_8));
+      // The rewrite changed the time Materialiser gave it: the backup's mode and time, as for
+      // every other restored file, made durable again.
+      fs.finishFile(file, entry.get().mode(), entry.get().mtime());
     }
   }
 

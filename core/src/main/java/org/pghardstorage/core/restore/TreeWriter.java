@@ -91,7 +91,10 @@ final class TreeWriter {
     return files;
   }
 
-  /** Sets modes and modification times from the manifest: files and links, then directories. */
+  /**
+   * Sets modification times of links, then modes and times of directories from the manifest.
+   * Regular files got theirs when {@link Materialiser} finished them, before their fsync.
+   */
   void applyAttributes() {
     List<Dir> dirs = new ArrayList<>();
     for (RestorePlan.ArchiveTarget a : plan.archives()) {
@@ -99,8 +102,7 @@ final class TreeWriter {
         Path p = a.root().resolve(e.path());
         switch (e.type()) {
           case FILE -> {
-            fs.setMode(p, e.mode());
-            setTimes(p, e, LinkOption.NOFOLLOW_LINKS);
+            // finished by Materialiser
           }
           case SYMLINK -> linkTimes(p, e);
           case DIR -> {
@@ -114,7 +116,7 @@ final class TreeWriter {
     dirs.sort(Comparator.comparingInt((Dir d) -> d.path().getNameCount()).reversed());
     for (Dir d : dirs) {
       fs.setMode(d.path(), d.entry().mode());
-      setTimes(d.path(), d.entry(), LinkOption.NOFOLLOW_LINKS);
+      fs.setTime(d.path(), d.entry().mtime());
     }
   }
 
@@ -147,15 +149,6 @@ final class TreeWriter {
       throw RestoreErrors.writeFailed(link, e);
     }
     fs.touched(link.getParent());
-  }
-
-  private static void setTimes(Path p, FileEntry e, LinkOption... options) {
-    try {
-      FileTime t = FileTime.from(e.mtime());
-      Files.getFileAttributeView(p, BasicFileAttributeView.class, options).setTimes(t, null, null);
-    } catch (IOException ex) {
-      throw RestoreErrors.writeFailed(p, ex);
-    }
   }
 
   /**

@@ -78,6 +78,16 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts one task on the pool without waiting for it, for callers that hand work over as it
+   * arises and track its completion and failures themselves.
+   *
+   * @throws java.util.concurrent.RejectedExecutionException if the pool is closed
+   */
+  public void execute(Runnable task) {
+    executor.execute(task);
+  }
+
   /** Shuts the pool down, interrupting running tasks, and waits briefly for them to end. */
   @Override
   public void close() {
