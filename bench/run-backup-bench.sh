@@ -792,7 +792,7 @@ jq -s \
                 write_phase: ("pgbench -n -T \($write_s) -c 2 -j 2" + (if $entropy == 1 then " + newest 1% of entropy_orders rewritten, 1% added" else "" end)),
                 page_cache_dropped_before_each_step: ($cache == "yes"), units: "MB = MiB = 2^20 bytes",
                 repeat: $repeat, encrypt: ($encrypt == 1), tools: ($tools | split(",")), full_only: ($full_only == 1),
-                pghs_compression_level: (if $data_level == "" then "release default" else ($data_level | tonumber) end)},
+                pghs_compression_level: (if $data_level == "" then "release default" else ($data_level | tonumber) end),
                 restore_repeat: $restore_repeat, no_second: ($no_second == 1),
                 pghs_baseline: (if $baseline == "" then null else $baseline end)},
    data: {cluster_bytes: $db, pgbench_table_bytes: $pgb, entropy_table_bytes: $ent, entropy_rows: $ent_rows,
