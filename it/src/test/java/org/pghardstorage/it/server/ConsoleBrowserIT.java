@@ -120,6 +120,7 @@ class ConsoleBrowserIT {
     assertThat(browser.findElement(By.id("password")).getAccessibleName()).isEqualTo("Password");
     assertThat(browser.findElement(By.id("sign-in")).getAccessibleName()).isEqualTo("Sign in");
     assertThat(browser.findElements(By.id("server-status"))).isEmpty();
+    assertThat(cspViolations()).as("the login page works under the console's CSP").isEmpty();
   }
 
   @Test
@@ -135,7 +136,7 @@ class ConsoleBrowserIT {
     assertThat(browser.findElement(By.id("signed-in-user")).getText()).isEqualTo("operator");
     assertThat(browser.findElement(By.id("signed-in-roles")).getText())
         .isEqualTo("(viewer, operator)");
-    assertThat(cspViolations()).isEmpty();
+    assertThat(cspViolations()).as("the overview works under the console's CSP").isEmpty();
 
     browser.findElement(By.id("logout:sign-out")).click();
     waitFor(By.id("signed-out"));
@@ -145,6 +146,22 @@ class ConsoleBrowserIT {
     browser.get(url("/console/"));
     awaitLoginForm();
     assertThat(browser.findElements(By.id("server-status"))).isEmpty();
+  }
+
+  @Test
+  void aViewerSeesTheOverviewWithNoActionControls() {
+    ServerStack.User viewer = TestServer.get().viewer();
+    browser.get(url("/console/"));
+    awaitLoginForm();
+
+    signIn(viewer.name(), viewer.password());
+    waitFor(By.id("server-status"));
+    screenshot("05-viewer-overview");
+    assertThat(browser.findElement(By.id("signed-in-roles")).getText()).isEqualTo("(viewer)");
+    assertThat(browser.findElements(By.cssSelector("main form, main button, main input")))
+        .as("a viewer is offered no action")
+        .isEmpty();
+    assertThat(browser.findElements(By.id("logout:sign-out"))).hasSize(1);
   }
 
   @Test
