@@ -228,7 +228,7 @@ class ConsoleBrowserIT {
                       .doesNotContain("unsafe-inline"));
       assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
       assertThat(r.headers().firstValue("X-Frame-Options")).hasValue("DENY");
-      assertThat(r.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+      assertThat(r.headers().firstValue("Referrer-Policy")).hasValue("same-origin");
       assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
     }
     assertThat(overview.body()).contains("server-status");

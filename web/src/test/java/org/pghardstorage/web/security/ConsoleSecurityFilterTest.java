@@ -32,7 +32,7 @@ class ConsoleSecurityFilterTest {
     assertThat(response.headers)
         .containsEntry("X-Content-Type-Options", "nosniff")
         .containsEntry("X-Frame-Options", "DENY")
-        .containsEntry("Referrer-Policy", "no-referrer")
+        .containsEntry("Referrer-Policy", "same-origin")
         .containsEntry("Cache-Control", "no-store");
     assertThat(response.headers.get("Content-Security-Policy"))
         .contains("default-src 'self'")
