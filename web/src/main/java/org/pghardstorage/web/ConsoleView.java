@@ -142,10 +142,4 @@ public class ConsoleView {
     }
     return recent;
   }
-
-  /** The signed-in user. */
-  public String getUser() {
-    var p = FacesContext.getCurrentInstance().getExternalContext().getUserPrincipal();
-    return p == null ? "" : p.getName();
-  }
 }

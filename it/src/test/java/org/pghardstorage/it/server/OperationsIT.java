@@ -230,8 +230,7 @@ class OperationsIT {
                 server.viewer(),
                 null));
     assertThat(record.toString()).contains(backupId);
-    HttpResponse<String> console =
-        TestServer.send("GET", "/console/", server.viewer(), null, "text/html");
+    HttpResponse<String> console = ConsoleSession.signIn(server.viewer()).get("/console/");
     assertThat(console.body()).contains("db1").contains("STREAMING").contains("passed");
   }
 

@@ -42,13 +42,14 @@ class ServerSkeletonIT {
   }
 
   @Test
-  void consoleRendersForAnAuthenticatedUserAndChallengesOthers() {
+  void consoleRendersForASignedInUserAndShowsOthersTheLoginPage() {
     ServerStack s = TestServer.get();
 
-    HttpResponse<String> anonymous = TestServer.send("GET", "/console/", null, null);
-    HttpResponse<String> viewer = TestServer.send("GET", "/console/", s.viewer(), null);
+    HttpResponse<String> anonymous = ConsoleSession.anonymous().get("/console/");
+    HttpResponse<String> viewer = ConsoleSession.signIn(s.viewer()).get("/console/");
 
-    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(anonymous.statusCode()).isEqualTo(200);
+    assertThat(anonymous.body()).contains("j_security_check").doesNotContain("server-status");
     assertThat(viewer.statusCode()).as(viewer.body()).isEqualTo(200);
     assertThat(viewer.body())
         .contains("<h1>Overview</h1>")

@@ -1,0 +1,274 @@
+package org.pghardstorage.it.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.pghardstorage.devstack.Locations;
+import org.pghardstorage.devstack.ServerStack;
+
+/**
+ * The console in a real browser: Debian's headless Chromium driven through its chromedriver by
+ * Selenium WebDriver, against the EAR on the real Payara. Sign-in, sign-out, the login page for
+ * anonymous visitors, a failed sign-in, refused cross-site posts and the security headers.
+ * Screenshots of each main step are kept under {@code it/target/screenshots}.
+ */
+class ConsoleBrowserIT {
+  // Debian's packages (see .ci/run); named explicitly so that Selenium Manager never tries to
+  // download a browser or driver (the test network is closed).
+  private static final String CHROMIUM = "/usr/bin/chromium";
+  private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+  private static final Duration PAGE_WAIT = Duration.ofSeconds(60);
+
+  private WebDriver browser;
+
+  @BeforeAll
+  static void findChromium() {
+    for (String binary : List.of(CHROMIUM, CHROMEDRIVER)) {
+      if (!Files.isExecutable(Path.of(binary))) {
+        throw new IllegalStateException(
+            binary + " is missing: apt-get install -y chromium chromium-driver");
+      }
+    }
+    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
+  }
+
+  @BeforeEach
+  void openBrowser() {
+    TestServer.get();
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM);
+    // As root Chromium needs --no-sandbox; the rest keeps a fresh profile quiet and offline.
+    options.addArguments(
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,900",
+        "--user-data-dir=" + Locations.newRunDir("pghs-chromium-"));
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
+    // One chromedriver per browser: quitting a ChromeDriver also stops the service it was given.
+    browser =
+        new ChromeDriver(
+            new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER))
+                .usingAnyFreePort()
+                .build(),
+            options);
+  }
+
+  @AfterEach
+  void closeBrowser() {
+    if (browser != null) {
+      browser.quit();
+    }
+  }
+
+  @Test
+  void anAnonymousBrowserIsShownTheLoginPageWithLabelledFields() {
+    browser.get(url("/console/"));
+
+    awaitLoginForm();
+    screenshot("01-anonymous-sees-login");
+    assertThat(browser.getTitle()).startsWith("Sign in");
+    assertThat(browser.findElement(By.cssSelector("html")).getAttribute("lang")).isEqualTo("en");
+    assertThat(browser.findElement(By.cssSelector("label[for=username]")).getText())
+        .isEqualTo("User name");
+    assertThat(browser.findElement(By.cssSelector("label[for=password]")).getText())
+        .isEqualTo("Password");
+    assertThat(browser.findElement(By.id("username")).getAccessibleName()).isEqualTo("User name");
+    assertThat(browser.findElement(By.id("password")).getAccessibleName()).isEqualTo("Password");
+    assertThat(browser.findElement(By.id("sign-in")).getAccessibleName()).isEqualTo("Sign in");
+    assertThat(browser.findElements(By.id("server-status"))).isEmpty();
+    assertThat(cspViolations()).as("the login page works under the console's CSP").isEmpty();
+  }
+
+  @Test
+  void aUserSignsInSeesTheOverviewAndSignsOut() {
+    ServerStack.User operator = TestServer.get().operator();
+    browser.get(url("/console/"));
+    awaitLoginForm();
+
+    signIn(operator.name(), operator.password());
+    waitFor(By.id("server-status"));
+    screenshot("02-signed-in-overview");
+    assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Overview");
+    assertThat(browser.findElement(By.id("signed-in-user")).getText()).isEqualTo("operator");
+    assertThat(browser.findElement(By.id("signed-in-roles")).getText())
+        .isEqualTo("(viewer, operator)");
+    assertThat(cspViolations()).as("the overview works under the console's CSP").isEmpty();
+
+    browser.findElement(By.id("logout:sign-out")).click();
+    waitFor(By.id("signed-out"));
+    screenshot("03-signed-out");
+    assertThat(browser.findElement(By.id("signed-out")).getText()).contains("signed out");
+
+    browser.get(url("/console/"));
+    awaitLoginForm();
+    assertThat(browser.findElements(By.id("server-status"))).isEmpty();
+  }
+
+  @Test
+  void aViewerSeesTheOverviewWithNoActionControls() {
+    ServerStack.User viewer = TestServer.get().viewer();
+    browser.get(url("/console/"));
+    awaitLoginForm();
+
+    signIn(viewer.name(), viewer.password());
+    waitFor(By.id("server-status"));
+    screenshot("05-viewer-overview");
+    assertThat(browser.findElement(By.id("signed-in-roles")).getText()).isEqualTo("(viewer)");
+    assertThat(browser.findElements(By.cssSelector("main form, main button, main input")))
+        .as("a viewer is offered no action")
+        .isEmpty();
+    assertThat(browser.findElements(By.id("logout:sign-out"))).hasSize(1);
+  }
+
+  @Test
+  void aWrongPasswordShowsTheErrorAndOpensNoSession() {
+    ServerStack.User viewer = TestServer.get().viewer();
+    browser.get(url("/console/"));
+    awaitLoginForm();
+
+    signIn(viewer.name(), viewer.password() + "-wrong");
+    waitFor(By.id("login-error"));
+    screenshot("04-wrong-password");
+    String message = browser.findElement(By.id("login-error")).getText();
+    assertThat(message).contains("user name or password is not correct");
+    assertThat(browser.findElements(By.id("username"))).hasSize(1);
+
+    browser.get(url("/console/"));
+    awaitLoginForm();
+    assertThat(browser.findElements(By.id("server-status"))).isEmpty();
+    assertThat(browser.findElements(By.id("login-error"))).isEmpty();
+  }
+
+  @Test
+  void aPostWithoutTheSessionsViewStateOrFromAnotherSiteIsRefused() {
+    ServerStack.User operator = TestServer.get().operator();
+    ConsoleSession session = ConsoleSession.signIn(operator);
+    HttpResponse<String> overview = session.get("/console/");
+    String viewState = ConsoleSession.viewState(overview.body());
+
+    HttpResponse<String> noToken =
+        session.post(
+            "/console/index.xhtml", ConsoleSession.signOutForm(Optional.empty()), Map.of());
+    HttpResponse<String> forged =
+        session.post(
+            "/console/index.xhtml",
+            ConsoleSession.signOutForm(Optional.of("-4711:8150")),
+            Map.of());
+    HttpResponse<String> crossSite =
+        session.post(
+            "/console/index.xhtml",
+            ConsoleSession.signOutForm(Optional.of(viewState)),
+            Map.of("Origin", "http://attacker.example"));
+
+    assertThat(noToken.statusCode()).as(noToken.body()).isEqualTo(403);
+    assertThat(forged.statusCode()).as(forged.body()).isEqualTo(403);
+    assertThat(crossSite.statusCode()).as(crossSite.body()).isEqualTo(403);
+    assertThat(session.get("/console/").body())
+        .as("none of the refused posts signed the user out")
+        .contains("server-status");
+
+    // The same form with the page's own token is accepted: the refusals above are the token's.
+    HttpResponse<String> genuine =
+        session.post(
+            "/console/index.xhtml", ConsoleSession.signOutForm(Optional.of(viewState)), Map.of());
+    assertThat(genuine.statusCode()).as(genuine.body()).isEqualTo(302);
+    assertThat(session.get("/console/").body()).contains("j_security_check");
+  }
+
+  @Test
+  void everyConsoleResponseCarriesTheSecurityHeaders() {
+    ConsoleSession anonymous = ConsoleSession.anonymous();
+    HttpResponse<String> login = anonymous.get("/console/");
+    HttpResponse<String> overview =
+        ConsoleSession.signIn(TestServer.get().viewer()).get("/console/");
+
+    for (HttpResponse<String> r : List.of(login, overview)) {
+      assertThat(r.headers().firstValue("Content-Security-Policy"))
+          .hasValueSatisfying(
+              csp ->
+                  assertThat(csp)
+                      .contains("default-src 'self'")
+                      .contains("frame-ancestors 'none'")
+                      .doesNotContain("unsafe-inline"));
+      assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+      assertThat(r.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+      assertThat(r.headers().firstValue("Referrer-Policy")).hasValue("same-origin");
+      assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+    }
+    assertThat(overview.body()).contains("server-status");
+    assertThat(login.headers().allValues("Set-Cookie"))
+        .anySatisfy(c -> assertThat(c).startsWith("JSESSIONID=").contains("HttpOnly"));
+  }
+
+  private void signIn(String name, String password) {
+    browser.findElement(By.id("username")).sendKeys(name);
+    browser.findElement(By.id("password")).sendKeys(password);
+    browser.findElement(By.id("sign-in")).click();
+  }
+
+  private void awaitLoginForm() {
+    waitFor(By.id("login-form"));
+  }
+
+  private void waitFor(By what) {
+    new WebDriverWait(browser, PAGE_WAIT).until(ExpectedConditions.presenceOfElementLocated(what));
+  }
+
+  private List<String> cspViolations() {
+    return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+        .map(LogEntry::getMessage)
+        .filter(m -> m.contains("Content Security Policy"))
+        .toList();
+  }
+
+  private void screenshot(String name) {
+    Path dir = Path.of(System.getProperty("pghs.it.screenshots", "target/screenshots"));
+    try {
+      Files.createDirectories(dir);
+      File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+      Files.copy(shot.toPath(), dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not keep the screenshot " + name, e);
+    }
+  }
+
+  private static String url(String path) {
+    return TestServer.get().baseUrl() + path;
+  }
+}
