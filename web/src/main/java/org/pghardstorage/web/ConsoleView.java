@@ -7,13 +7,9 @@ import jakarta.inject.Named;
 import jakarta.servlet.ServletContext;
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.Supplier;
-import org.pghardstorage.core.error.HardstorageException;
-import org.pghardstorage.core.status.DeploymentHealth;
-import org.pghardstorage.core.wal.StreamerStatus;
-import org.pghardstorage.ejb.catalogue.BackupView;
+import org.pghardstorage.ejb.deployment.DeploymentService;
 import org.pghardstorage.ejb.event.EventLog;
+import org.pghardstorage.ejb.status.DeploymentOverview;
 import org.pghardstorage.ejb.status.DeploymentStatusService;
 import org.pghardstorage.ejb.system.Health;
 import org.pghardstorage.ejb.system.SystemService;
@@ -22,33 +18,45 @@ import org.pghardstorage.ejb.system.SystemService;
 @Named
 @RequestScoped
 public class ConsoleView {
+  /** What the page shows for a figure nobody can tell: never a guessed zero. */
+  static final String UNKNOWN = "unknown";
+
   @EJB private SystemService system;
   @EJB private EventLog events;
-  @EJB private org.pghardstorage.ejb.deployment.DeploymentService deployments;
-  @EJB private org.pghardstorage.ejb.streamer.StreamerSupervisor streamers;
-  @EJB private org.pghardstorage.ejb.catalogue.CatalogueService catalogue;
+  @EJB private DeploymentService deployments;
   @EJB private DeploymentStatusService status;
 
   /**
-   * One deployment's line on the overview.
+   * One deployment's line on the dashboard, formatted for reading; {@value #UNKNOWN} where the
+   * services could not tell.
    *
    * @param name the deployment
-   * @param streamer the streamer's state here (or "elsewhere"/"off")
-   * @param lagBytes WAL not yet durable, in bytes (blank when not streaming here)
-   * @param lastBackup the newest backup's end time and id, or blank
-   * @param verified the newest backup's verification verdict, or blank
    * @param health green, amber or red by the one health model (docs/reference/health.md), or {@code
-   *     unknown} when it cannot be judged (the repository unreachable)
-   * @param healthReasons why it is not green
+   *     unknown} when it cannot be judged (the repository unreadable)
+   * @param healthReasons why it is not green, or why it cannot be judged; blank when green
+   * @param streamer the streamer's state here, {@code elsewhere (instance)}, {@code not running} or
+   *     {@code off}
+   * @param walLag WAL not yet durable, in bytes and seconds
+   * @param rpo the recovery point objective now
+   * @param lastBackup the newest backup's age and id, or {@code none}
+   * @param lastBackupResult the state of this server's newest backup job run
+   * @param lastVerification when the newest backup was last verified and whether it passed, or
+   *     {@code never}
+   * @param repositorySize the bytes the deployment occupies in its repository
+   * @param dedupRatio the share of the newest backup's bytes already in the repository
    */
   public record DeploymentRow(
       String name,
-      String streamer,
-      String lagBytes,
-      String lastBackup,
-      String verified,
       String health,
-      String healthReasons) {}
+      String healthReasons,
+      String streamer,
+      String walLag,
+      String rpo,
+      String lastBackup,
+      String lastBackupResult,
+      String lastVerification,
+      String repositorySize,
+      String dedupRatio) {}
 
   /**
    * One event on the overview: what the page shows, not the catalogue's entity.
@@ -74,62 +82,62 @@ public class ConsoleView {
     return health;
   }
 
-  /** Every deployment's state. */
+  /** Every deployment's line, computed once per request. */
   public List<DeploymentRow> getDeployments() {
     if (rows == null) {
-      rows =
-          deployments.list().stream()
-              .map(
-                  d ->
-                      row(
-                          d.name(),
-                          d.streaming(),
-                          streamers.status(d.name()),
-                          catalogue.backups(d.name(), 1, null).items().stream().findFirst(),
-                          () -> status.health(d.name())))
-              .toList();
+      rows = deployments.list().stream().map(d -> row(status.overview(d.name()))).toList();
     }
     return rows;
   }
 
-  /**
-   * One deployment's line: what the page shows of the streamer here, the newest catalogued backup
-   * and the health the server's status service judged ({@code unknown}, with the reason, when it
-   * could not).
-   *
-   * @param streamingWanted whether its streamer is switched on
-   * @param here its streamer's status on this instance, if it runs here
-   * @param last its newest catalogued backup
-   */
-  static DeploymentRow row(
-      String name,
-      boolean streamingWanted,
-      Optional<StreamerStatus> here,
-      Optional<BackupView> last,
-      Supplier<DeploymentHealth> health) {
-    String healthLabel;
-    String reasons;
-    try {
-      DeploymentHealth h = health.get();
-      healthLabel = h.status().label();
-      reasons = String.join("; ", h.reasons());
-    } catch (HardstorageException e) {
-      healthLabel = "unknown";
-      reasons = e.getMessage();
+  /** The line the page shows for {@code o}: formatting only, every figure is the service's. */
+  static DeploymentRow row(DeploymentOverview o) {
+    boolean repositoryRead = !o.health().equals(UNKNOWN);
+    String lastBackup;
+    String lastVerification;
+    if (!repositoryRead) {
+      lastBackup = UNKNOWN;
+      lastVerification = UNKNOWN;
+    } else if (o.lastBackupId() == null) {
+      lastBackup = "none";
+      lastVerification = "none";
+    } else {
+      lastBackup =
+          (o.lastBackupAgeSeconds() == null
+                  ? UNKNOWN
+                  : Formats.duration(o.lastBackupAgeSeconds()) + " ago")
+              + " ("
+              + o.lastBackupId()
+              + ")";
+      lastVerification =
+          o.lastVerifyOk() == null
+              ? "never"
+              : (o.lastVerifyOk() ? "passed " : "FAILED ") + Formats.instant(o.lastVerifiedAt());
+    }
+    String result;
+    if (o.lastBackupRunState() == null) {
+      result = UNKNOWN;
+    } else if (o.lastBackupRunError() != null) {
+      result = o.lastBackupRunState() + ": " + o.lastBackupRunError();
+    } else {
+      result = o.lastBackupRunState();
     }
     return new DeploymentRow(
-        name,
-        here.map(s -> s.state().name()).orElse(streamingWanted ? "elsewhere" : "off"),
-        here.map(s -> Long.toString(s.lagBytes())).orElse(""),
-        last.map(b -> b.finishedAt() + " (" + b.backupId() + ")").orElse(""),
-        last.map(
-                b ->
-                    b.verifyOk() == null
-                        ? "not yet"
-                        : b.verifyOk() ? "passed " + b.verifiedAt() : "FAILED")
-            .orElse(""),
-        healthLabel,
-        reasons);
+        o.deployment(),
+        o.health(),
+        String.join("; ", o.healthReasons()),
+        o.streamerInstance() == null
+            ? o.streamer()
+            : o.streamer() + " (" + o.streamerInstance() + ")",
+        o.walLagBytes() == null
+            ? UNKNOWN
+            : Formats.bytes(o.walLagBytes()) + ", " + Formats.seconds(o.walLagSeconds()),
+        o.rpoSeconds() == null ? UNKNOWN : Formats.duration(o.rpoSeconds()),
+        lastBackup,
+        result,
+        lastVerification,
+        o.repositoryBytes() == null ? UNKNOWN : Formats.bytes(o.repositoryBytes()),
+        o.dedupRatio() == null ? UNKNOWN : Formats.percent(o.dedupRatio()));
   }
 
   /** The 20 newest events. */

@@ -2,105 +2,179 @@ package org.pghardstorage.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.pghardstorage.core.error.ExitCode;
-import org.pghardstorage.core.error.HardstorageException;
-import org.pghardstorage.core.pg.Lsn;
-import org.pghardstorage.core.status.DeploymentHealth;
-import org.pghardstorage.core.wal.StreamerStatus;
-import org.pghardstorage.ejb.catalogue.BackupView;
+import org.pghardstorage.ejb.status.DeploymentOverview;
 
-/** The overview's deployment lines: the page shows what the services say, judged nowhere else. */
+/** The dashboard's deployment lines: the page formats what the service says, and judges nothing. */
 class ConsoleViewTest {
-  private static BackupView backup(Boolean verifyOk) {
-    return new BackupView(
-        "db1",
-        "20261205T120000Z-aaaaaa",
-        "pg_hardstorage db1",
-        1,
-        "0/2000028",
-        "0/2000100",
-        "2026-12-05T12:00:00Z",
-        "2026-12-05T12:01:00Z",
-        "18.1",
-        100,
-        10,
-        5,
-        0.9,
-        verifyOk == null ? null : "2026-12-05T13:00:00Z",
-        verifyOk,
-        verifyOk == null ? null : 0);
-  }
+  private static final String ID = "20261205T120000Z-aaaaaa";
+  private static final Instant VERIFIED = Instant.parse("2026-12-05T13:00:00Z");
 
-  private static StreamerStatus streaming() {
-    return new StreamerStatus(
-        "db1",
-        "pg_hardstorage_db1",
-        StreamerStatus.State.STREAMING,
-        1L,
-        Lsn.INVALID,
-        Lsn.INVALID,
-        Lsn.INVALID,
-        4096,
-        0.1,
-        null,
-        null,
-        0,
-        0,
-        List.of());
+  /** An overview whose figures are all unknown (null) until set. */
+  private static final class Overview {
+    String health = "unknown";
+    List<String> reasons = List.of();
+    String streamer = "off";
+    String instance;
+    Long lagBytes;
+    Double lagSeconds;
+    Long rpo;
+    String backupId;
+    Long backupAge;
+    String runState;
+    String runError;
+    Instant verifiedAt;
+    Boolean verifyOk;
+    Long repositoryBytes;
+    Double dedup;
+
+    ConsoleView.DeploymentRow row() {
+      return ConsoleView.row(
+          new DeploymentOverview(
+              "db1",
+              health,
+              reasons,
+              streamer,
+              instance,
+              lagBytes,
+              lagSeconds,
+              rpo,
+              backupId,
+              backupId == null ? null : Instant.parse("2026-12-05T12:01:00Z"),
+              backupAge,
+              runState,
+              runError,
+              verifiedAt,
+              verifyOk,
+              repositoryBytes,
+              dedup));
+    }
   }
 
   @Test
-  void aLineShowsTheStreamerTheNewestBackupAndTheServicesHealth() {
-    ConsoleView.DeploymentRow row =
-        ConsoleView.row(
-            "db1",
-            true,
-            Optional.of(streaming()),
-            Optional.of(backup(true)),
-            () ->
-                new DeploymentHealth(
-                    DeploymentHealth.Status.AMBER, 12L, List.of("one reason", "another")));
+  void aLineShowsEveryFigureReadably() {
+    Overview o = new Overview();
+    o.health = "amber";
+    o.reasons = List.of("one reason", "another");
+    o.streamer = "STREAMING";
+    o.lagBytes = 4096L;
+    o.lagSeconds = 0.25;
+    o.rpo = 1L;
+    o.backupId = ID;
+    o.backupAge = 3L * 3600 + 12 * 60;
+    o.runState = "completed";
+    o.verifiedAt = VERIFIED;
+    o.verifyOk = true;
+    o.repositoryBytes = 3L * 1024 * 1024 * 1024 / 2;
+    o.dedup = 0.357;
 
-    assertThat(row.streamer()).isEqualTo("STREAMING");
-    assertThat(row.lagBytes()).isEqualTo("4096");
-    assertThat(row.lastBackup()).isEqualTo("2026-12-05T12:01:00Z (20261205T120000Z-aaaaaa)");
-    assertThat(row.verified()).isEqualTo("passed 2026-12-05T13:00:00Z");
+    ConsoleView.DeploymentRow row = o.row();
+
+    assertThat(row.name()).isEqualTo("db1");
     assertThat(row.health()).isEqualTo("amber");
     assertThat(row.healthReasons()).isEqualTo("one reason; another");
+    assertThat(row.streamer()).isEqualTo("STREAMING");
+    assertThat(row.walLag()).isEqualTo("4.0 KiB, 0.3 s");
+    assertThat(row.rpo()).isEqualTo("1 s");
+    assertThat(row.lastBackup()).isEqualTo("3 h 12 min ago (" + ID + ")");
+    assertThat(row.lastBackupResult()).isEqualTo("completed");
+    assertThat(row.lastVerification()).isEqualTo("passed 2026-12-05 13:00:00 UTC");
+    assertThat(row.repositorySize()).isEqualTo("1.5 GiB");
+    assertThat(row.dedupRatio()).isEqualTo("35.7 %");
   }
 
   @Test
-  void aHealthThatCannotBeJudgedIsUnknownWithTheReasonNotAGuess() {
-    ConsoleView.DeploymentRow row =
-        ConsoleView.row(
-            "db1",
-            true,
-            Optional.empty(),
-            Optional.of(backup(false)),
-            () -> {
-              throw new HardstorageException(
-                  "storage.unavailable", ExitCode.UNREACHABLE, "the bucket is unreachable", null);
-            });
+  void whatTheServiceCannotTellIsUnknownNeverAZero() {
+    Overview o = new Overview();
+    o.reasons = List.of("the bucket is unreachable");
+    o.streamer = "elsewhere";
+    o.instance = "host-b:/srv/payara";
 
-    assertThat(row.streamer()).isEqualTo("elsewhere");
-    assertThat(row.verified()).isEqualTo("FAILED");
+    ConsoleView.DeploymentRow row = o.row();
+
     assertThat(row.health()).isEqualTo("unknown");
     assertThat(row.healthReasons()).isEqualTo("the bucket is unreachable");
+    assertThat(row.streamer()).isEqualTo("elsewhere (host-b:/srv/payara)");
     assertThat(
-            ConsoleView.row(
-                "db2",
-                false,
-                Optional.empty(),
-                Optional.empty(),
-                () ->
-                    new DeploymentHealth(DeploymentHealth.Status.RED, null, List.of("no backup"))))
+            List.of(
+                row.walLag(),
+                row.rpo(),
+                row.lastBackup(),
+                row.lastBackupResult(),
+                row.lastVerification(),
+                row.repositorySize(),
+                row.dedupRatio()))
+        .containsOnly("unknown");
+  }
+
+  @Test
+  void aFailedVerificationAndAFailedBackupJobAreSaidInWords() {
+    Overview o = new Overview();
+    o.health = "red";
+    o.reasons = List.of("the newest backup failed verification");
+    o.rpo = 600L;
+    o.backupId = ID;
+    o.backupAge = 9L * 86_400 + 2 * 3600 + 59;
+    o.runState = "failed";
+    o.runError = "connection refused";
+    o.verifiedAt = VERIFIED;
+    o.verifyOk = false;
+    o.repositoryBytes = 512L;
+
+    ConsoleView.DeploymentRow row = o.row();
+
+    assertThat(row.health()).isEqualTo("red");
+    assertThat(row.streamer()).isEqualTo("off");
+    assertThat(row.walLag()).isEqualTo("unknown");
+    assertThat(row.rpo()).isEqualTo("10 min 0 s");
+    assertThat(row.lastBackup()).isEqualTo("9 d 2 h ago (" + ID + ")");
+    assertThat(row.lastBackupResult()).isEqualTo("failed: connection refused");
+    assertThat(row.lastVerification()).isEqualTo("FAILED 2026-12-05 13:00:00 UTC");
+    assertThat(row.repositorySize()).isEqualTo("512 B");
+    assertThat(row.dedupRatio()).isEqualTo("unknown");
+  }
+
+  @Test
+  void aDeploymentWithoutABackupSaysNoneAndANeverVerifiedBackupSaysNever() {
+    Overview none = new Overview();
+    none.health = "red";
+    none.reasons = List.of("no backup");
+    none.streamer = "not running";
+    none.repositoryBytes = 0L;
+    Overview never = new Overview();
+    never.health = "green";
+    never.streamer = "STREAMING";
+    never.lagBytes = 0L;
+    never.lagSeconds = 0.0;
+    never.rpo = 0L;
+    never.backupId = ID;
+    never.backupAge = 59L;
+    never.runState = "running";
+    never.repositoryBytes = 2048L;
+    never.dedup = 0.0;
+
+    assertThat(none.row())
         .satisfies(
             r -> {
-              assertThat(r.streamer()).isEqualTo("off");
-              assertThat(r.lastBackup()).isEmpty();
+              assertThat(r.streamer()).isEqualTo("not running");
+              assertThat(r.lastBackup()).isEqualTo("none");
+              assertThat(r.lastVerification()).isEqualTo("none");
+              assertThat(r.rpo()).isEqualTo("unknown");
+              assertThat(r.repositorySize()).isEqualTo("0 B");
+            });
+    assertThat(never.row())
+        .satisfies(
+            r -> {
+              assertThat(r.healthReasons()).isEmpty();
+              assertThat(r.walLag()).isEqualTo("0 B, 0.0 s");
+              assertThat(r.rpo()).isEqualTo("0 s");
+              assertThat(r.lastBackup()).isEqualTo("59 s ago (" + ID + ")");
+              assertThat(r.lastBackupResult()).isEqualTo("running");
+              assertThat(r.lastVerification()).isEqualTo("never");
+              assertThat(r.repositorySize()).isEqualTo("2.0 KiB");
+              assertThat(r.dedupRatio()).isEqualTo("0.0 %");
             });
   }
 }

@@ -32,9 +32,19 @@ public final class Summarizer {
    * @throws org.pghardstorage.core.error.HardstorageException when the record is unreadable
    */
   public Optional<Boolean> lastBackupVerified(Deployment d, DeploymentSummary summary) {
+    return lastBackupVerification(d, summary).map(VerificationRecord::ok);
+  }
+
+  /**
+   * The newest backup's latest verification record (when and what it found), as recorded in the
+   * repository; empty when there is no backup or it was never verified.
+   *
+   * @throws org.pghardstorage.core.error.HardstorageException when the record is unreadable
+   */
+  public Optional<VerificationRecord> lastBackupVerification(
+      Deployment d, DeploymentSummary summary) {
     return Optional.ofNullable(summary.lastBackupId())
-        .flatMap(id -> VerificationRecord.read(repo, d, BackupId.parse(id)))
-        .map(VerificationRecord::ok);
+        .flatMap(id -> VerificationRecord.read(repo, d, BackupId.parse(id)));
   }
 
   /** The summary of one deployment. */

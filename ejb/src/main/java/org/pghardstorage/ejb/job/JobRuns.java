@@ -154,6 +154,20 @@ public class JobRuns {
         error == null ? what : what + ": " + error);
   }
 
+  /** The newest run of {@code job} for {@code deployment}, whatever its state, if there is one. */
+  public Optional<JobRunView> latest(String job, String deployment) {
+    return em.createQuery(
+            "SELECT j FROM JobRunEntity j WHERE j.deployment = :deployment AND j.job = :job"
+                + " ORDER BY j.id DESC",
+            JobRunEntity.class)
+        .setParameter("deployment", deployment)
+        .setParameter("job", job)
+        .setMaxResults(1)
+        .getResultStream()
+        .findFirst()
+        .map(JobRunView::of);
+  }
+
   /** One run. */
   public Optional<JobRunView> find(long run) {
     return Optional.ofNullable(em.find(JobRunEntity.class, run)).map(JobRunView::of);

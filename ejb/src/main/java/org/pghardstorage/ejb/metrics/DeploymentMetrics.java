@@ -178,9 +178,28 @@ public class DeploymentMetrics {
         lagSeconds,
         rpo,
         up ? 1 : 0,
-        rows.stream().mapToDouble(BackupEntity::getBytesStored).sum()
-            + walBytes.getOrDefault(d.name(), 0L),
+        repositoryBytes(rows, walBytes.get(d.name())).map(Long::doubleValue).orElse(Double.NaN),
         walBytes.containsKey(d.name()) ? walBytes.get(d.name()) : Double.NaN);
+  }
+
+  /**
+   * The bytes {@code deployment} occupies in its repository: the stored (new) bytes of its
+   * catalogued backups plus its archived WAL as last measured; empty until the WAL was measured
+   * (within five minutes of the server's start), because a figure without it would be too small.
+   * The console shows this figure; the {@code pg_hardstorage_repository_bytes} gauge is it.
+   */
+  public Optional<Long> repositoryBytes(String deployment) {
+    return repositoryBytes(
+        em.createNamedQuery(BackupEntity.PAGE, BackupEntity.class)
+            .setParameter("deployment", deployment)
+            .setParameter("before", Long.MAX_VALUE)
+            .getResultList(),
+        walBytes.get(deployment));
+  }
+
+  private static Optional<Long> repositoryBytes(List<BackupEntity> committed, Long wal) {
+    return Optional.ofNullable(wal)
+        .map(w -> committed.stream().mapToLong(BackupEntity::getBytesStored).sum() + w);
   }
 
   private static double seconds(OffsetDateTime from, OffsetDateTime to) {

@@ -4,7 +4,9 @@ import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.pghardstorage.core.deployment.DeploymentContext;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
@@ -22,8 +24,13 @@ import org.pghardstorage.core.wal.PreflightReport;
 import org.pghardstorage.core.wal.StreamerStatus;
 import org.pghardstorage.core.wal.WalAudit;
 import org.pghardstorage.core.wal.WalPreflight;
+import org.pghardstorage.ejb.catalogue.BackupView;
+import org.pghardstorage.ejb.catalogue.CatalogueService;
 import org.pghardstorage.ejb.deployment.DeploymentService;
 import org.pghardstorage.ejb.deployment.Protected;
+import org.pghardstorage.ejb.job.JobRunView;
+import org.pghardstorage.ejb.job.JobRuns;
+import org.pghardstorage.ejb.metrics.DeploymentMetrics;
 import org.pghardstorage.ejb.metrics.StorageRetries;
 import org.pghardstorage.ejb.streamer.StreamerSupervisor;
 
@@ -37,6 +44,9 @@ public class DeploymentStatusService {
   @EJB private DeploymentService deployments;
   @EJB private StreamerSupervisor streamers;
   @EJB private StorageRetries retries;
+  @EJB private JobRuns jobs;
+  @EJB private CatalogueService catalogue;
+  @EJB private DeploymentMetrics metrics;
 
   /**
    * The health of {@code name} now.
@@ -47,17 +57,150 @@ public class DeploymentStatusService {
   public DeploymentHealth health(String name) {
     Protected p = deployments.require(name);
     boolean wanted = deployments.find(name).map(d -> d.streaming()).orElse(false);
-    try (OpenedRepository o = p.openForWal(retries.listener(name))) {
+    RepositoryFacts r = read(p);
+    return HealthRules.DEFAULT.judge(
+        facts(
+            r.summary(),
+            r.lastVerification().map(VerificationRecord::ok),
+            wanted,
+            streamers.status(name),
+            elsewhere(name)));
+  }
+
+  /**
+   * {@code name} at a glance, for the console's dashboard: its health and RPO by the one model (as
+   * {@link #health(String)}), its streamer, its newest backup and that backup's latest verification
+   * (from the repository), this server's newest backup job run, the repository bytes the metrics
+   * measure ({@link DeploymentMetrics#repositoryBytes(String)}) and the catalogue's dedup ratio of
+   * the newest backup. A repository that cannot be read makes the health {@code unknown} with the
+   * reason, and the figures it would have given null; the others are still shown.
+   *
+   * @throws org.pghardstorage.core.error.HardstorageException {@code deployment.not_found}
+   */
+  public DeploymentOverview overview(String name) {
+    Protected p = deployments.require(name);
+    return overview(
+        name,
+        () -> read(p),
+        deployments.find(name).map(d -> d.streaming()).orElse(false),
+        streamers.status(name),
+        elsewhere(name),
+        jobs.latest("base-backup", name),
+        catalogue.backups(name, 1, null).items().stream().findFirst(),
+        metrics.repositoryBytes(name));
+  }
+
+  /**
+   * What the repository tells about a deployment: its summary and the newest backup's latest
+   * verification, if it was ever verified.
+   */
+  record RepositoryFacts(
+      DeploymentSummary summary, Optional<VerificationRecord> lastVerification) {}
+
+  private RepositoryFacts read(Protected p) {
+    try (OpenedRepository o = p.openForWal(retries.listener(p.deployment().name()))) {
       Summarizer summarizer = new Summarizer(o.repository(), Clock.systemUTC());
       DeploymentSummary s = summarizer.summarize(p.deployment());
-      return HealthRules.DEFAULT.judge(
-          facts(
-              s,
-              summarizer.lastBackupVerified(p.deployment(), s),
-              wanted,
-              streamers.status(name),
-              streamers.leaseHolder(name).filter(h -> !h.equals(streamers.owner()))));
+      return new RepositoryFacts(s, summarizer.lastBackupVerification(p.deployment(), s));
     }
+  }
+
+  private Optional<String> elsewhere(String name) {
+    return streamers.leaseHolder(name).filter(h -> !h.equals(streamers.owner()));
+  }
+
+  /**
+   * Assembles the overview from what each source told. Nothing is judged here but by {@link
+   * HealthRules#DEFAULT}; nothing unknown is given a value.
+   *
+   * @param repository reads the repository; a {@link HardstorageException} it throws makes the
+   *     health unknown
+   * @param lastRun this server's newest base-backup job run
+   * @param catalogued the catalogue's newest committed backup
+   * @param repositoryBytes the measured repository bytes
+   */
+  static DeploymentOverview overview(
+      String name,
+      Supplier<RepositoryFacts> repository,
+      boolean streamingWanted,
+      Optional<StreamerStatus> here,
+      Optional<String> elsewhere,
+      Optional<JobRunView> lastRun,
+      Optional<BackupView> catalogued,
+      Optional<Long> repositoryBytes) {
+    Optional<RepositoryFacts> read;
+    DeploymentHealth health;
+    String unknownWhy = null;
+    try {
+      RepositoryFacts r = repository.get();
+      read = Optional.of(r);
+      health =
+          HealthRules.DEFAULT.judge(
+              facts(
+                  r.summary(),
+                  r.lastVerification().map(VerificationRecord::ok),
+                  streamingWanted,
+                  here,
+                  elsewhere));
+    } catch (HardstorageException e) {
+      read = Optional.empty();
+      health = null;
+      unknownWhy = e.getMessage();
+    }
+    Optional<DeploymentSummary> summary = read.map(RepositoryFacts::summary);
+    Optional<VerificationRecord> verification = read.flatMap(RepositoryFacts::lastVerification);
+    Long rpo =
+        health != null
+            ? health.rpoSeconds()
+            // without the repository, only a streamer streaming here tells the RPO (its lag)
+            : new HealthFacts(
+                    Optional.of(
+                        here.map(s -> s.state() == StreamerStatus.State.STREAMING).orElse(false)),
+                    lag(here),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    0,
+                    0)
+                .rpo()
+                .map(Duration::toSeconds)
+                .orElse(null);
+    String streamer;
+    if (here.isPresent()) {
+      streamer = here.get().state().name();
+    } else if (!streamingWanted) {
+      streamer = "off";
+    } else {
+      streamer = elsewhere.isPresent() ? "elsewhere" : "not running";
+    }
+    Optional<String> lastId = summary.map(DeploymentSummary::lastBackupId);
+    return new DeploymentOverview(
+        name,
+        health != null ? health.status().label() : "unknown",
+        health != null ? health.reasons() : List.of(unknownWhy),
+        streamer,
+        here.isPresent() ? null : elsewhere.orElse(null),
+        here.map(StreamerStatus::lagBytes).orElse(null),
+        here.map(StreamerStatus::lagSeconds).orElse(null),
+        rpo,
+        lastId.orElse(null),
+        summary.map(DeploymentSummary::lastBackupFinishedAt).orElse(null),
+        summary.map(DeploymentSummary::lastBackupAgeSeconds).orElse(null),
+        lastRun.map(JobRunView::state).orElse(null),
+        lastRun.map(JobRunView::error).orElse(null),
+        verification.map(VerificationRecord::verifiedAt).orElse(null),
+        verification.map(VerificationRecord::ok).orElse(null),
+        repositoryBytes.orElse(null),
+        // the catalogue may trail the repository (a backup the command line took is catalogued
+        // at the next rebuild): its ratio is only the newest backup's when the ids agree
+        catalogued
+            .filter(b -> lastId.isPresent() && b.backupId().equals(lastId.get()))
+            .map(BackupView::dedupRatio)
+            .orElse(null));
+  }
+
+  private static Optional<Duration> lag(Optional<StreamerStatus> here) {
+    return here.map(s -> Duration.ofMillis(Math.round(s.lagSeconds() * 1000)));
   }
 
   /**
@@ -129,7 +272,6 @@ public class DeploymentStatusService {
     } else {
       streaming = elsewhere.isPresent() ? Optional.empty() : Optional.of(false);
     }
-    Optional<Duration> lag = here.map(s -> Duration.ofMillis(Math.round(s.lagSeconds() * 1000)));
-    return HealthFacts.of(summary, streaming, lag, lastBackupVerified);
+    return HealthFacts.of(summary, streaming, lag(here), lastBackupVerified);
   }
 }

@@ -22,6 +22,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -36,8 +37,8 @@ import org.pghardstorage.devstack.ServerStack;
 /**
  * The console in a real browser: Debian's headless Chromium driven through its chromedriver by
  * Selenium WebDriver, against the EAR on the real Payara. Sign-in, sign-out, the login page for
- * anonymous visitors, a failed sign-in, refused cross-site posts and the security headers.
- * Screenshots of each main step are kept under {@code it/target/screenshots}.
+ * anonymous visitors, a failed sign-in, the deployments dashboard, refused cross-site posts and the
+ * security headers. Screenshots of each main step are kept under {@code it/target/screenshots}.
  */
 class ConsoleBrowserIT {
   // Debian's packages (see .ci/run); named explicitly so that Selenium Manager never tries to
@@ -154,6 +155,63 @@ class ConsoleBrowserIT {
         .as("a viewer is offered no action")
         .isEmpty();
     assertThat(browser.findElements(By.id("logout:sign-out"))).hasSize(1);
+  }
+
+  @Test
+  void theDashboardListsEachDeploymentInAnAccessibleTableAndSaysUnknownWhereNothingIsKnown() {
+    ServerStack s = TestServer.get();
+    // a repository that does not exist and a streamer switched off: the server can tell the
+    // streamer's state and nothing else, and must say so rather than show zeros
+    HttpResponse<String> created =
+        TestServer.send(
+            "POST",
+            "/api/v1/deployments",
+            s.admin(),
+            "{\"name\": \"console-dash\", \"conninfo\": \"host=127.0.0.1 port=1 user=nobody"
+                + " dbname=postgres\", \"repository_url\":"
+                + " \"file:///nonexistent/pghs-console-dash\", \"streaming\": false}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    try {
+      ServerStack.User viewer = s.viewer();
+      browser.get(url("/console/"));
+      awaitLoginForm();
+      signIn(viewer.name(), viewer.password());
+      waitFor(By.id("deployments"));
+      screenshot("06-dashboard");
+
+      WebElement table = browser.findElement(By.id("deployments"));
+      assertThat(table.findElement(By.tagName("caption")).getText()).startsWith("Every deployment");
+      assertThat(
+              table.findElements(By.cssSelector("thead th[scope=col]")).stream()
+                  .map(WebElement::getText)
+                  .toList())
+          .containsExactly(
+              "Deployment",
+              "Health",
+              "Streamer",
+              "WAL lag",
+              "RPO",
+              "Last backup",
+              "Last backup job",
+              "Last verification",
+              "Repository size",
+              "Dedup ratio");
+      WebElement row =
+          table.findElement(
+              By.xpath("./tbody/tr[th[@scope='row' and normalize-space()='console-dash']]"));
+      List<String> cells =
+          row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+      assertThat(cells).hasSize(9);
+      assertThat(cells.get(0))
+          .as("the health in words, with why")
+          .startsWith("unknown")
+          .isNotEqualTo("unknown");
+      assertThat(cells.get(1)).isEqualTo("off");
+      assertThat(cells.subList(2, 9)).containsOnly("unknown");
+      assertThat(cspViolations()).as("the dashboard works under the console's CSP").isEmpty();
+    } finally {
+      TestServer.send("DELETE", "/api/v1/deployments/console-dash", s.admin(), null);
+    }
   }
 
   @Test
