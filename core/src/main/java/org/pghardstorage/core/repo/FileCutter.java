@@ -139,11 +139,10 @@ final class FileCutter {
     // Only the index proper counts (spec §9.1): it names chunks in durable packs, which GC cannot
     // delete while this backup holds its shared lock. A sparse chunk is not referred to again, so
     // that the bytes no backup uses any more can be collected once the older backups go.
-    if (!layout.reusable(previous) || !ctx.index().contains(previous.id())) {
+    if (!referable(layout, previous)) {
       return List.of(new Fresh(data, 0, data.length));
     }
-    if (data.length == previous.length()
-        && hasher.idOf(data, 0, data.length).equals(previous.contentId())) {
+    if (data.length == previous.length() && sameContent(previous, data, 0)) {
       return List.of(new Stored(previous));
     }
     Optional<byte[]> old = readStored(previous);
@@ -166,6 +165,20 @@ final class FileCutter {
       }
     }
     return out;
+  }
+
+  /**
+   * Whether a backup may refer to {@code ref} again at all (spec §5.1 step 3): its chunk is in the
+   * index proper and is not sparse in the previous backup.
+   */
+  private boolean referable(PreviousFiles.Layout layout, ChunkRef ref) {
+    return layout.reusable(ref) && ctx.index().contains(ref.id());
+  }
+
+  /** Whether {@code data} from {@code from} holds exactly {@code ref}'s bytes, by keyed hash. */
+  private boolean sameContent(ChunkRef ref, byte[] data, int from) {
+    return data.length - from >= ref.length()
+        && ctx.keys().hasher().idOf(data, from, ref.length()).equals(ref.contentId());
   }
 
   /** A run of {@code previous}'s bytes as a ref to its chunk: a slice unless it is all of it. */
@@ -278,13 +291,9 @@ final class FileCutter {
 
     /** Whether {@code data} is exactly the group's refs, each one reusable as it is. */
     private boolean unchanged(List<ChunkRef> group, byte[] data) {
-      ChunkIdHasher hasher = ctx.keys().hasher();
       int offset = 0;
       for (ChunkRef ref : group) {
-        if (data.length - offset < ref.length()
-            || !previous.reusable(ref)
-            || !ctx.index().contains(ref.id())
-            || !hasher.idOf(data, offset, ref.length()).equals(ref.contentId())) {
+        if (!referable(previous, ref) || !sameContent(ref, data, offset)) {
           return false;
         }
         offset += ref.length();

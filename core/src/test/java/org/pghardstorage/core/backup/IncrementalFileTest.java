@@ -186,4 +186,29 @@ class IncrementalFileTest {
                 assertThat(((HardstorageException) e).code())
                     .isEqualTo("backup.incremental_invalid"));
   }
+
+  @Test
+  void aPreviousVersionShorterThanItsManifestStatesIsCorruptNotZeroes() throws IOException {
+    // The header wants blocks 0-2 from the previous version, whose manifest says 3 blocks; the
+    // bytes read back end after one. Zero pages (what PostgreSQL's truncation means) must not
+    // stand in for bytes the repository lost.
+    byte[] file = incremental(3);
+    IncrementalFile h = read(file);
+    ReconstructedFile rebuilt =
+        new ReconstructedFile(
+            h,
+            new ByteArrayInputStream(new byte[0]),
+            new ByteArrayInputStream(block(0)),
+            3L * BLCKSZ,
+            BLCKSZ,
+            "base/5/16384",
+            "backup db1/previous");
+    assertThatThrownBy(rebuilt::readAllBytes)
+        .isInstanceOfSatisfying(
+            HardstorageException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("repo.corrupt");
+              assertThat(e.getMessage()).contains("shorter than its manifest states");
+            });
+  }
 }

@@ -43,19 +43,24 @@ class BackPressureTest {
               },
               "test-writer");
       writer.start();
-      // Wait until both upload threads are stuck in the store and the writer has stalled.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while ((store.waiting.get() < THREADS || writer.getState() != Thread.State.WAITING)
-          && System.nanoTime() < deadline) {
-        Thread.sleep(5);
-      }
-      assertThat(store.waiting.get()).isEqualTo(THREADS);
-      assertThat(writer.getState()).isEqualTo(Thread.State.WAITING);
-      long packBytes = 65536 + 131072; // a pack closes at the target, plus at most one chunk
-      long bound = (THREADS + QUEUE + 1) * packBytes + 131072 /* chunker buffer */;
-      assertThat(consumed.get()).isLessThan(bound).isLessThan(data.length);
+      try {
+        // Wait until both upload threads are stuck in the store and the writer has stalled.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while ((store.waiting.get() < THREADS || writer.getState() != Thread.State.WAITING)
+            && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
+        assertThat(store.waiting.get()).isEqualTo(THREADS);
+        assertThat(writer.getState()).isEqualTo(Thread.State.WAITING);
+        long packBytes = 65536 + 131072; // a pack closes at the target, plus at most one chunk
+        long bound = (THREADS + QUEUE + 1) * packBytes + 131072 /* chunker buffer */;
+        assertThat(consumed.get()).isLessThan(bound).isLessThan(data.length);
 
-      store.gate.release(1_000_000);
+      } finally {
+        // Opened whatever happened above: a failed check must fail the test, not leave the
+        // uploads (and so the writer's close) blocked for ever.
+        store.gate.release(1_000_000);
+      }
       writer.join(TimeUnit.SECONDS.toMillis(30));
       assertThat(consumed.get()).isEqualTo(data.length);
       assertThat(store.threadNames).allMatch(n -> n.startsWith("pghs-upload-" + id(1) + "-"));

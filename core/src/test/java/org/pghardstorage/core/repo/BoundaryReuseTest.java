@@ -244,6 +244,39 @@ class BoundaryReuseTest {
   }
 
   @Test
+  void aFragmentedStretchIsNeverReusedOnAForgedOrUnusableRef() {
+    // The fragmented group's refs hash right but one of them names a chunk the index does not hold,
+    // or a chunk that is sparse: the stretch is cut anew, and nothing names the unusable chunk.
+    byte[] v1 = randomPages(17, 512);
+    byte[] v2 = changeEvery(v1, 3, 1);
+    int groupBytes = ChunkerParams.DEFAULT.avgSize();
+    ChunkId unknown = ChunkId.parse("ab".repeat(32));
+    try (Repository repo = Repository.init(store, options(), RepoFixtures.open())) {
+      BackupManifest first = backup(repo, 1, List.of(), v1);
+      List<ChunkRef> layout = chunksOf(backup(repo, 2, chunksOf(first), v2));
+      List<ChunkRef> group = FileCutter.groups(layout, groupBytes).get(0);
+      assertThat(group).hasSizeGreaterThan(FileCutter.MAX_REFS_PER_GROUP);
+      int at = layout.indexOf(group.stream().filter(r -> r.slice() != null).findFirst().get());
+      ChunkRef real = layout.get(at);
+
+      List<ChunkRef> forged = new ArrayList<>(layout);
+      forged.set(
+          at,
+          ChunkRef.slice(
+              unknown, real.rawLength(), real.offset(), real.length(), real.contentId()));
+      BackupManifest third = backup(repo, 3, forged, v2);
+      assertThat(ids(third)).doesNotContain(unknown);
+      assertThat(third.stats().bytesNew()).isPositive();
+      RepoFixtures.assertRestorable(repo, third, v2);
+
+      BackupManifest fourth =
+          backup(repo, 4, new PreviousFiles.Layout(layout, Set.of(real.id())), v2);
+      assertThat(chunksOf(fourth)).noneMatch(r -> r.id().equals(real.id()));
+      RepoFixtures.assertRestorable(repo, fourth, v2);
+    }
+  }
+
+  @Test
   void aRangeWithLessThanHalfItsPagesUnchangedIsStoredWhole() {
     // The first 70 % of every chunk changes. Slicing the 30 % left would keep every chunk of
     // backup 1 alive for a third of its bytes (GC frees whole packs only): they are stored anew.
