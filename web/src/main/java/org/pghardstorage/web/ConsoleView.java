@@ -7,7 +7,6 @@ import jakarta.inject.Named;
 import jakarta.servlet.ServletContext;
 import java.time.OffsetDateTime;
 import java.util.List;
-import org.pghardstorage.ejb.deployment.DeploymentService;
 import org.pghardstorage.ejb.event.EventLog;
 import org.pghardstorage.ejb.status.DeploymentOverview;
 import org.pghardstorage.ejb.status.DeploymentStatusService;
@@ -23,7 +22,6 @@ public class ConsoleView {
 
   @EJB private SystemService system;
   @EJB private EventLog events;
-  @EJB private DeploymentService deployments;
   @EJB private DeploymentStatusService status;
 
   /**
@@ -85,7 +83,7 @@ public class ConsoleView {
   /** Every deployment's line, computed once per request. */
   public List<DeploymentRow> getDeployments() {
     if (rows == null) {
-      rows = deployments.list().stream().map(d -> row(status.overview(d.name()))).toList();
+      rows = status.overviews().stream().map(ConsoleView::row).toList();
     }
     return rows;
   }

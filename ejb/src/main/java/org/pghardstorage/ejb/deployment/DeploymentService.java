@@ -24,6 +24,11 @@ public class DeploymentService {
 
   @EJB private EventLog events;
 
+  /**
+   * Names a deployment may not have: the API's paths under {@code /deployments} that are not one.
+   */
+  static final List<String> RESERVED = List.of("overview");
+
   /** Every deployment, by name. */
   public List<DeploymentView> list() {
     return all().stream().map(DeploymentView::of).toList();
@@ -59,6 +64,7 @@ public class DeploymentService {
    */
   public DeploymentView create(DeploymentSpec spec, String actor) {
     validate(spec, Secrets.policy());
+    refuseReserved(spec.name());
     if (entity(spec.name()).isPresent()) {
       throw new HardstorageException(
           "deployment.exists",
@@ -173,6 +179,24 @@ public class DeploymentService {
     }
     if (s.rotateSchedule() != null) {
       CronSchedule.parse("rotateSchedule", s.rotateSchedule());
+    }
+  }
+
+  /**
+   * Refuses a name the API's paths use for something else: {@code GET /api/v1/deployments/overview}
+   * is every deployment at a glance, so a deployment of that name could not be read at its own URL.
+   */
+  static void refuseReserved(String name) {
+    if (RESERVED.contains(name)) {
+      throw new HardstorageException(
+          "deployment.name_reserved",
+          ExitCode.USAGE,
+          "the name '"
+              + name
+              + "' is reserved: /api/v1/deployments/"
+              + name
+              + " is not a deployment",
+          "choose another name; reserved names are " + String.join(", ", RESERVED));
     }
   }
 

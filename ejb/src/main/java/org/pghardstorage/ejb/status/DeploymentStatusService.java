@@ -91,6 +91,14 @@ public class DeploymentStatusService {
   }
 
   /**
+   * Every deployment at a glance, by name: {@link #overview(String)} of each, the one list the
+   * console's dashboard and {@code GET /api/v1/deployments/overview} both show.
+   */
+  public List<DeploymentOverview> overviews() {
+    return deployments.list().stream().map(d -> overview(d.name())).toList();
+  }
+
+  /**
    * What the repository tells about a deployment: its summary and the newest backup's latest
    * verification, if it was ever verified.
    */

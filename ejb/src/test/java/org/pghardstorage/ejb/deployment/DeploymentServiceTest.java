@@ -58,4 +58,18 @@ class DeploymentServiceTest {
             })
         .hasMessageContaining("kek_ref 'passphrase-file:/etc/pg_hardstorage/secrets/key'");
   }
+
+  @Test
+  void theNameOfTheOverviewPathIsRefusedAndOthersAreNot() {
+    assertThatThrownBy(() -> DeploymentService.refuseReserved("overview"))
+        .isInstanceOfSatisfying(
+            HardstorageException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("deployment.name_reserved");
+              assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
+            })
+        .hasMessageContaining("'overview'");
+    DeploymentService.refuseReserved("overviews");
+    DeploymentService.refuseReserved("db1");
+  }
 }

@@ -160,17 +160,7 @@ class ConsoleBrowserIT {
   @Test
   void theDashboardListsEachDeploymentInAnAccessibleTableAndSaysUnknownWhereNothingIsKnown() {
     ServerStack s = TestServer.get();
-    // a repository that does not exist and a streamer switched off: the server can tell the
-    // streamer's state and nothing else, and must say so rather than show zeros
-    HttpResponse<String> created =
-        TestServer.send(
-            "POST",
-            "/api/v1/deployments",
-            s.admin(),
-            "{\"name\": \"console-dash\", \"conninfo\": \"host=127.0.0.1 port=1 user=nobody"
-                + " dbname=postgres\", \"repository_url\":"
-                + " \"file:///nonexistent/pghs-console-dash\", \"streaming\": false}");
-    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    TestServer.createUnreadableDeployment("console-dash");
     try {
       ServerStack.User viewer = s.viewer();
       browser.get(url("/console/"));

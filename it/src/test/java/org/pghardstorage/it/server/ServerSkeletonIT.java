@@ -109,6 +109,51 @@ class ServerSkeletonIT {
     assertThat(JSON.readTree(viewer.body()).path("code").asText()).isEqualTo("auth.forbidden");
   }
 
+  @Test
+  void theDeploymentsOverviewGivesAViewerEveryFigureAndUnknownsAsNull() throws Exception {
+    ServerStack s = TestServer.get();
+    TestServer.createUnreadableDeployment("skeleton-overview");
+    try {
+      HttpResponse<String> anonymous =
+          TestServer.send("GET", "/api/v1/deployments/overview", null, null);
+      HttpResponse<String> viewer =
+          TestServer.send("GET", "/api/v1/deployments/overview", s.viewer(), null);
+      HttpResponse<String> reserved =
+          TestServer.send(
+              "POST",
+              "/api/v1/deployments",
+              s.admin(),
+              "{\"name\": \"overview\", \"conninfo\": \"host=127.0.0.1 port=1 user=nobody\","
+                  + " \"repository_url\": \"file:///nonexistent/pghs-overview\"}");
+
+      assertThat(anonymous.statusCode()).as(anonymous.body()).isEqualTo(401);
+      assertThat(viewer.statusCode()).as(viewer.body()).isEqualTo(200);
+      JsonNode row = null;
+      for (JsonNode d : JSON.readTree(viewer.body()).path("deployments")) {
+        if (d.path("deployment").asText().equals("skeleton-overview")) {
+          row = d;
+        }
+      }
+      assertThat(row).as(viewer.body()).isNotNull();
+      assertThat(row.path("health").asText()).isEqualTo("unknown");
+      assertThat(row.path("health_reasons").get(0).asText()).isNotBlank();
+      assertThat(row.path("streamer").asText()).isEqualTo("off");
+      for (String unknown :
+          new String[] {
+            "wal_lag_bytes", "rpo_seconds", "last_backup_id", "last_verify_ok", "repository_bytes"
+          }) {
+        assertThat(row.has(unknown) && row.get(unknown).isNull())
+            .as(unknown + " in " + row)
+            .isTrue();
+      }
+      assertThat(reserved.statusCode()).as(reserved.body()).isEqualTo(400);
+      assertThat(JSON.readTree(reserved.body()).path("code").asText())
+          .isEqualTo("deployment.name_reserved");
+    } finally {
+      TestServer.send("DELETE", "/api/v1/deployments/skeleton-overview", s.admin(), null);
+    }
+  }
+
   private static JsonNode awaitJob(long id, ServerStack.User user) throws Exception {
     Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
     while (true) {

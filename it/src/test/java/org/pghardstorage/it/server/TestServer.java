@@ -81,4 +81,32 @@ public final class TestServer {
       throw new IllegalStateException(e);
     }
   }
+
+  /**
+   * Creates (as admin) deployment {@code name} with a repository that does not exist and its
+   * streamer switched off: the server can tell the streamer's state and why the health is unknown,
+   * and nothing else. The caller deletes it.
+   */
+  public static void createUnreadableDeployment(String name) {
+    HttpResponse<String> created =
+        send(
+            "POST",
+            "/api/v1/deployments",
+            get().admin(),
+            "{\"name\": \""
+                + name
+                + "\", \"conninfo\": \"host=127.0.0.1 port=1 user=nobody dbname=postgres\","
+                + " \"repository_url\": \"file:///nonexistent/pghs-"
+                + name
+                + "\", \"streaming\": false}");
+    if (created.statusCode() != 201) {
+      throw new IllegalStateException(
+          "creating deployment "
+              + name
+              + " answered "
+              + created.statusCode()
+              + ": "
+              + created.body());
+    }
+  }
 }

@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
+import java.util.Map;
 import org.pghardstorage.batch.schedule.ScheduleService;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
@@ -25,6 +26,7 @@ import org.pghardstorage.ejb.catalogue.CatalogueService;
 import org.pghardstorage.ejb.deployment.DeploymentService;
 import org.pghardstorage.ejb.deployment.DeploymentSpec;
 import org.pghardstorage.ejb.deployment.DeploymentView;
+import org.pghardstorage.ejb.status.DeploymentOverview;
 import org.pghardstorage.ejb.status.DeploymentStatusService;
 import org.pghardstorage.ejb.streamer.StreamerSupervisor;
 import org.pghardstorage.rest.EngineJson;
@@ -54,6 +56,22 @@ public class DeploymentsResource {
   @Requires(Role.VIEWER)
   public List<DeploymentView> list() {
     return deployments.list();
+  }
+
+  /**
+   * Every deployment at a glance: exactly the figures the console's dashboard shows, from the same
+   * service call, with a figure the server cannot tell as null (docs/reference/rest-api.md).
+   */
+  @GET
+  @Path("overview")
+  @Requires(Role.VIEWER)
+  public Response overview() {
+    return EngineJson.ok(overviewDocument(status.overviews()));
+  }
+
+  /** The overview's document: {@code {"deployments": [...]}}, one object per deployment. */
+  static Map<String, List<DeploymentOverview>> overviewDocument(List<DeploymentOverview> all) {
+    return Map.of("deployments", all);
   }
 
   @POST
