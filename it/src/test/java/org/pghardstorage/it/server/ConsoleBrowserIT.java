@@ -2,6 +2,7 @@ package org.pghardstorage.it.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +33,11 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.pghardstorage.devstack.Cmd;
 import org.pghardstorage.devstack.Locations;
+import org.pghardstorage.devstack.PgCluster;
 import org.pghardstorage.devstack.ServerStack;
+import org.pghardstorage.it.cli.Cli;
 
 /**
  * The console in a real browser: Debian's headless Chromium driven through its chromedriver by
@@ -201,6 +206,137 @@ class ConsoleBrowserIT {
       assertThat(cspViolations()).as("the dashboard works under the console's CSP").isEmpty();
     } finally {
       TestServer.send("DELETE", "/api/v1/deployments/console-dash", s.admin(), null);
+    }
+  }
+
+  /**
+   * A deployment with a backup taken by a job: its dashboard row shows what {@code GET
+   * /api/v1/deployments/overview} gives, its name links to its page, and that page shows the
+   * backup's label and LSNs exactly as {@code GET /api/v1/deployments/{d}/backups} gives them.
+   */
+  @Test
+  void theDashboardLinksToADeploymentPageShowingItsBackupsAsTheApiGivesThem() throws Exception {
+    ServerStack s = TestServer.get();
+    Path work = Locations.newRunDir("pghs-it-console-db-");
+    Path password = s.secretsDir().resolve("console-db.password");
+    try (PgCluster pg = PgCluster.builder(18).in(work.resolve("pg")).start()) {
+      pg.createRole("backup", "backup-secret", true);
+      String repo = "file://" + work.resolve("repo");
+      Cli.Result init = Cli.run("repo", "init", repo);
+      assertThat(init.exitCode()).as(init.toString()).isZero();
+      Files.writeString(password, "backup-secret\n");
+      Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
+      // no streamer: the backup receives its own WAL on a temporary slot
+      HttpResponse<String> created =
+          TestServer.send(
+              "POST",
+              "/api/v1/deployments",
+              s.admin(),
+              "{\"name\": \"console-db\", \"conninfo\": \"host=127.0.0.1 port="
+                  + pg.port()
+                  + " user=backup dbname=postgres\", \"password_ref\": \"file:"
+                  + password
+                  + "\", \"repository_url\": \""
+                  + repo
+                  + "\", \"streaming\": false}");
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      try {
+        HttpResponse<String> started =
+            TestServer.send(
+                "POST",
+                "/api/v1/jobs",
+                s.operator(),
+                "{\"job\": \"base-backup\", \"deployment\": \"console-db\"}");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        long run = OperationsIT.json(started).path("id").asLong();
+        JsonNode done =
+            OperationsIT.await(
+                "job run " + run + " ends",
+                () ->
+                    OperationsIT.json(
+                        TestServer.send("GET", "/api/v1/jobs/" + run, s.viewer(), null)),
+                j -> !j.path("state").asText().equals("running"));
+        assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("completed");
+        JsonNode backup =
+            OperationsIT.json(
+                    TestServer.send(
+                        "GET", "/api/v1/deployments/console-db/backups", s.viewer(), null))
+                .path("items")
+                .get(0);
+        JsonNode overview = null;
+        for (JsonNode d :
+            OperationsIT.json(
+                    TestServer.send("GET", "/api/v1/deployments/overview", s.viewer(), null))
+                .path("deployments")) {
+          if (d.path("deployment").asText().equals("console-db")) {
+            overview = d;
+          }
+        }
+        assertThat(overview).isNotNull();
+        String backupId = backup.path("backup_id").asText();
+        assertThat(overview.path("last_backup_id").asText()).isEqualTo(backupId);
+
+        ServerStack.User viewer = s.viewer();
+        browser.get(url("/console/"));
+        awaitLoginForm();
+        signIn(viewer.name(), viewer.password());
+        waitFor(By.id("deployments"));
+        WebElement row =
+            browser
+                .findElement(By.id("deployments"))
+                .findElement(
+                    By.xpath("./tbody/tr[th[@scope='row' and normalize-space()='console-db']]"));
+        List<String> cells =
+            row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+        assertThat(cells.get(0)).startsWith(overview.path("health").asText());
+        assertThat(cells.get(1)).isEqualTo(overview.path("streamer").asText());
+        assertThat(cells.get(4)).endsWith("(" + backupId + ")");
+        assertThat(cells.get(5)).isEqualTo(overview.path("last_backup_run_state").asText());
+
+        row.findElement(By.linkText("console-db")).click();
+        waitFor(By.id("backups"));
+        screenshot("07-deployment-page");
+        assertThat(browser.getTitle()).startsWith("Deployment console-db");
+        assertThat(browser.findElement(By.id("deployment-name")).getText()).isEqualTo("console-db");
+        WebElement shown =
+            browser
+                .findElement(By.id("backups"))
+                .findElement(
+                    By.xpath(
+                        "./tbody/tr[th[@scope='row' and normalize-space()='" + backupId + "']]"));
+        List<String> backupCells =
+            shown.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+        assertThat(backupCells.get(0))
+            .as("label")
+            .isEqualTo(backup.path("label").isNull() ? "" : backup.path("label").asText());
+        assertThat(backupCells.get(2)).as("start LSN").isEqualTo(backup.path("start_lsn").asText());
+        assertThat(backupCells.get(3)).as("stop LSN").isEqualTo(backup.path("stop_lsn").asText());
+        assertThat(backupCells.get(8)).as("verification").isEqualTo("never");
+        assertThat(browser.findElement(By.id("jobs")).getText())
+            .contains("base-backup")
+            .contains("completed");
+        assertThat(browser.findElement(By.id("wal-timelines")).getText())
+            .contains(backup.path("timeline").asText());
+        assertThat(browser.findElement(By.id("events")).getText()).contains("job.completed");
+        assertThat(cspViolations())
+            .as("the deployment page works under the console's CSP")
+            .isEmpty();
+
+        browser.get(url("/console/deployment.xhtml?name=no-such-db"));
+        waitFor(By.id("no-such-deployment"));
+        screenshot("08-no-such-deployment");
+        assertThat(browser.findElement(By.id("no-such-deployment")).getText())
+            .startsWith("No such deployment")
+            .contains("no-such-db");
+        assertThat(browser.findElements(By.id("backups"))).isEmpty();
+      } finally {
+        TestServer.send("DELETE", "/api/v1/deployments/console-db", s.admin(), null);
+        Files.deleteIfExists(password);
+      }
+    } finally {
+      if (!Boolean.getBoolean("pghs.it.keep")) {
+        Cmd.run(List.of("rm", "-rf", work.toString()), null, Map.of(), Duration.ofMinutes(2));
+      }
     }
   }
 

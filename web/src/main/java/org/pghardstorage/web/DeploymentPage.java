@@ -1,0 +1,234 @@
+package org.pghardstorage.web;
+
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.faces.context.FacesContext;
+import jakarta.inject.Named;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.pghardstorage.core.wal.WalAudit;
+import org.pghardstorage.ejb.catalogue.BackupView;
+import org.pghardstorage.ejb.event.EventLog;
+import org.pghardstorage.ejb.job.JobRunView;
+import org.pghardstorage.ejb.status.DeploymentDetail;
+import org.pghardstorage.ejb.status.DeploymentDetails;
+
+/**
+ * The deployment page ({@code deployment.xhtml?name=NAME}): one deployment's backups, job runs,
+ * events and WAL coverage, formatted from what {@link DeploymentDetails} answers.
+ */
+@Named
+@RequestScoped
+public class DeploymentPage {
+  @EJB private DeploymentDetails details;
+
+  private Optional<DeploymentDetail> detail;
+
+  /**
+   * One backup's line.
+   *
+   * @param id the backup id
+   * @param label its label
+   * @param timeline the timeline at its end
+   * @param startLsn where its WAL starts, as the catalogue (and the API) give it
+   * @param stopLsn where its WAL ends: the earliest consistent point
+   * @param started when it started
+   * @param duration how long it took
+   * @param size the bytes read from the database
+   * @param stored the bytes it added to the repository after compression
+   * @param verification {@code passed <when>}, {@code FAILED (n errors) <when>} or {@code never}
+   */
+  public record BackupRow(
+      String id,
+      String label,
+      long timeline,
+      String startLsn,
+      String stopLsn,
+      String started,
+      String duration,
+      String size,
+      String stored,
+      String verification) {}
+
+  /**
+   * One job run's line.
+   *
+   * @param id the run id
+   * @param kind base-backup, verify or rotate
+   * @param status its state, with the error when it failed
+   * @param started when it started
+   * @param duration how long it ran, or {@code running}
+   */
+  public record JobRow(long id, String kind, String status, String started, String duration) {}
+
+  /**
+   * One event's line.
+   *
+   * @param at when
+   * @param severity info, warning or error
+   * @param kind the dotted kind
+   * @param message what happened
+   */
+  public record EventRow(String at, String severity, String kind, String message) {}
+
+  /**
+   * One timeline's stored WAL, as the WAL audit finds it.
+   *
+   * @param timeline the timeline
+   * @param firstSegment the first segment required on it
+   * @param lastSegment the last segment stored, or the one it branches in
+   * @param segments how many segments of that range are stored
+   * @param end how it ends: {@code partial (still streaming)}, {@code complete}, or {@code branches
+   *     at <LSN>}
+   */
+  public record TimelineRow(
+      long timeline, String firstSegment, String lastSegment, long segments, String end) {}
+
+  /**
+   * One gap in the stored WAL.
+   *
+   * @param timeline the timeline
+   * @param segments the missing (or incomplete) segments, {@code first … last}
+   * @param reason what is wrong
+   * @param impact which recoveries it stops, in words
+   */
+  public record GapRow(long timeline, String segments, String reason, String impact) {}
+
+  /** The deployment asked for, from the {@code name} query parameter (blank when absent). */
+  public String getName() {
+    String name =
+        FacesContext.getCurrentInstance().getExternalContext().getRequestParameterMap().get("name");
+    return name == null ? "" : name;
+  }
+
+  /** Whether the catalogue has the deployment asked for. */
+  public boolean isFound() {
+    return detail().isPresent();
+  }
+
+  /** Its backups, newest first. */
+  public List<BackupRow> getBackups() {
+    return rows(DeploymentDetail::backups, DeploymentPage::backup);
+  }
+
+  /** Its job runs, newest first. */
+  public List<JobRow> getJobs() {
+    return rows(DeploymentDetail::jobs, DeploymentPage::job);
+  }
+
+  /** Its events, newest first. */
+  public List<EventRow> getEvents() {
+    return rows(DeploymentDetail::events, DeploymentPage::event);
+  }
+
+  /** Why its WAL coverage cannot be shown (its repository could not be read), or blank. */
+  public String getWalUnreadable() {
+    return detail().map(DeploymentDetail::walUnreadable).orElse("");
+  }
+
+  /** Where the WAL must be continuous from: the start of the oldest backup, or blank. */
+  public String getWalFrom() {
+    return detail().map(DeploymentDetail::wal).map(WalAudit.Report::fromLsn).orElse("");
+  }
+
+  /** Its WAL per timeline. */
+  public List<TimelineRow> getWalTimelines() {
+    return rows(d -> d.wal() == null ? List.of() : d.wal().timelines(), DeploymentPage::timeline);
+  }
+
+  /** The gaps in its WAL. */
+  public List<GapRow> getWalGaps() {
+    return rows(d -> d.wal() == null ? List.of() : d.wal().gaps(), DeploymentPage::gap);
+  }
+
+  /** The lines of one part of the detail; none for a deployment that is not there. */
+  private <T, R> List<R> rows(
+      Function<DeploymentDetail, List<T>> part, Function<? super T, R> line) {
+    return detail().map(d -> part.apply(d).stream().<R>map(line).toList()).orElse(List.of());
+  }
+
+  private Optional<DeploymentDetail> detail() {
+    if (detail == null) {
+      String name = getName();
+      detail = name.isEmpty() ? Optional.empty() : details.find(name);
+    }
+    return detail;
+  }
+
+  static BackupRow backup(BackupView b) {
+    String verification;
+    if (b.verifyOk() == null) {
+      verification = "never";
+    } else if (b.verifyOk()) {
+      verification = "passed " + moment(b.verifiedAt());
+    } else {
+      Integer n = b.verifyErrors();
+      verification =
+          "FAILED ("
+              + (n == null ? ConsoleView.UNKNOWN + " errors" : n + (n == 1 ? " error" : " errors"))
+              + ") "
+              + moment(b.verifiedAt());
+    }
+    return new BackupRow(
+        b.backupId(),
+        b.label(),
+        b.timeline(),
+        b.startLsn(),
+        b.stopLsn(),
+        moment(b.startedAt()),
+        between(b.startedAt(), b.finishedAt()),
+        Formats.bytes(b.bytesRead()),
+        Formats.bytes(b.bytesStored()),
+        verification);
+  }
+
+  static JobRow job(JobRunView j) {
+    return new JobRow(
+        j.id(),
+        j.job(),
+        j.error() == null ? j.state() : j.state() + ": " + j.error(),
+        moment(j.startedAt()),
+        j.endedAt() == null ? j.state() : between(j.startedAt(), j.endedAt()));
+  }
+
+  static EventRow event(EventLog.EventView e) {
+    return new EventRow(moment(e.occurredAt()), e.severity(), e.kind(), e.message());
+  }
+
+  static TimelineRow timeline(WalAudit.TimelineCoverage t) {
+    String end;
+    if (t.branchLsn() != null) {
+      end = "branches at " + t.branchLsn();
+    } else {
+      end = t.endsWithPartial() ? "partial (still streaming)" : "complete";
+    }
+    return new TimelineRow(t.timeline(), t.firstSegment(), t.lastSegment(), t.segments(), end);
+  }
+
+  static GapRow gap(WalAudit.Gap g) {
+    return new GapRow(
+        g.timeline(),
+        g.fromSegment().equals(g.toSegment())
+            ? g.fromSegment()
+            : g.fromSegment() + " … " + g.toSegment(),
+        g.reason(),
+        g.impact() == WalAudit.Impact.BEFORE_NEWEST_BACKUP
+            ? "recovery to moments before the newest backup"
+            : "the newest backup, or recovery to the latest moment");
+  }
+
+  /** A catalogue moment ({@code OffsetDateTime} text) in UTC to the second; unknown if absent. */
+  private static String moment(String offsetDateTime) {
+    return offsetDateTime == null
+        ? ConsoleView.UNKNOWN
+        : Formats.instant(OffsetDateTime.parse(offsetDateTime).toInstant());
+  }
+
+  private static String between(String from, String to) {
+    return Formats.duration(
+        Duration.between(OffsetDateTime.parse(from), OffsetDateTime.parse(to)).toSeconds());
+  }
+}
