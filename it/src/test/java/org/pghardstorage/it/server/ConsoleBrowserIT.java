@@ -204,6 +204,16 @@ class ConsoleBrowserIT {
       assertThat(cells.get(1)).isEqualTo("off");
       assertThat(cells.subList(2, 9)).containsOnly("unknown");
       assertThat(cspViolations()).as("the dashboard works under the console's CSP").isEmpty();
+
+      // its page shows what the catalogue holds and why the WAL coverage cannot be shown
+      row.findElement(By.linkText("console-dash")).click();
+      waitFor(By.id("wal-unreadable"));
+      screenshot("09-deployment-page-repository-unreadable");
+      assertThat(browser.findElement(By.id("wal-unreadable")).getText())
+          .startsWith("The WAL coverage cannot be shown: ")
+          .isNotEqualTo("The WAL coverage cannot be shown: ");
+      assertThat(browser.findElements(By.id("no-backups"))).hasSize(1);
+      assertThat(browser.findElement(By.id("events")).getText()).contains("deployment.created");
     } finally {
       TestServer.send("DELETE", "/api/v1/deployments/console-dash", s.admin(), null);
     }
