@@ -99,6 +99,11 @@ public class DeploymentPage {
 
   /** The deployment asked for, from the {@code name} query parameter (blank when absent). */
   public String getName() {
+    return requestedName();
+  }
+
+  /** The {@code name} request parameter (of the query, or of a form post), blank when absent. */
+  static String requestedName() {
     String name =
         FacesContext.getCurrentInstance().getExternalContext().getRequestParameterMap().get("name");
     return name == null ? "" : name;
@@ -148,6 +153,11 @@ public class DeploymentPage {
   private <T, R> List<R> rows(
       Function<DeploymentDetail, List<T>> part, Function<? super T, R> line) {
     return detail().map(d -> part.apply(d).stream().<R>map(line).toList()).orElse(List.of());
+  }
+
+  /** Forgets what was read, so that the page shows what an action just changed. */
+  public void reload() {
+    detail = null;
   }
 
   private Optional<DeploymentDetail> detail() {

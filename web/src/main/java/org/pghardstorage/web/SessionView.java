@@ -29,8 +29,12 @@ public class SessionView {
 
   /** Whether the user may start actions (operator or admin): a viewer sees no action controls. */
   public boolean isOperator() {
-    ExternalContext ec = external();
-    return ec.isUserInRole("operator") || ec.isUserInRole("admin");
+    return mayAct(external()::isUserInRole);
+  }
+
+  /** Whether a user with these roles may start actions: operator or admin. */
+  static boolean mayAct(Predicate<String> isUserInRole) {
+    return isUserInRole.test("operator") || isUserInRole.test("admin");
   }
 
   /**

@@ -122,7 +122,14 @@ public class RestorePlanning {
     return new RecoveryTarget.Immediate();
   }
 
-  private static HardstorageException usage(String field, String expected) {
+  /**
+   * The error of a request field that is missing or invalid, as the API answers it (400) and the
+   * console's planner shows it.
+   *
+   * @param field the request field
+   * @param expected what it must be, with an example
+   */
+  public static HardstorageException usage(String field, String expected) {
     return new HardstorageException(
         "usage.bad_restore_plan",
         ExitCode.USAGE,
