@@ -12,10 +12,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,6 +36,7 @@ import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.pghardstorage.devstack.Cmd;
 import org.pghardstorage.devstack.Locations;
@@ -230,26 +235,7 @@ class ConsoleBrowserIT {
     Path work = Locations.newRunDir("pghs-it-console-db-");
     Path password = s.secretsDir().resolve("console-db.password");
     try (PgCluster pg = PgCluster.builder(18).in(work.resolve("pg")).start()) {
-      pg.createRole("backup", "backup-secret", true);
-      String repo = "file://" + work.resolve("repo");
-      Cli.Result init = Cli.run("repo", "init", repo);
-      assertThat(init.exitCode()).as(init.toString()).isZero();
-      Files.writeString(password, "backup-secret\n");
-      Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
-      // no streamer: the backup receives its own WAL on a temporary slot
-      HttpResponse<String> created =
-          TestServer.send(
-              "POST",
-              "/api/v1/deployments",
-              s.admin(),
-              "{\"name\": \"console-db\", \"conninfo\": \"host=127.0.0.1 port="
-                  + pg.port()
-                  + " user=backup dbname=postgres\", \"password_ref\": \"file:"
-                  + password
-                  + "\", \"repository_url\": \""
-                  + repo
-                  + "\", \"streaming\": false}");
-      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      createDeployment("console-db", pg, work, password);
       try {
         HttpResponse<String> started =
             TestServer.send(
@@ -350,6 +336,243 @@ class ConsoleBrowserIT {
     }
   }
 
+  /**
+   * The deployment page's actions and the restore planner on one deployment: an operator starts a
+   * base backup and then a verify from the page, both run to completion and the backup is listed by
+   * the API; a viewer is offered neither button, and a viewer's forged post of the action is
+   * refused and starts no job; the planner (used by the viewer) gives for the latest moment and for
+   * an LSN exactly the plan {@code POST /api/v1/deployments/{d}/restore-plans} gives, and for a
+   * malformed LSN the API's message.
+   */
+  @Test
+  void anOperatorStartsJobsFromTheDeploymentPageAViewerCannotAndThePlannerAgreesWithTheApi()
+      throws Exception {
+    ServerStack s = TestServer.get();
+    String db = "console-act";
+    Path work = Locations.newRunDir("pghs-it-console-act-");
+    Path password = s.secretsDir().resolve(db + ".password");
+    try (PgCluster pg = PgCluster.builder(18).in(work.resolve("pg")).start()) {
+      createDeployment(db, pg, work, password);
+      try {
+        assertThat(backups(db)).as("no backup before the console starts one").isEmpty();
+
+        // (a) an operator starts a base backup, then a verify of it, from the deployment page
+        ServerStack.User operator = s.operator();
+        browser.get(url("/console/deployment.xhtml?name=" + db));
+        awaitLoginForm();
+        signIn(operator.name(), operator.password());
+        waitFor(By.id("actions:start-backup"));
+        screenshot("10-deployment-page-actions");
+        browser.findElement(By.id("actions:start-backup")).click();
+        long backupRun = startedRun("base-backup");
+        screenshot("11-base-backup-started");
+        assertThat(jobTableRow(backupRun)).contains("base-backup");
+        JsonNode backupDone = awaitRunEnds(backupRun);
+        assertThat(backupDone.path("state").asText())
+            .as(backupDone.toString())
+            .isEqualTo("completed");
+        assertThat(backupDone.path("actor").asText()).isEqualTo(operator.name());
+        assertThat(backupDone.path("trigger").asText()).isEqualTo("console");
+        List<JsonNode> taken = backups(db);
+        assertThat(taken).as("the API lists the backup the console started").hasSize(1);
+        browser.findElement(By.id("follow-job")).click();
+        waitFor(By.id("backups"));
+        assertThat(jobTableRow(backupRun)).contains("completed");
+        assertThat(browser.findElement(By.id("backups")).getText())
+            .contains(taken.get(0).path("backup_id").asText());
+        screenshot("12-base-backup-completed");
+
+        browser.findElement(By.id("actions:start-verify")).click();
+        long verifyRun = startedRun("verify");
+        JsonNode verifyDone = awaitRunEnds(verifyRun);
+        assertThat(verifyDone.path("state").asText())
+            .as(verifyDone.toString())
+            .isEqualTo("completed");
+        assertThat(cspViolations()).as("the actions work under the console's CSP").isEmpty();
+        browser.findElement(By.id("logout:sign-out")).click();
+        waitFor(By.id("signed-out"));
+
+        // (b) a viewer has no action control, and a forged post of the action is refused
+        ServerStack.User viewer = s.viewer();
+        browser.get(url("/console/deployment.xhtml?name=" + db));
+        awaitLoginForm();
+        signIn(viewer.name(), viewer.password());
+        waitFor(By.id("backups"));
+        screenshot("13-viewer-deployment-page");
+        assertThat(browser.findElements(By.cssSelector("main form, main button, main input")))
+            .as("a viewer is offered no action")
+            .isEmpty();
+        assertThat(browser.findElements(By.id("actions-heading"))).isEmpty();
+        List<Long> runsBefore = runIds(db);
+        ConsoleSession session = ConsoleSession.signIn(viewer);
+        // Payara completes a FORM sign-in on the page it was asked for: the overview
+        assertThat(session.get("/console/").body()).contains("server-status");
+        String viewState =
+            ConsoleSession.viewState(session.get("/console/deployment.xhtml?name=" + db).body());
+        Map<String, String> forged = new LinkedHashMap<>();
+        forged.put("actions", "actions");
+        forged.put("name", db);
+        forged.put("actions:start-backup", "Start base backup");
+        forged.put("jakarta.faces.ViewState", viewState);
+        HttpResponse<String> refused = session.post("/console/deployment.xhtml", forged, Map.of());
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+        assertThat(refused.body())
+            .contains("Not allowed: starting a job needs the operator or admin role");
+        assertThat(runIds(db)).as("the forged post started no job").isEqualTo(runsBefore);
+        assertThat(backups(db)).hasSize(1);
+
+        // (c) the planner gives the API's plan, and the API's message for a malformed LSN
+        browser.findElement(By.id("to-restore-planner")).click();
+        waitFor(By.id("planner:plan"));
+        String target = "/srv/recover-" + db;
+        plan("latest", "", target);
+        screenshot("14-restore-plan-latest");
+        assertThat(browser.findElement(By.id("plan-backup")).getText())
+            .isEqualTo(taken.get(0).path("backup_id").asText());
+        assertThat(planShown())
+            .isEqualTo(
+                fields(apiPlan(db, "{\"target\": \"" + target + "\", \"latest\": true}", 201)));
+
+        String lsn = taken.get(0).path("stop_lsn").asText();
+        plan("lsn", lsn, target);
+        screenshot("15-restore-plan-lsn");
+        assertThat(planShown())
+            .isEqualTo(
+                fields(
+                    apiPlan(
+                        db, "{\"target\": \"" + target + "\", \"lsn\": \"" + lsn + "\"}", 201)));
+
+        plan("lsn", "not-an-lsn", target);
+        waitFor(By.id("plan-error"));
+        screenshot("16-restore-plan-bad-lsn");
+        JsonNode problem =
+            apiPlan(db, "{\"target\": \"" + target + "\", \"lsn\": \"not-an-lsn\"}", 400);
+        assertThat(browser.findElement(By.id("plan-error-detail")).getText())
+            .isEqualTo(problem.path("detail").asText())
+            .isNotEmpty();
+        assertThat(browser.findElement(By.id("plan-error-suggestion")).getText())
+            .isEqualTo(problem.path("suggestion").asText());
+        assertThat(browser.findElements(By.id("plan-fields"))).isEmpty();
+        assertThat(cspViolations()).as("the planner works under the console's CSP").isEmpty();
+      } finally {
+        TestServer.send("DELETE", "/api/v1/deployments/" + db, s.admin(), null);
+        Files.deleteIfExists(password);
+      }
+    } finally {
+      if (!Boolean.getBoolean("pghs.it.keep")) {
+        Cmd.run(List.of("rm", "-rf", work.toString()), null, Map.of(), Duration.ofMinutes(2));
+      }
+    }
+  }
+
+  /** The run the page says it started, after a click on one of its action buttons. */
+  private long startedRun(String job) {
+    waitFor(By.id("action-started"));
+    String said = browser.findElement(By.id("action-started")).getText();
+    Matcher m = Pattern.compile(job + " started: job run (\\d+) \\(").matcher(said);
+    assertThat(m.find()).as(said).isTrue();
+    return Long.parseLong(m.group(1));
+  }
+
+  /** The text of the job table's row of {@code run}. */
+  private String jobTableRow(long run) {
+    return browser
+        .findElement(By.id("jobs"))
+        .findElement(By.xpath("./tbody/tr[td[1][normalize-space()='" + run + "']]"))
+        .getText();
+  }
+
+  private static JsonNode awaitRunEnds(long run) {
+    return OperationsIT.await(
+        "job run " + run + " ends",
+        () ->
+            OperationsIT.json(
+                TestServer.send("GET", "/api/v1/jobs/" + run, TestServer.get().viewer(), null)),
+        j -> !j.path("state").asText().equals("running"));
+  }
+
+  private static List<JsonNode> backups(String db) {
+    List<JsonNode> out = new ArrayList<>();
+    OperationsIT.json(
+            TestServer.send(
+                "GET", "/api/v1/deployments/" + db + "/backups", TestServer.get().viewer(), null))
+        .path("items")
+        .forEach(out::add);
+    return out;
+  }
+
+  private static List<Long> runIds(String db) {
+    List<Long> out = new ArrayList<>();
+    OperationsIT.json(
+            TestServer.send(
+                "GET", "/api/v1/jobs?deployment=" + db, TestServer.get().viewer(), null))
+        .path("items")
+        .forEach(j -> out.add(j.path("id").asLong()));
+    return out;
+  }
+
+  /** Fills in the planner's form and submits it. */
+  private void plan(String kind, String value, String target) {
+    new Select(browser.findElement(By.id("planner:kind"))).selectByValue(kind);
+    for (Map.Entry<String, String> f :
+        Map.of("planner:value", value, "planner:target", target).entrySet()) {
+      WebElement input = browser.findElement(By.id(f.getKey()));
+      input.clear();
+      input.sendKeys(f.getValue());
+    }
+    WebElement before = browser.findElement(By.id("planner:plan"));
+    before.click();
+    new WebDriverWait(browser, PAGE_WAIT).until(ExpectedConditions.stalenessOf(before));
+    waitFor(By.id("planner:plan"));
+  }
+
+  /** The plan's fields as the planner shows them: JSON path to value. */
+  private List<Map.Entry<String, String>> planShown() {
+    return browser.findElements(By.cssSelector("#plan-fields tbody tr")).stream()
+        .map(
+            tr ->
+                Map.entry(
+                    tr.findElement(By.tagName("th")).getAttribute("textContent"),
+                    tr.findElement(By.tagName("td")).getAttribute("textContent")))
+        .toList();
+  }
+
+  private static JsonNode apiPlan(String db, String request, int status) {
+    HttpResponse<String> r =
+        TestServer.send(
+            "POST",
+            "/api/v1/deployments/" + db + "/restore-plans",
+            TestServer.get().viewer(),
+            request);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+    return OperationsIT.json(r);
+  }
+
+  /** A JSON document's fields in document order, JSON path to value, as the planner lists them. */
+  private static List<Map.Entry<String, String>> fields(JsonNode document) {
+    List<Map.Entry<String, String>> out = new ArrayList<>();
+    flatten("", document, out);
+    return out;
+  }
+
+  private static void flatten(String path, JsonNode v, List<Map.Entry<String, String>> out) {
+    if (v.isContainerNode() && v.isEmpty()) {
+      out.add(Map.entry(path, v.isObject() ? "{}" : "[]"));
+    } else if (v.isObject()) {
+      v.fields()
+          .forEachRemaining(
+              e ->
+                  flatten(
+                      path.isEmpty() ? e.getKey() : path + "." + e.getKey(), e.getValue(), out));
+    } else if (v.isArray()) {
+      for (int i = 0; i < v.size(); i++) {
+        flatten(path + "[" + i + "]", v.get(i), out);
+      }
+    } else {
+      out.add(Map.entry(path, v.asText()));
+    }
+  }
+
   @Test
   void aWrongPasswordShowsTheErrorAndOpensNoSession() {
     ServerStack.User viewer = TestServer.get().viewer();
@@ -428,6 +651,36 @@ class ConsoleBrowserIT {
     assertThat(overview.body()).contains("server-status");
     assertThat(login.headers().allValues("Set-Cookie"))
         .anySatisfy(c -> assertThat(c).startsWith("JSESSIONID=").contains("HttpOnly"));
+  }
+
+  /**
+   * Registers {@code pg} as deployment {@code name} with a fresh file repository under {@code work}
+   * and its password in {@code password}, without a streamer: a backup receives its own WAL on a
+   * temporary slot.
+   */
+  private static void createDeployment(String name, PgCluster pg, Path work, Path password)
+      throws IOException {
+    pg.createRole("backup", "backup-secret", true);
+    String repo = "file://" + work.resolve("repo");
+    Cli.Result init = Cli.run("repo", "init", repo);
+    assertThat(init.exitCode()).as(init.toString()).isZero();
+    Files.writeString(password, "backup-secret\n");
+    Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
+    HttpResponse<String> created =
+        TestServer.send(
+            "POST",
+            "/api/v1/deployments",
+            TestServer.get().admin(),
+            "{\"name\": \""
+                + name
+                + "\", \"conninfo\": \"host=127.0.0.1 port="
+                + pg.port()
+                + " user=backup dbname=postgres\", \"password_ref\": \"file:"
+                + password
+                + "\", \"repository_url\": \""
+                + repo
+                + "\", \"streaming\": false}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
   }
 
   private void signIn(String name, String password) {
