@@ -87,7 +87,7 @@ public class RestorePlanner {
           new RestorePlanRequest(b, t, null, null, v, null, null, null, null, null, null);
       case "xid" ->
           new RestorePlanRequest(b, t, null, null, null, xid(v), null, null, null, null, null);
-      default -> throw RestorePlanning.usage("target kind", "one of " + KINDS.keySet());
+      default -> throw RestorePlanning.usage("target kind", kind, "one of " + KINDS.keySet());
     };
   }
 
@@ -105,7 +105,7 @@ public class RestorePlanner {
     try {
       return Long.parseLong(v);
     } catch (NumberFormatException e) {
-      throw RestorePlanning.usage("xid", "a transaction id, a whole number, e.g. 1234");
+      throw RestorePlanning.usage("xid", v, "a transaction id, a whole number, e.g. 1234");
     }
   }
 

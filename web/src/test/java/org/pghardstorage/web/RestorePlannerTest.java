@@ -39,10 +39,10 @@ class RestorePlannerTest {
             e -> {
               assertThat(e.code()).isEqualTo("usage.bad_restore_plan");
               assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
-              assertThat(e.getMessage()).isEqualTo("field xid is missing or invalid");
+              assertThat(e.getMessage()).isEqualTo("field xid is missing or invalid: \"12a\"");
             });
     assertThatThrownBy(() -> RestorePlanner.request("tomorrow", "", "", "/srv/r"))
-        .hasMessage("field target kind is missing or invalid");
+        .hasMessage("field target kind is missing or invalid: \"tomorrow\"");
   }
 
   @Test
@@ -70,12 +70,12 @@ class RestorePlannerTest {
         new HardstorageException(
             "usage.bad_restore_plan",
             ExitCode.USAGE,
-            "field lsn is missing or invalid",
+            "field lsn is missing or invalid: \"zz\"",
             "give lsn as an LSN as X/Y, e.g. 0/3000028");
     EngineError shown =
         new EngineError(
             "usage.bad_restore_plan",
-            "field lsn is missing or invalid",
+            "field lsn is missing or invalid: \"zz\"",
             "give lsn as an LSN as X/Y, e.g. 0/3000028");
     assertThat(EngineError.of(h)).isEqualTo(shown);
     assertThat(EngineError.of(new EJBException(h))).isEqualTo(shown);

@@ -91,7 +91,10 @@ public class RestorePlanning {
 
   private static void requireTarget(RestorePlanRequest r) {
     if (r == null || r.target() == null || !Path.of(r.target()).isAbsolute()) {
-      throw usage("target", "an absolute data directory path, e.g. /srv/recover");
+      throw usage(
+          "target",
+          r == null ? null : r.target(),
+          "an absolute data directory path, e.g. /srv/recover");
     }
   }
 
@@ -100,14 +103,14 @@ public class RestorePlanning {
       try {
         return new RecoveryTarget.Time(OffsetDateTime.parse(r.time()).toInstant());
       } catch (DateTimeParseException e) {
-        throw usage("time", "ISO-8601 with an offset, e.g. 2026-11-30T02:40:00Z");
+        throw usage("time", r.time(), "ISO-8601 with an offset, e.g. 2026-11-30T02:40:00Z");
       }
     }
     if (r.lsn() != null) {
       try {
         return new RecoveryTarget.AtLsn(Lsn.parse(r.lsn()));
       } catch (IllegalArgumentException e) {
-        throw usage("lsn", "an LSN as X/Y, e.g. 0/3000028");
+        throw usage("lsn", r.lsn(), "an LSN as X/Y, e.g. 0/3000028");
       }
     }
     if (r.name() != null) {
@@ -124,16 +127,20 @@ public class RestorePlanning {
 
   /**
    * The error of a request field that is missing or invalid, as the API answers it (400) and the
-   * console's planner shows it.
+   * console's planner shows it: naming the field, the value given and what it must be.
    *
    * @param field the request field
+   * @param value the value given, or {@code null} when none was
    * @param expected what it must be, with an example
    */
-  public static HardstorageException usage(String field, String expected) {
+  public static HardstorageException usage(String field, String value, String expected) {
     return new HardstorageException(
         "usage.bad_restore_plan",
         ExitCode.USAGE,
-        "field " + field + " is missing or invalid",
+        "field "
+            + field
+            + " is missing or invalid: "
+            + (value == null ? "none given" : "\"" + value + "\""),
         "give " + field + " as " + expected);
   }
 

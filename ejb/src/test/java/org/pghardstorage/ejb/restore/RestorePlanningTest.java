@@ -56,13 +56,13 @@ class RestorePlanningTest {
   }
 
   @Test
-  void badFieldsAreRefusedNamingTheField() {
+  void badFieldsAreRefusedNamingTheFieldAndTheValueGiven() {
     for (Object[] bad :
         new Object[][] {
-          {request("relative/dir", null, null), "target"},
-          {request(null, null, null), "target"},
-          {request("/srv/recover", "yesterday", null), "time"},
-          {request("/srv/recover", null, "zz"), "lsn"},
+          {request("relative/dir", null, null), "target is missing or invalid: \"relative/dir\""},
+          {request(null, null, null), "target is missing or invalid: none given"},
+          {request("/srv/recover", "yesterday", null), "time is missing or invalid: \"yesterday\""},
+          {request("/srv/recover", null, "zz"), "lsn is missing or invalid: \"zz\""},
         }) {
       assertThatThrownBy(
               () -> RestorePlanning.request(deployment(null), (RestorePlanRequest) bad[0]))
