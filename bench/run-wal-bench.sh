@@ -712,6 +712,7 @@ if [ "$BACKLOG_MB" -gt 0 ]; then
       (map(select(.db.slots[$slot] != null) | {t: .db.t, d: durable, cpu: .cpu[$n], ws: (.cpu["ws:" + $slot])})) as $S
       | (first($S[] | select(.d > $S[0].d)) // null) as $first
       | (first($S[] | select(.d >= $target)) // null) as $done
+      | (first($S[] | select(.d >= ($b0 + ($target - $b0) / 2))) // null) as $half
       | ($S | map(select(.cpu != null)) | last) as $lastcpu
       | ($S | map(select(.ws != null))) as $W
       | {name: $n, tool: $l, run: $run, backlog_bytes: ($target - $b0), exit_code: $rc, stored_bytes: $stored, peak_rss_mb: $rss,
@@ -720,6 +721,10 @@ if [ "$BACKLOG_MB" -gt 0 ]; then
          first_durable_after_s: (if $first == null then null else ($first.t - $t0) | r(2) end),
          mb_per_s_after_first_durable: (if $done == null or $first == null or $done.t <= $first.t then null
            else ($target - $first.d) / 1048576 / ($done.t - $first.t) | r(1) end),
+         # The second half of the backlog alone: the pace once the JVM has compiled the hot code
+         # and derived the repository key, as a streamer that has run for a while drains.
+         mb_per_s_second_half: (if $done == null or $half == null or $done.t <= $half.t then null
+           else ($target - $half.d) / 1048576 / ($done.t - $half.t) | r(1) end),
          cpu_s: (if $lastcpu == null then null else $lastcpu.cpu / $tck | r(2) end),
          cpu_s_after_first_durable: (if $lastcpu == null or $first == null or $first.cpu == null then null else ($lastcpu.cpu - $first.cpu) / $tck | r(2) end),
          bytes_after_first_durable: (if $first == null then null else $target - $first.d end),
@@ -736,7 +741,7 @@ if [ "$BACKLOG_MB" -gt 0 ]; then
              cpu_s_per_gib_wal_after_first_durable: (if .cpu_s_after_first_durable == null or (.bytes_after_first_durable // 0) <= 0 then null
                else .cpu_s_after_first_durable / (.bytes_after_first_durable / 1073741824) | r(2) end)}' \
       "$samples" >>"$BACKLOG" || die "analysis of the backlog run of $n failed"
-    log "backlog: $(label "$n"): $(tail -n1 "$BACKLOG" | jq -r '"\(.seconds_from_start) s from start, \(.mb_per_s_from_start) MB/s (\(.mb_per_s_after_first_durable) MB/s after the first durable byte), CPU \(.cpu_s) s"')"
+    log "backlog: $(label "$n"): $(tail -n1 "$BACKLOG" | jq -r '"\(.seconds_from_start) s from start, \(.mb_per_s_from_start) MB/s (\(.mb_per_s_after_first_durable) MB/s after the first durable byte, \(.mb_per_s_second_half) MB/s over the second half), CPU \(.cpu_s) s"')"
     drop_slot "bench_backlog_${n}_$IT"
   done
   done
@@ -786,6 +791,7 @@ jq -n \
        mb_per_s_after_first_durable: ($g | map(.mb_per_s_after_first_durable) | median),
        mb_per_s_after_first_durable_min: ($g | map(.mb_per_s_after_first_durable // empty) | min),
        mb_per_s_after_first_durable_max: ($g | map(.mb_per_s_after_first_durable // empty) | max),
+       mb_per_s_second_half: ($g | map(.mb_per_s_second_half) | median),
        cpu_s: ($g | map(.cpu_s) | median), cpu_s_per_gib_wal: ($g | map(.cpu_s_per_gib_wal) | median),
        max_s_without_durable_progress: ($g | map(.max_s_without_durable_progress // empty) | max),
        peak_rss_mb: ($g | map(.peak_rss_mb // empty) | max),
@@ -806,6 +812,7 @@ jq -n \
     | if $a == null or $b == null then null else
       {seconds_from_start: ratio($a.seconds_from_start; $b.seconds_from_start),
        mb_per_s_after_first_durable: ratio($a.mb_per_s_after_first_durable; $b.mb_per_s_after_first_durable),
+       mb_per_s_second_half: ratio($a.mb_per_s_second_half; $b.mb_per_s_second_half),
        cpu_s: ratio($a.cpu_s; $b.cpu_s), stored_bytes: ratio($a.stored_bytes; $b.stored_bytes)} end;
   {schema: "pg_hardstorage.bench.wal.v1", started_at: $started, finished_at: $finished,
    machine: {host: $host, cpu: $cpu, cpus: $cpus, memory: $mem, kernel: $kernel,
@@ -863,10 +870,11 @@ jq -n \
     echo "Backlog drained by each receiver alone ($(jq -r '.backlog[0].backlog_bytes / 1048576 | round' "$OUT") MiB retained by its slot; time from process start; medians of $BACKLOG_REPEAT run(s)):"
     jq -r '
       def v: if . == null then "-" else tostring end;
-      ["receiver", "runs", "s from start", "MB/s from start", "first durable after s", "MB/s after it", "spread", "longest s without durable progress", "CPU s", "CPU s/GiB", "walsender CPU s", "RSS MB", "stored MB"],
+      ["receiver", "runs", "s from start", "MB/s from start", "first durable after s", "MB/s after it", "spread", "MB/s 2nd half", "longest s without durable progress", "CPU s", "CPU s/GiB", "walsender CPU s", "RSS MB", "stored MB"],
       (.backlog[] | [.tool, (.runs | v), (.seconds_from_start | v), (.mb_per_s_from_start | v), (.first_durable_after_s | v),
         (.mb_per_s_after_first_durable | v),
         (if .runs > 1 then "\(.mb_per_s_after_first_durable_min)-\(.mb_per_s_after_first_durable_max)" else "-" end),
+        (.mb_per_s_second_half | v),
         (.max_s_without_durable_progress | v),
         (.cpu_s | v), (.cpu_s_per_gib_wal | v), (.walsender_cpu_s | v), (.peak_rss_mb | v),
         (.stored_bytes / 1048576 * 10 | round / 10 | v)])
