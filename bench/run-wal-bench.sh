@@ -379,7 +379,7 @@ sampler() { # OUT: runs until killed (or the script is gone); 0.1 s ticks while 
   local out=$1 t0 db rest mark dirs cpu s name pid interval left parent=$$ qin qout
   set +e
   trap '[ -z "${PQ_PID:-}" ] || kill "$PQ_PID" 2>/dev/null; exit 0' TERM
-  while kill -0 "$parent" 2>/dev/null; do
+  while kill -0 "$parent" 2>/dev/null && [ ! -e "$RUN/stop-sampler" ]; do
     t0=${EPOCHREALTIME/./}
     if [ -z "${PQ_PID:-}" ] || ! kill -0 "$PQ_PID" 2>/dev/null; then
       coproc PQ { as_pg_quick "${PSQL[@]}" -d postgres 2>/dev/null; }
@@ -417,9 +417,24 @@ sampler() { # OUT: runs until killed (or the script is gone); 0.1 s ticks while 
     [ "$left" -ge 10000 ] || left=10000
     sleep "$(printf '%d.%06d' $((left / 1000000)) $((left % 1000000)))"
   done
+  [ -z "${PQ_PID:-}" ] || kill "$PQ_PID" 2>/dev/null
 }
-start_sampler() { rm -f "$RUN/fast"; : >"$1"; sampler "$1" & SAMPLER_PID=$!; }
-stop_sampler() { [ -z "$SAMPLER_PID" ] || { kill "$SAMPLER_PID" 2>/dev/null || true; wait "$SAMPLER_PID" 2>/dev/null || true; }; SAMPLER_PID=; }
+start_sampler() { rm -f "$RUN/fast" "$RUN/stop-sampler"; : >"$1"; sampler "$1" & SAMPLER_PID=$!; }
+# Asked to stop by a file, not a signal: a TERM that lands while bash parses a $(...) can make its
+# trap fail to parse ("unexpected EOF while looking for matching `)'"), and a sampler left running
+# kept a run waiting for ever. A sampler still there after 10 s is killed.
+stop_sampler() {
+  [ -n "$SAMPLER_PID" ] || return 0
+  touch "$RUN/stop-sampler"
+  local _
+  for _ in $(seq 1 100); do kill -0 "$SAMPLER_PID" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$SAMPLER_PID" 2>/dev/null; then
+    pkill -KILL -P "$SAMPLER_PID" 2>/dev/null || true
+    kill -KILL "$SAMPLER_PID" 2>/dev/null || true
+  fi
+  wait "$SAMPLER_PID" 2>/dev/null || true
+  SAMPLER_PID=
+}
 
 # The durable position of a receiver in the newest sample (what the catch-up wait looks at).
 durable_now() { # SAMPLES NAME SLOT
