@@ -379,7 +379,7 @@ sampler() { # OUT: runs until killed (or the script is gone); 0.1 s ticks while 
   local out=$1 t0 db rest mark dirs cpu s name pid interval left parent=$$ qin qout
   set +e
   trap '[ -z "${PQ_PID:-}" ] || kill "$PQ_PID" 2>/dev/null; exit 0' TERM
-  while kill -0 "$parent" 2>/dev/null; do
+  while kill -0 "$parent" 2>/dev/null && [ ! -e "$RUN/stop-sampler" ]; do
     t0=${EPOCHREALTIME/./}
     if [ -z "${PQ_PID:-}" ] || ! kill -0 "$PQ_PID" 2>/dev/null; then
       coproc PQ { as_pg_quick "${PSQL[@]}" -d postgres 2>/dev/null; }
@@ -417,9 +417,24 @@ sampler() { # OUT: runs until killed (or the script is gone); 0.1 s ticks while 
     [ "$left" -ge 10000 ] || left=10000
     sleep "$(printf '%d.%06d' $((left / 1000000)) $((left % 1000000)))"
   done
+  [ -z "${PQ_PID:-}" ] || kill "$PQ_PID" 2>/dev/null
 }
-start_sampler() { rm -f "$RUN/fast"; : >"$1"; sampler "$1" & SAMPLER_PID=$!; }
-stop_sampler() { [ -z "$SAMPLER_PID" ] || { kill "$SAMPLER_PID" 2>/dev/null || true; wait "$SAMPLER_PID" 2>/dev/null || true; }; SAMPLER_PID=; }
+start_sampler() { rm -f "$RUN/fast" "$RUN/stop-sampler"; : >"$1"; sampler "$1" & SAMPLER_PID=$!; }
+# Asked to stop by a file, not a signal: a TERM that lands while bash parses a $(...) can make its
+# trap fail to parse ("unexpected EOF while looking for matching `)'"), and a sampler left running
+# kept a run waiting for ever. A sampler still there after 10 s is killed.
+stop_sampler() {
+  [ -n "$SAMPLER_PID" ] || return 0
+  touch "$RUN/stop-sampler"
+  local _
+  for _ in $(seq 1 100); do kill -0 "$SAMPLER_PID" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$SAMPLER_PID" 2>/dev/null; then
+    pkill -KILL -P "$SAMPLER_PID" 2>/dev/null || true
+    kill -KILL "$SAMPLER_PID" 2>/dev/null || true
+  fi
+  wait "$SAMPLER_PID" 2>/dev/null || true
+  SAMPLER_PID=
+}
 
 # The durable position of a receiver in the newest sample (what the catch-up wait looks at).
 durable_now() { # SAMPLES NAME SLOT
@@ -712,6 +727,7 @@ if [ "$BACKLOG_MB" -gt 0 ]; then
       (map(select(.db.slots[$slot] != null) | {t: .db.t, d: durable, cpu: .cpu[$n], ws: (.cpu["ws:" + $slot])})) as $S
       | (first($S[] | select(.d > $S[0].d)) // null) as $first
       | (first($S[] | select(.d >= $target)) // null) as $done
+      | (first($S[] | select(.d >= ($b0 + ($target - $b0) / 2))) // null) as $half
       | ($S | map(select(.cpu != null)) | last) as $lastcpu
       | ($S | map(select(.ws != null))) as $W
       | {name: $n, tool: $l, run: $run, backlog_bytes: ($target - $b0), exit_code: $rc, stored_bytes: $stored, peak_rss_mb: $rss,
@@ -720,6 +736,10 @@ if [ "$BACKLOG_MB" -gt 0 ]; then
          first_durable_after_s: (if $first == null then null else ($first.t - $t0) | r(2) end),
          mb_per_s_after_first_durable: (if $done == null or $first == null or $done.t <= $first.t then null
            else ($target - $first.d) / 1048576 / ($done.t - $first.t) | r(1) end),
+         # The second half of the backlog alone: the pace once the JVM has compiled the hot code
+         # and derived the repository key, as a streamer that has run for a while drains.
+         mb_per_s_second_half: (if $done == null or $half == null or $done.t <= $half.t then null
+           else ($target - $half.d) / 1048576 / ($done.t - $half.t) | r(1) end),
          cpu_s: (if $lastcpu == null then null else $lastcpu.cpu / $tck | r(2) end),
          cpu_s_after_first_durable: (if $lastcpu == null or $first == null or $first.cpu == null then null else ($lastcpu.cpu - $first.cpu) / $tck | r(2) end),
          bytes_after_first_durable: (if $first == null then null else $target - $first.d end),
@@ -736,7 +756,7 @@ if [ "$BACKLOG_MB" -gt 0 ]; then
              cpu_s_per_gib_wal_after_first_durable: (if .cpu_s_after_first_durable == null or (.bytes_after_first_durable // 0) <= 0 then null
                else .cpu_s_after_first_durable / (.bytes_after_first_durable / 1073741824) | r(2) end)}' \
       "$samples" >>"$BACKLOG" || die "analysis of the backlog run of $n failed"
-    log "backlog: $(label "$n"): $(tail -n1 "$BACKLOG" | jq -r '"\(.seconds_from_start) s from start, \(.mb_per_s_from_start) MB/s (\(.mb_per_s_after_first_durable) MB/s after the first durable byte), CPU \(.cpu_s) s"')"
+    log "backlog: $(label "$n"): $(tail -n1 "$BACKLOG" | jq -r '"\(.seconds_from_start) s from start, \(.mb_per_s_from_start) MB/s (\(.mb_per_s_after_first_durable) MB/s after the first durable byte, \(.mb_per_s_second_half) MB/s over the second half), CPU \(.cpu_s) s"')"
     drop_slot "bench_backlog_${n}_$IT"
   done
   done
@@ -786,6 +806,7 @@ jq -n \
        mb_per_s_after_first_durable: ($g | map(.mb_per_s_after_first_durable) | median),
        mb_per_s_after_first_durable_min: ($g | map(.mb_per_s_after_first_durable // empty) | min),
        mb_per_s_after_first_durable_max: ($g | map(.mb_per_s_after_first_durable // empty) | max),
+       mb_per_s_second_half: ($g | map(.mb_per_s_second_half) | median),
        cpu_s: ($g | map(.cpu_s) | median), cpu_s_per_gib_wal: ($g | map(.cpu_s_per_gib_wal) | median),
        max_s_without_durable_progress: ($g | map(.max_s_without_durable_progress // empty) | max),
        peak_rss_mb: ($g | map(.peak_rss_mb // empty) | max),
@@ -806,6 +827,7 @@ jq -n \
     | if $a == null or $b == null then null else
       {seconds_from_start: ratio($a.seconds_from_start; $b.seconds_from_start),
        mb_per_s_after_first_durable: ratio($a.mb_per_s_after_first_durable; $b.mb_per_s_after_first_durable),
+       mb_per_s_second_half: ratio($a.mb_per_s_second_half; $b.mb_per_s_second_half),
        cpu_s: ratio($a.cpu_s; $b.cpu_s), stored_bytes: ratio($a.stored_bytes; $b.stored_bytes)} end;
   {schema: "pg_hardstorage.bench.wal.v1", started_at: $started, finished_at: $finished,
    machine: {host: $host, cpu: $cpu, cpus: $cpus, memory: $mem, kernel: $kernel,
@@ -863,10 +885,11 @@ jq -n \
     echo "Backlog drained by each receiver alone ($(jq -r '.backlog[0].backlog_bytes / 1048576 | round' "$OUT") MiB retained by its slot; time from process start; medians of $BACKLOG_REPEAT run(s)):"
     jq -r '
       def v: if . == null then "-" else tostring end;
-      ["receiver", "runs", "s from start", "MB/s from start", "first durable after s", "MB/s after it", "spread", "longest s without durable progress", "CPU s", "CPU s/GiB", "walsender CPU s", "RSS MB", "stored MB"],
+      ["receiver", "runs", "s from start", "MB/s from start", "first durable after s", "MB/s after it", "spread", "MB/s 2nd half", "longest s without durable progress", "CPU s", "CPU s/GiB", "walsender CPU s", "RSS MB", "stored MB"],
       (.backlog[] | [.tool, (.runs | v), (.seconds_from_start | v), (.mb_per_s_from_start | v), (.first_durable_after_s | v),
         (.mb_per_s_after_first_durable | v),
         (if .runs > 1 then "\(.mb_per_s_after_first_durable_min)-\(.mb_per_s_after_first_durable_max)" else "-" end),
+        (.mb_per_s_second_half | v),
         (.max_s_without_durable_progress | v),
         (.cpu_s | v), (.cpu_s_per_gib_wal | v), (.walsender_cpu_s | v), (.peak_rss_mb | v),
         (.stored_bytes / 1048576 * 10 | round / 10 | v)])

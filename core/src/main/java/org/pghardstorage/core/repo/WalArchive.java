@@ -55,16 +55,93 @@ public final class WalArchive {
    *     {@code wal.invalid_name} for a malformed name
    */
   public PutResult putSegment(String segmentName, byte[] content) {
-    ObjectKey key = segmentKey(segmentName, false);
-    PutResult result = putOnce(key, ObjectType.WAL_SEGMENT, content);
-    ctx.store().delete(segmentKey(segmentName, true));
-    return result;
+    return store(sealSegment(segmentName, content));
   }
 
   /** Stores or replaces the partial segment (atomic {@code put}). */
   public void putPartial(String segmentName, byte[] content) {
-    ObjectKey key = segmentKey(segmentName, true);
-    ctx.store().put(key, ctx.walObjects().encode(ObjectType.WAL_PARTIAL, key.value(), content));
+    store(sealPartial(segmentName, content));
+  }
+
+  /**
+   * A WAL object compressed and sealed for storing, not yet stored. Sealing (CPU) and storing (I/O)
+   * are separate steps so that a writer can seal the next segment while the previous one is written
+   * and fsynced; {@link #store} gives it the same meaning as {@link #putSegment} or {@link
+   * #putPartial}. Immutable.
+   */
+  public static final class Sealed {
+    private final String segmentName;
+    private final ObjectKey key;
+    private final byte[] content;
+    private final byte[] stored;
+    private final boolean partial;
+
+    private Sealed(
+        String segmentName, ObjectKey key, byte[] content, byte[] stored, boolean partial) {
+      this.segmentName = segmentName;
+      this.key = key;
+      this.content = content;
+      this.stored = stored;
+      this.partial = partial;
+    }
+
+    /** The segment's name. */
+    public String segmentName() {
+      return segmentName;
+    }
+
+    /** Whether this is the segment's partial object (else the complete segment). */
+    public boolean partial() {
+      return partial;
+    }
+  }
+
+  /**
+   * Seals a complete segment for {@link #store}; {@code content} is kept (to compare on a conflict)
+   * and must not change afterwards.
+   *
+   * @throws HardstorageException {@code wal.invalid_name} for a malformed name
+   */
+  public Sealed sealSegment(String segmentName, byte[] content) {
+    return seal(segmentName, content, false);
+  }
+
+  /**
+   * Seals a partial segment for {@link #store}.
+   *
+   * @throws HardstorageException {@code wal.invalid_name} for a malformed name
+   */
+  public Sealed sealPartial(String segmentName, byte[] content) {
+    return seal(segmentName, content, true);
+  }
+
+  private Sealed seal(String segmentName, byte[] content, boolean partial) {
+    ObjectKey key = segmentKey(segmentName, partial);
+    ObjectType type = partial ? ObjectType.WAL_PARTIAL : ObjectType.WAL_SEGMENT;
+    return new Sealed(
+        segmentName, key, content, ctx.walObjects().encode(type, key.value(), content), partial);
+  }
+
+  /**
+   * Stores what {@link #sealSegment} or {@link #sealPartial} sealed, for this archive only: a
+   * complete segment write-once (then its partial object is deleted), a partial one replacing the
+   * previous partial. A partial returns {@link PutResult#STORED}.
+   *
+   * @throws HardstorageException {@code wal.segment_conflict} if a complete segment is archived
+   *     with other content
+   */
+  public PutResult store(Sealed sealed) {
+    if (!sealed.key.equals(segmentKey(sealed.segmentName, sealed.partial))) {
+      throw new IllegalArgumentException(
+          "object " + sealed.key + " was sealed for another archive than " + deploymentPrefix());
+    }
+    if (sealed.partial) {
+      ctx.store().put(sealed.key, sealed.stored);
+      return PutResult.STORED;
+    }
+    PutResult result = putOnce(sealed.key, ObjectType.WAL_SEGMENT, sealed.content, sealed.stored);
+    ctx.store().delete(segmentKey(sealed.segmentName, true));
+    return result;
   }
 
   /** The bytes this deployment's WAL occupies in the store: segments, partials and histories. */
@@ -265,7 +342,10 @@ public final class WalArchive {
   }
 
   private PutResult putOnce(ObjectKey key, ObjectType type, byte[] content) {
-    byte[] stored = ctx.walObjects().encode(type, key.value(), content);
+    return putOnce(key, type, content, ctx.walObjects().encode(type, key.value(), content));
+  }
+
+  private PutResult putOnce(ObjectKey key, ObjectType type, byte[] content, byte[] stored) {
     if (ctx.store().putIfAbsent(key, stored)) {
       return PutResult.STORED;
     }

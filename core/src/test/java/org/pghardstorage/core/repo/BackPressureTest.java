@@ -44,16 +44,32 @@ class BackPressureTest {
               "test-writer");
       writer.start();
       try {
-        // Wait until both upload threads are stuck in the store and the writer has stalled.
+        // Wait until the whole pipeline has stalled: both upload threads stuck in the store, and
+        // the writer and every encoder thread parked (a pack submit blocked on a full uploader,
+        // or the window of chunks in flight full), with nothing read meanwhile. One glance is
+        // not enough: the writer also parks for a moment whenever it waits for a chunk being
+        // hashed, and reads on once it is.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while ((store.waiting.get() < THREADS || writer.getState() != Thread.State.WAITING)
-            && System.nanoTime() < deadline) {
-          Thread.sleep(5);
+        long seen = -1;
+        int quiet = 0;
+        while (quiet < 3 && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+          long now = consumed.get();
+          boolean stalled =
+              store.waiting.get() == THREADS
+                  && writer.getState() == Thread.State.WAITING
+                  && encodersParked(id(1).toString());
+          quiet = stalled && now == seen ? quiet + 1 : 0;
+          seen = now;
         }
+        assertThat(quiet).as("the pipeline stalled behind the slow store").isEqualTo(3);
         assertThat(store.waiting.get()).isEqualTo(THREADS);
-        assertThat(writer.getState()).isEqualTo(Thread.State.WAITING);
+        assertThat(pipelineStuckInSubmit()).as("a finished pack waits for the uploader").isTrue();
         long packBytes = 65536 + 131072; // a pack closes at the target, plus at most one chunk
-        long bound = (THREADS + QUEUE + 1) * packBytes + 131072 /* chunker buffer */;
+        int window = 2 * Runtime.getRuntime().availableProcessors(); // BackupWriter's cutter
+        // packs uploading and queued, one blocked in submit, one being filled; the chunks in the
+        // cutter's window; the chunker's buffer
+        long bound = (THREADS + QUEUE + 2) * packBytes + (window + 1) * 131072L;
         assertThat(consumed.get()).isLessThan(bound).isLessThan(data.length);
 
       } finally {
@@ -65,6 +81,30 @@ class BackPressureTest {
       assertThat(consumed.get()).isEqualTo(data.length);
       assertThat(store.threadNames).allMatch(n -> n.startsWith("pghs-upload-" + id(1) + "-"));
     }
+  }
+
+  /** Whether every encoder thread of the backup is parked or blocked, none running. */
+  private static boolean encodersParked(String backupId) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("pghs-encode-" + backupId))
+        .allMatch(
+            t ->
+                t.getState() == Thread.State.WAITING
+                    || t.getState() == Thread.State.BLOCKED
+                    || t.getState() == Thread.State.TIMED_WAITING);
+  }
+
+  /** Whether some thread is parked queueing a finished pack on the full uploader. */
+  private static boolean pipelineStuckInSubmit() {
+    return Thread.getAllStackTraces().entrySet().stream()
+        .anyMatch(
+            e ->
+                e.getKey().getState() == Thread.State.WAITING
+                    && java.util.Arrays.stream(e.getValue())
+                        .anyMatch(
+                            f ->
+                                f.getClassName().endsWith(".PackUploader")
+                                    && f.getMethodName().equals("submit")));
   }
 
   /** Blocks every pack upload until the gate opens. */

@@ -62,6 +62,22 @@ class WalArchiveTest {
   }
 
   @Test
+  void sealingThenStoringIsPuttingAndASealedObjectStaysWithItsArchive() {
+    byte[] content = segment(2);
+    WalArchive.Sealed sealed = wal.sealSegment(SEG3, content);
+    assertThat(store.stat(ObjectKey.of("wal/db1/00000001/" + SEG3))).isEmpty();
+    assertThat(wal.store(sealed)).isEqualTo(WalArchive.PutResult.STORED);
+    assertThat(wal.getSegment(SEG3).orElseThrow().content()).isEqualTo(content);
+    assertThat(wal.putSegment(SEG3, content)).isEqualTo(WalArchive.PutResult.ALREADY_PRESENT);
+
+    WalArchive other = repo.wal(Deployment.of("db2"));
+    assertThatThrownBy(() -> other.store(wal.sealPartial(SEG4, new byte[] {1})))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("wal/db1/00000001/" + SEG4);
+    assertThat(other.listSegments(1)).isEmpty();
+  }
+
+  @Test
   void storedBytesCountThisDeploymentsWalObjectsOnly() {
     assertThat(wal.storedBytes()).isZero();
     wal.putSegment(SEG3, segment(1));
