@@ -218,7 +218,14 @@ final class WalStreamCommand extends BaseCommand {
       name = "audit",
       description =
           "Prove the stored WAL of DEPLOYMENT is continuous from its oldest backup; exit 9 and name"
-              + " every gap if not.")
+              + " every gap if not.",
+      footer = {
+        "",
+        "Each timeline's first_stored_at and last_stored_at, and each gap's stored_before and"
+            + " stored_after (the segments either side), are when the repository's store wrote"
+            + " those segment objects: an approximation of when the WAL was written, later by the"
+            + " streamer's delay or more, not commit times."
+      })
   static final class Audit extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DEPLOYMENT")
     String deployment;
@@ -235,13 +242,16 @@ final class WalStreamCommand extends BaseCommand {
             out -> {
               for (WalAudit.TimelineCoverage t : report.timelines()) {
                 out.printf(
-                    "timeline %d: %s .. %s, %s%s%s%n",
+                    "timeline %d: %s .. %s, %s%s%s%s%n",
                     t.timeline(),
                     t.firstSegment(),
                     t.lastSegment(),
                     Counts.of(t.segments(), "segment"),
                     t.endsWithPartial() ? " (last one partial)" : "",
-                    t.branchLsn() == null ? "" : ", branches at " + t.branchLsn());
+                    t.branchLsn() == null ? "" : ", branches at " + t.branchLsn(),
+                    t.firstStoredAt() == null
+                        ? ""
+                        : ", stored " + t.firstStoredAt() + " .. " + t.lastStoredAt());
               }
               if (report.ok()) {
                 out.println("no gaps since " + report.fromLsn());

@@ -1,5 +1,6 @@
 package org.pghardstorage.core.wal;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -26,6 +27,11 @@ import org.pghardstorage.core.repo.manifest.BackupManifest;
  * backup to the newest WAL, and at least to the newest backup's end, along the chain of timelines
  * that leads to the newest one, and names every gap. Abandoned branches (timelines not in the
  * newest one's history) are not required.
+ *
+ * <p>The report also gives storage times: when the store last wrote a segment object (its listing's
+ * last-modified time, for a partial its last flush). They approximate when PostgreSQL wrote that
+ * WAL, lagging by the streamer's delay (or much more for WAL stored late, such as a backfill); they
+ * are not commit times and must not be used as recovery targets.
  */
 public final class WalAudit {
 
@@ -54,12 +60,28 @@ public final class WalAudit {
    * @param toSegment the last missing segment
    * @param reason what is wrong
    * @param impact which recoveries it stops
+   * @param storedBefore when the segment just before the gap on its timeline was stored (a storage
+   *     time, not a commit time: see the class comment), or null if that segment is not stored
+   *     there
+   * @param storedAfter when the segment just after the gap on its timeline was stored, or null if
+   *     that segment is not stored there
    */
   public record Gap(
-      long timeline, String fromSegment, String toSegment, String reason, Impact impact) {
+      long timeline,
+      String fromSegment,
+      String toSegment,
+      String reason,
+      Impact impact,
+      Instant storedBefore,
+      Instant storedAfter) {
     /** Validates the fields. */
     public Gap {
       Objects.requireNonNull(impact, "impact");
+    }
+
+    /** A gap without storage times. */
+    public Gap(long timeline, String fromSegment, String toSegment, String reason, Impact impact) {
+      this(timeline, fromSegment, toSegment, reason, impact, null, null);
     }
   }
 
@@ -72,6 +94,10 @@ public final class WalAudit {
    * @param segments how many segment objects it has in the required range
    * @param endsWithPartial whether its newest segment is still partial
    * @param branchLsn where the next timeline branched off, if it did
+   * @param firstStoredAt the earliest storage time of its segment objects in the required range (a
+   *     storage time, not a commit time: see the class comment), or null if it has none
+   * @param lastStoredAt the latest storage time of its segment objects in the required range, or
+   *     null if it has none
    */
   public record TimelineCoverage(
       long timeline,
@@ -79,7 +105,20 @@ public final class WalAudit {
       String lastSegment,
       long segments,
       boolean endsWithPartial,
-      String branchLsn) {}
+      String branchLsn,
+      Instant firstStoredAt,
+      Instant lastStoredAt) {
+    /** A timeline's coverage without storage times. */
+    public TimelineCoverage(
+        long timeline,
+        String firstSegment,
+        String lastSegment,
+        long segments,
+        boolean endsWithPartial,
+        String branchLsn) {
+      this(timeline, firstSegment, lastSegment, segments, endsWithPartial, branchLsn, null, null);
+    }
+  }
 
   /**
    * The audit's findings.
@@ -235,8 +274,16 @@ public final class WalAudit {
       this.newestBackupStart = newestBackupStart;
     }
 
-    /** Adds the gap of segments {@code from..to} of {@code tli}. */
+    /** Adds the gap of segments {@code from..to} of {@code tli}, without storage times. */
     void add(long tli, long from, long to, String reason) {
+      add(tli, from, to, reason, Map.of());
+    }
+
+    /**
+     * Adds the gap of segments {@code from..to} of {@code tli}, with the storage times of its
+     * neighbours in {@code storedAt} (segment number to storage time).
+     */
+    void add(long tli, long from, long to, String reason, Map<Long, Instant> storedAt) {
       String last = name(tli, to, size);
       Lsn end = WalSegmentName.parse(last, size).endLsn();
       // LSNs grow along the chain of timelines, so the comparison holds across a switch
@@ -247,7 +294,9 @@ public final class WalAudit {
               name(tli, from, size),
               last,
               reason,
-              before ? Impact.BEFORE_NEWEST_BACKUP : Impact.NEWEST_BACKUP));
+              before ? Impact.BEFORE_NEWEST_BACKUP : Impact.NEWEST_BACKUP,
+              storedAt.get(from - 1),
+              storedAt.get(to + 1)));
     }
   }
 
@@ -260,9 +309,12 @@ public final class WalAudit {
       Optional<BackupManifest> needs,
       Gaps gaps) {
     TreeMap<Long, Boolean> complete = new TreeMap<>();
+    // of a segment stored both partial and complete, the later write is the newer WAL
+    Map<Long, Instant> storedAt = new TreeMap<>();
     for (WalEntry e : archive.listSegments(tli)) {
       long n = WalSegmentName.parse(e.name(), size).segmentNumber();
       complete.merge(n, !e.partial(), Boolean::logicalOr);
+      storedAt.merge(n, e.storedAt(), (a, b) -> a.isAfter(b) ? a : b);
     }
     long first = start.segmentNumber(size);
     long last;
@@ -277,31 +329,38 @@ public final class WalAudit {
       }
     }
     long present = 0;
+    Instant firstStored = null;
+    Instant lastStored = null;
     Long gapStart = null;
     for (long n = first; n <= last; n++) {
       Boolean c = complete.get(n);
       boolean lastOfChain = n == last;
       boolean ok = c != null && (c || lastOfChain);
+      if (c != null) {
+        Instant t = storedAt.get(n);
+        firstStored = firstStored == null || t.isBefore(firstStored) ? t : firstStored;
+        lastStored = lastStored == null || t.isAfter(lastStored) ? t : lastStored;
+      }
       if (ok) {
         present++;
         if (gapStart != null) {
-          gaps.add(tli, gapStart, n - 1, "missing");
+          gaps.add(tli, gapStart, n - 1, "missing", storedAt);
           gapStart = null;
         }
       } else if (c != null) {
         present++;
-        gaps.add(tli, n, n, "only a partial segment, but later WAL exists");
+        gaps.add(tli, n, n, "only a partial segment, but later WAL exists", storedAt);
       } else if (gapStart == null) {
         gapStart = n;
       }
     }
     if (gapStart != null) {
-      gaps.add(tli, gapStart, last, "missing");
+      gaps.add(tli, gapStart, last, "missing", storedAt);
     }
     if (needed.isPresent() && Boolean.FALSE.equals(complete.get(last))) {
       long head = last;
       shortPartial(archive, size, tli, head, needs.get(), needed.get())
-          .ifPresent(why -> gaps.add(tli, head, head, why));
+          .ifPresent(why -> gaps.add(tli, head, head, why, storedAt));
     }
     Boolean lastComplete = complete.get(last);
     return new TimelineCoverage(
@@ -310,7 +369,9 @@ public final class WalAudit {
         name(tli, last, size),
         present,
         lastComplete != null && !lastComplete,
-        branch.map(Lsn::toString).orElse(null));
+        branch.map(Lsn::toString).orElse(null),
+        firstStored,
+        lastStored);
   }
 
   /** The segment holding the byte just before {@code lsn}: the last one WAL up to it needs. */

@@ -6,11 +6,17 @@ import static org.pghardstorage.core.wal.WalFixtures.DB;
 import static org.pghardstorage.core.wal.WalFixtures.segment;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.assertj.core.api.ListAssert;
 import org.junit.jupiter.api.Test;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.pg.Lsn;
 import org.pghardstorage.core.repo.BackupId;
+import org.pghardstorage.core.repo.MutableClock;
 import org.pghardstorage.core.repo.Repository;
 import org.pghardstorage.core.repo.WalArchive;
 import org.pghardstorage.core.repo.manifest.BackupManifest;
@@ -24,7 +30,9 @@ import org.pghardstorage.core.wal.WalAudit.TimelineCoverage;
 /**
  * The gap audit over an in-memory archive: it must name every hole in the WAL the backups need, and
  * report none where recovery would not stop (a false alarm makes operators ignore the real one).
- * Backups start in segment 0x20 of timeline 1 ({@link FakeCluster}, 1 MiB segments).
+ * Backups start in segment 0x20 of timeline 1 ({@link FakeCluster}, 1 MiB segments). Segment n is
+ * stored at {@link #at(long) at(n)}, n seconds after the test starts, so that the storage times the
+ * audit reports are known (and stay within the clock skew the repository's locks tolerate).
  */
 class WalAuditTest {
   /** Timeline 2 branched off timeline 1 a quarter into segment 0x22. */
@@ -35,7 +43,10 @@ class WalAuditTest {
   /** The impact of a gap at or after the newest backup's start. */
   private static final Impact NEEDED = Impact.NEWEST_BACKUP;
 
-  private final Repository repo = WalFixtures.repository(new MemoryObjectStore("audit"));
+  private static final Instant BASE = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
+  private final MutableClock clock = new MutableClock(BASE);
+  private final Repository repo = WalFixtures.repository(new MemoryObjectStore("audit", clock));
   private final WalArchive archive = repo.wal(DB);
 
   private BackupManifest backup(int n, String start, String end, long tli) {
@@ -52,12 +63,29 @@ class WalAuditTest {
    */
   private void complete(long tli, long from, long to) {
     for (long n = from; n <= to; n++) {
+      storingAt(n);
       archive.putSegment(segment(tli, n), new byte[] {(byte) n});
     }
   }
 
   private void partial(long tli, long n) {
+    storingAt(n);
     archive.putPartial(segment(tli, n), new byte[] {(byte) n});
+  }
+
+  /** When segment {@code n} (of any timeline) is stored: n seconds after the start. */
+  private static Instant at(long n) {
+    return BASE.plus(Duration.ofSeconds(n));
+  }
+
+  private void storingAt(long n) {
+    clock.advance(Duration.between(clock.instant(), at(n)));
+  }
+
+  /** Asserts on gaps by segments, reason and impact; the storage times have tests of their own. */
+  private static ListAssert<Gap> assertGaps(List<Gap> gaps) {
+    return assertThat(gaps)
+        .usingRecursiveFieldByFieldElementComparatorIgnoringFields("storedBefore", "storedAfter");
   }
 
   private void history(long tli, String content) {
@@ -81,7 +109,8 @@ class WalAuditTest {
     assertThat(r.fromLsn()).isEqualTo(Lsn.parse(FakeCluster.START_LSN).toString());
     assertThat(r.timelines())
         .containsExactly(
-            new TimelineCoverage(1, segment(1, 0x20), segment(1, 0x25), 6, true, null));
+            new TimelineCoverage(
+                1, segment(1, 0x20), segment(1, 0x25), 6, true, null, at(0x20), at(0x25)));
     r.requireOk();
   }
 
@@ -104,7 +133,7 @@ class WalAuditTest {
     Report r = audit();
 
     assertThat(r.ok()).isFalse();
-    assertThat(r.gaps())
+    assertGaps(r.gaps())
         .containsExactly(new Gap(1, segment(1, 0x22), segment(1, 0x22), "missing", NEEDED));
     assertThat(r.timelines().get(0).segments()).isEqualTo(4);
   }
@@ -116,7 +145,7 @@ class WalAuditTest {
     complete(1, 0x24, 0x25);
     complete(1, 0x27, 0x27);
 
-    assertThat(audit().gaps())
+    assertGaps(audit().gaps())
         .containsExactly(
             new Gap(1, segment(1, 0x21), segment(1, 0x23), "missing", NEEDED),
             new Gap(1, segment(1, 0x26), segment(1, 0x26), "missing", NEEDED));
@@ -128,7 +157,7 @@ class WalAuditTest {
     complete(1, 0x1E, 0x1F);
     complete(1, 0x21, 0x22);
 
-    assertThat(audit().gaps())
+    assertGaps(audit().gaps())
         .containsExactly(new Gap(1, segment(1, 0x20), segment(1, 0x20), "missing", NEEDED));
   }
 
@@ -139,7 +168,7 @@ class WalAuditTest {
     partial(1, 0x22);
     complete(1, 0x23, 0x23);
 
-    assertThat(audit().gaps())
+    assertGaps(audit().gaps())
         .containsExactly(
             new Gap(
                 1,
@@ -166,7 +195,7 @@ class WalAuditTest {
     backup(); // ends at 0/2100100, in segment 0x21
     complete(1, 0x20, 0x20);
 
-    assertThat(audit().gaps())
+    assertGaps(audit().gaps())
         .containsExactly(new Gap(1, segment(1, 0x21), segment(1, 0x21), "missing", NEEDED));
   }
 
@@ -176,7 +205,7 @@ class WalAuditTest {
     complete(1, 0x20, 0x20);
     archive.putPartial(segment(1, 0x21), new byte[0x80]);
 
-    assertThat(audit().gaps())
+    assertGaps(audit().gaps())
         .containsExactly(
             new Gap(
                 1,
@@ -206,7 +235,7 @@ class WalAuditTest {
 
     Report r = audit();
 
-    assertThat(r.gaps())
+    assertGaps(r.gaps())
         .containsExactly(
             new Gap(1, segment(1, 0x20), segment(1, 0x20), "no WAL stored at all", NEEDED));
     assertThat(r.timelines()).isEmpty();
@@ -225,7 +254,7 @@ class WalAuditTest {
     complete(1, 0x05, 0x06);
     complete(1, 0x08, 0x08);
 
-    assertThat(audit().gaps())
+    assertGaps(audit().gaps())
         .containsExactly(new Gap(1, segment(1, 0x07), segment(1, 0x07), "missing", NEEDED));
   }
 
@@ -244,8 +273,16 @@ class WalAuditTest {
     assertThat(r.timelines())
         .containsExactly(
             new TimelineCoverage(
-                1, segment(1, 0x20), segment(1, 0x22), 3, true, Lsn.parse(SWITCH).toString()),
-            new TimelineCoverage(2, segment(2, 0x22), segment(2, 0x24), 3, true, null));
+                1,
+                segment(1, 0x20),
+                segment(1, 0x22),
+                3,
+                true,
+                Lsn.parse(SWITCH).toString(),
+                at(0x20),
+                at(0x22)),
+            new TimelineCoverage(
+                2, segment(2, 0x22), segment(2, 0x24), 3, true, null, at(0x22), at(0x24)));
   }
 
   @Test
@@ -285,7 +322,7 @@ class WalAuditTest {
     history(2, HISTORY_2);
     complete(2, 0x22, 0x23);
 
-    assertThat(audit().gaps())
+    assertGaps(audit().gaps())
         .containsExactly(new Gap(1, segment(1, 0x21), segment(1, 0x21), "missing", NEEDED));
   }
 
@@ -296,7 +333,7 @@ class WalAuditTest {
     history(2, HISTORY_2);
     complete(2, 0x22, 0x23);
 
-    assertThat(audit().gaps())
+    assertGaps(audit().gaps())
         .containsExactly(new Gap(1, segment(1, 0x22), segment(1, 0x22), "missing", NEEDED));
   }
 
@@ -308,7 +345,7 @@ class WalAuditTest {
     history(2, HISTORY_2);
     complete(2, 0x23, 0x24);
 
-    assertThat(audit().gaps())
+    assertGaps(audit().gaps())
         .containsExactly(new Gap(2, segment(2, 0x22), segment(2, 0x22), "missing", NEEDED));
   }
 
@@ -322,7 +359,7 @@ class WalAuditTest {
     Report r = audit();
 
     assertThat(r.ok()).isFalse();
-    assertThat(r.gaps())
+    assertGaps(r.gaps())
         .containsExactly(new Gap(2, segment(2, 0x20), segment(2, 0x21), "missing", NEEDED));
   }
 
@@ -363,7 +400,7 @@ class WalAuditTest {
     complete(1, 0x20, 0x21);
     complete(1, 0x24, 0x26); // 0x22 and 0x23 are gone
 
-    assertThat(audit().gaps())
+    assertGaps(audit().gaps())
         .containsExactly(
             new Gap(1, segment(1, 0x22), segment(1, 0x23), "missing", Impact.BEFORE_NEWEST_BACKUP));
     assertThat(WalAudit.run(repo, DB, later).gaps()).isEmpty();
@@ -379,7 +416,7 @@ class WalAuditTest {
 
     Report r = audit();
 
-    assertThat(r.gaps())
+    assertGaps(r.gaps())
         .containsExactly(
             new Gap(1, segment(1, 0x22), segment(1, 0x23), "missing", Impact.BEFORE_NEWEST_BACKUP));
     assertThat(r.ok()).isFalse();
@@ -402,7 +439,7 @@ class WalAuditTest {
 
     Report r = audit();
 
-    assertThat(r.gaps())
+    assertGaps(r.gaps())
         .containsExactly(new Gap(1, segment(1, 0x22), segment(1, 0x24), "missing", NEEDED));
     assertThat(r.newestBackupOk()).isFalse();
   }
@@ -416,7 +453,7 @@ class WalAuditTest {
 
     Report r = audit();
 
-    assertThat(r.gaps())
+    assertGaps(r.gaps())
         .containsExactly(new Gap(1, segment(1, 0x22), segment(1, 0x24), "missing", NEEDED));
     assertThat(r.newestBackupOk()).isFalse();
     assertThatThrownBy(r::requireOk)
@@ -450,5 +487,80 @@ class WalAuditTest {
             })
         .hasMessageContaining("1 gap(s)")
         .hasMessageContaining(segment(1, 0x21) + ".." + segment(1, 0x22) + ": missing");
+  }
+
+  @Test
+  void aGapCarriesTheStorageTimesOfTheSegmentsEitherSide() {
+    backup();
+    complete(1, 0x20, 0x21);
+    complete(1, 0x24, 0x25);
+    partial(1, 0x26);
+
+    Report r = audit();
+
+    assertThat(r.gaps())
+        .containsExactly(
+            new Gap(1, segment(1, 0x22), segment(1, 0x23), "missing", NEEDED, at(0x21), at(0x24)));
+    assertThat(r.timelines().get(0).firstStoredAt()).isEqualTo(at(0x20));
+    assertThat(r.timelines().get(0).lastStoredAt()).isEqualTo(at(0x26));
+  }
+
+  @Test
+  void storageTimesAreTheEarliestAndLatestInTheRequiredRangeWhateverTheOrderOfStoring() {
+    backup();
+    complete(1, 0x22, 0x23); // stored first, say by the streamer
+    complete(1, 0x10, 0x10); // before the oldest backup: not in the range, not in the times
+    storingAt(0x30);
+    archive.putSegment(segment(1, 0x21), new byte[] {0x21}); // stored late, as by a backfill
+    storingAt(0x31);
+    archive.putSegment(segment(1, 0x20), new byte[] {0x20});
+
+    TimelineCoverage t = audit().timelines().get(0);
+
+    assertThat(t.firstStoredAt()).isEqualTo(at(0x22));
+    assertThat(t.lastStoredAt()).isEqualTo(at(0x31));
+  }
+
+  @Test
+  void aGapAtTheStartOfTheRangeHasNoStorageTimeBefore() {
+    backup();
+    complete(1, 0x1f, 0x1f); // before the range, but the segment just before the gap
+    complete(1, 0x22, 0x22);
+
+    Gap g = audit().gaps().get(0);
+
+    assertThat(g.fromSegment()).isEqualTo(segment(1, 0x20));
+    assertThat(g.storedBefore()).isEqualTo(at(0x1f));
+    assertThat(g.storedAfter()).isEqualTo(at(0x22));
+  }
+
+  @Test
+  void thereAreNoStorageTimesWithoutStoredWal() {
+    backup();
+
+    Report r = audit();
+
+    assertThat(r.gaps().get(0).storedBefore()).isNull();
+    assertThat(r.gaps().get(0).storedAfter()).isNull();
+  }
+
+  @Test
+  void theJsonOfTheReportKeepsItsFieldsAndAddsTheStorageTimes() {
+    backup();
+    complete(1, 0x20, 0x20);
+    complete(1, 0x22, 0x22);
+
+    var json = org.pghardstorage.core.json.ResultJson.tree(audit());
+
+    assertThat(json.get("timelines").get(0).get("first_segment").asText())
+        .isEqualTo(segment(1, 0x20));
+    assertThat(json.get("timelines").get(0).get("first_stored_at").asText())
+        .isEqualTo(at(0x20).toString());
+    assertThat(json.get("timelines").get(0).get("last_stored_at").asText())
+        .isEqualTo(at(0x22).toString());
+    assertThat(json.get("gaps").get(0).get("from_segment").asText()).isEqualTo(segment(1, 0x21));
+    assertThat(json.get("gaps").get(0).get("stored_before").asText())
+        .isEqualTo(at(0x20).toString());
+    assertThat(json.get("gaps").get(0).get("stored_after").asText()).isEqualTo(at(0x22).toString());
   }
 }
