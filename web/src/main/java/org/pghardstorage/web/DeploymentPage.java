@@ -27,6 +27,8 @@ public class DeploymentPage {
 
   private Optional<DeploymentDetail> detail;
 
+  private Optional<WalChart.Chart> walChart;
+
   /**
    * One backup's line.
    *
@@ -144,6 +146,17 @@ public class DeploymentPage {
     return rows(d -> d.wal() == null ? List.of() : d.wal().timelines(), DeploymentPage::timeline);
   }
 
+  /**
+   * The chart of its WAL coverage over time per timeline, or null when no WAL is stored (or its
+   * repository could not be read): the page then says so instead of drawing an empty chart.
+   */
+  public WalChart.Chart getWalChart() {
+    if (walChart == null) {
+      walChart = detail().map(DeploymentDetail::wal).flatMap(WalChart::of);
+    }
+    return walChart.orElse(null);
+  }
+
   /** The gaps in its WAL. */
   public List<GapRow> getWalGaps() {
     return rows(d -> d.wal() == null ? List.of() : d.wal().gaps(), DeploymentPage::gap);
@@ -158,6 +171,7 @@ public class DeploymentPage {
   /** Forgets what was read, so that the page shows what an action just changed. */
   public void reload() {
     detail = null;
+    walChart = null;
   }
 
   private Optional<DeploymentDetail> detail() {
