@@ -39,6 +39,7 @@ public class RestorePlanner {
   private String backup = "";
   private String target = "";
   private String document;
+  private RestorePlanRequest planned;
   private List<Field> fields = List.of();
   private EngineError error;
 
@@ -55,11 +56,10 @@ public class RestorePlanner {
   public String plan() {
     ExternalContext ec = FacesContext.getCurrentInstance().getExternalContext();
     try {
-      RestorePlanning.Planned planned =
-          planning.plan(
-              getName(), request(kind, value, backup, target), ec.getUserPrincipal().getName());
-      document = planned.document();
+      RestorePlanRequest request = request(kind, value, backup, target);
+      document = planning.plan(getName(), request, ec.getUserPrincipal().getName()).document();
       fields = fields(document);
+      planned = request;
     } catch (HardstorageException | EJBException e) {
       error = EngineError.of(e);
     }
@@ -196,6 +196,24 @@ public class RestorePlanner {
         + "; "
         + Formats.bytes(Long.parseLong(field("stored_bytes")))
         + " fetched from the repository";
+  }
+
+  /**
+   * The command that carries out the plan on the restoring host: its backup, data directory and
+   * recovery target, quoted for a POSIX shell, without secrets.
+   */
+  public String getCliCommand() {
+    return cliCommand(false);
+  }
+
+  /** The same command with {@code --preview}: it prints this plan there and writes nothing. */
+  public String getCliPreviewCommand() {
+    return cliCommand(true);
+  }
+
+  private String cliCommand(boolean preview) {
+    return RestoreCommandLine.of(
+        field("deployment"), field("backup_id"), field("target"), planned, preview);
   }
 
   /** Whether a plan was made. */
