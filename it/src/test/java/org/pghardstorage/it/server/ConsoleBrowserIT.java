@@ -313,6 +313,27 @@ class ConsoleBrowserIT {
             .contains("completed");
         assertThat(browser.findElement(By.id("wal-timelines")).getText())
             .contains(backup.path("timeline").asText());
+        // the chart of WAL coverage over time draws what GET …/wal gives, with its storage times
+        JsonNode wal =
+            OperationsIT.json(
+                TestServer.send("GET", "/api/v1/deployments/console-db/wal", s.viewer(), null));
+        assertThat(wal.path("timelines").get(0).path("first_stored_at").asText())
+            .as(wal.toString())
+            .isNotEmpty();
+        WebElement chart = browser.findElement(By.id("wal-chart"));
+        assertThat(chart.getTagName()).isEqualTo("svg");
+        assertThat(chart.getAttribute("role")).isEqualTo("img");
+        assertThat(chart.getAttribute("aria-label"))
+            .startsWith("WAL coverage by storage time")
+            .contains("timeline " + backup.path("timeline").asText());
+        assertThat(chart.findElements(By.cssSelector("rect.covered")))
+            .as("a stored stretch of WAL is drawn as a bar")
+            .isNotEmpty();
+        assertThat(chart.findElements(By.cssSelector("rect.gap"))).hasSize(wal.path("gaps").size());
+        assertThat(chart.findElements(By.cssSelector("text")))
+            .extracting(WebElement::getText)
+            .anySatisfy(label -> assertThat(label).endsWith(" UTC"));
+        keep("17-wal-coverage-chart", (TakesScreenshot) chart.findElement(By.xpath("..")));
         assertThat(browser.findElement(By.id("events")).getText()).contains("job.completed");
         assertThat(cspViolations())
             .as("the deployment page works under the console's CSP")
@@ -429,13 +450,52 @@ class ConsoleBrowserIT {
         screenshot("14-restore-plan-latest");
         assertThat(browser.findElement(By.id("plan-backup")).getText())
             .isEqualTo(taken.get(0).path("backup_id").asText());
-        assertThat(planShown())
+        JsonNode latestPlan =
+            apiPlan(db, "{\"target\": \"" + target + "\", \"latest\": true}", 201);
+        assertThat(planShown()).isEqualTo(fields(latestPlan));
+
+        // the command for the target host restores exactly that plan, and its preview there agrees
+        String command = browser.findElement(By.id("cli-command")).getText();
+        assertThat(command)
             .isEqualTo(
-                fields(apiPlan(db, "{\"target\": \"" + target + "\", \"latest\": true}", 201)));
+                "pg_hardstorage restore "
+                    + db
+                    + " "
+                    + latestPlan.path("backup_id").asText()
+                    + " --target="
+                    + latestPlan.path("target").asText()
+                    + " --to-latest");
+        String previewCommand = browser.findElement(By.id("cli-preview-command")).getText();
+        assertThat(previewCommand).isEqualTo(command + " --preview");
+        keep(
+            "18-restore-plan-cli-command",
+            (TakesScreenshot)
+                browser.findElement(By.id("cli-heading")).findElement(By.xpath("..")));
+        List<String> words = shellWords(previewCommand);
+        assertThat(words.get(0)).isEqualTo("pg_hardstorage");
+        List<String> args = new ArrayList<>(words.subList(1, words.size()));
+        args.addAll(List.of("--repo", "file://" + work.resolve("repo")));
+        Cli.Result preview = Cli.run(args.toArray(String[]::new));
+        assertThat(preview.result().path("backup_id").asText())
+            .as(preview.toString())
+            .isEqualTo(latestPlan.path("backup_id").asText());
+        assertThat(preview.result().path("target").asText())
+            .isEqualTo(latestPlan.path("target").asText());
+        assertThat(preview.result().path("wal")).isEqualTo(latestPlan.path("wal"));
 
         String lsn = taken.get(0).path("stop_lsn").asText();
         plan("lsn", lsn, target);
         screenshot("15-restore-plan-lsn");
+        assertThat(browser.findElement(By.id("cli-command")).getText())
+            .isEqualTo(
+                "pg_hardstorage restore "
+                    + db
+                    + " "
+                    + taken.get(0).path("backup_id").asText()
+                    + " --target="
+                    + target
+                    + " --to-lsn="
+                    + lsn);
         assertThat(planShown())
             .isEqualTo(
                 fields(
@@ -705,14 +765,29 @@ class ConsoleBrowserIT {
   }
 
   private void screenshot(String name) {
+    keep(name, (TakesScreenshot) browser);
+  }
+
+  /** Keeps a screenshot of {@code what} (the window, or one element) as {@code name}.png. */
+  private static void keep(String name, TakesScreenshot what) {
     Path dir = Path.of(System.getProperty("pghs.it.screenshots", "target/screenshots"));
     try {
       Files.createDirectories(dir);
-      File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+      File shot = what.getScreenshotAs(OutputType.FILE);
       Files.copy(shot.toPath(), dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException("could not keep the screenshot " + name, e);
     }
+  }
+
+  /** The words a POSIX shell makes of {@code line}, as the target host's shell would split it. */
+  private static List<String> shellWords(String line) {
+    String out =
+        Cmd.check(
+                List.of("/bin/sh", "-c", "set -- " + line + "; printf '%s\\0' \"$@\""),
+                Duration.ofSeconds(30))
+            .output();
+    return List.of(out.substring(0, out.length() - 1).split("\0", -1));
   }
 
   private static String url(String path) {
