@@ -225,7 +225,7 @@ class KillPointsIT {
     boolean alive = bg.process().isAlive();
     bg.kill();
     if (alive) {
-      Locks.releaseLocksOf(repo, repoDir, pid);
+      Locks.releaseLocksOf(repo, pid);
     }
     return alive;
   }
