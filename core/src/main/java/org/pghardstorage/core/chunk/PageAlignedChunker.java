@@ -45,11 +45,20 @@ public final class PageAlignedChunker {
   }
 
   /**
-   * Splits a stream of unknown length. The returned stream buffers at most {@code maxSize} bytes;
-   * it does not close {@code in}.
+   * Splits a stream of unknown length, reading through a buffer of its own ({@link
+   * ChunkStream#bufferSize} bytes); it does not close {@code in}.
    */
   public ChunkStream split(InputStream in) {
-    return new ChunkStream(this, in);
+    return split(in, new byte[ChunkStream.bufferSize(params)]);
+  }
+
+  /**
+   * Splits a stream of unknown length into chunks read through {@code buffer}, which must hold
+   * {@link ChunkStream#bufferSize} bytes and must not be used by anyone else until the stream has
+   * ended: one buffer can serve every file of a backup in turn. Does not close {@code in}.
+   */
+  public ChunkStream split(InputStream in, byte[] buffer) {
+    return new ChunkStream(this, in, buffer);
   }
 
   /**

@@ -38,7 +38,7 @@ public final class BaseBackupStream implements AutoCloseable {
   /** A sub-message read ahead by an archive stream that ended at it. */
   private byte[] pending;
 
-  private CopyDataInputStream current;
+  private DataStream current;
   private volatile long bytesReceived;
   private volatile long serverProgress;
   private LongConsumer progressListener = bytes -> {};
@@ -130,29 +130,29 @@ public final class BaseBackupStream implements AutoCloseable {
       return Optional.empty();
     }
     skipCurrent();
-    while (true) {
-      Optional<byte[]> msg = nextSubMessage();
-      if (msg.isEmpty()) {
+    Sub sub = nextSub();
+    if (sub == null) {
+      return Optional.empty();
+    }
+    if (sub.whole() == null) {
+      throw unexpectedSubMessage((byte) 'd', "between archives");
+    }
+    byte[] m = sub.whole();
+    switch (m[0]) {
+      case 'n' -> {
+        ByteBuffer b = ByteBuffer.wrap(m, 1, m.length - 1);
+        String name = cstring(b);
+        String location = cstring(b);
+        current = new DataStream();
+        return Optional.of(
+            new BaseBackupArchive(name, Optional.of(location).filter(s -> !s.isEmpty()), current));
+      }
+      case 'm' -> {
+        phase = Phase.MANIFEST;
+        current = new DataStream();
         return Optional.empty();
       }
-      byte[] m = msg.get();
-      switch (m[0]) {
-        case 'n' -> {
-          ByteBuffer b = ByteBuffer.wrap(m, 1, m.length - 1);
-          String name = cstring(b);
-          String location = cstring(b);
-          current = CopyDataInputStream.ofBuffers(this::nextDataChunk);
-          return Optional.of(
-              new BaseBackupArchive(
-                  name, Optional.of(location).filter(s -> !s.isEmpty()), current));
-        }
-        case 'm' -> {
-          phase = Phase.MANIFEST;
-          current = CopyDataInputStream.ofBuffers(this::nextDataChunk);
-          return Optional.empty();
-        }
-        default -> throw unexpectedSubMessage(m[0], "between archives");
-      }
+      default -> throw unexpectedSubMessage(m[0], "between archives");
     }
   }
 
@@ -210,43 +210,47 @@ public final class BaseBackupStream implements AutoCloseable {
     }
   }
 
-  /** Data of the current archive or manifest; empty at the next sub-message or COPY end. */
-  private Optional<ByteBuffer> nextDataChunk() {
-    while (true) {
-      Optional<byte[]> msg = nextSubMessage();
-      if (msg.isEmpty()) {
-        return Optional.empty();
-      }
-      byte[] m = msg.get();
-      if (m[0] == 'd') {
-        bytesReceived += m.length - 1;
-        return Optional.of(ByteBuffer.wrap(m, 1, m.length - 1));
-      }
-      if (m[0] == 'n' && phase == Phase.ARCHIVES || m[0] == 'm' && phase == Phase.ARCHIVES) {
-        pending = m;
-        return Optional.empty();
-      }
-      throw unexpectedSubMessage(
-          m[0], phase == Phase.MANIFEST ? "in the manifest" : "in an archive");
-    }
-  }
+  /**
+   * A sub-message: whole ({@code whole} holds it, type byte first), or the data of a {@code d}
+   * sub-message whose {@code streamed} bytes are still on the wire.
+   */
+  private record Sub(byte[] whole, int streamed) {}
 
-  /** The next non-progress sub-message, or empty at the end of the COPY. */
-  private Optional<byte[]> nextSubMessage() {
+  /**
+   * The next sub-message that is not progress, or null at the end of the COPY. Archive data is left
+   * on the wire, so it is copied once, from the socket's buffer into the reader's array.
+   */
+  private Sub nextSub() {
     if (pending != null) {
       byte[] m = pending;
       pending = null;
-      return Optional.of(m);
+      return new Sub(m, 0);
     }
     while (phase == Phase.ARCHIVES || phase == Phase.MANIFEST) {
-      Optional<byte[]> data = readCopyData();
-      if (data.isEmpty()) {
-        phase = Phase.COPY_DONE;
-        return Optional.empty();
-      }
-      byte[] m = data.get();
-      if (m.length == 0) {
-        throw PgErrors.protocol(connection.endpoint().display(), "empty CopyData in BASE_BACKUP");
+      int length = guarded(connection::beginCopyData);
+      byte[] m;
+      if (length >= 0) {
+        if (length == 0) {
+          throw PgErrors.protocol(connection.endpoint().display(), "empty CopyData in BASE_BACKUP");
+        }
+        byte[] type = new byte[1];
+        readBody(type, 0, 1);
+        if (type[0] == 'd') {
+          return new Sub(null, length - 1);
+        }
+        m = new byte[length];
+        m[0] = type[0];
+        readBody(m, 1, length - 1);
+      } else {
+        Optional<byte[]> data = guarded(connection::readCopyData);
+        if (data.isEmpty()) {
+          phase = Phase.COPY_DONE;
+          return null;
+        }
+        m = data.get();
+        if (m.length == 0) {
+          throw PgErrors.protocol(connection.endpoint().display(), "empty CopyData in BASE_BACKUP");
+        }
       }
       if (m[0] == 'p') {
         if (m.length < 9) {
@@ -256,14 +260,27 @@ public final class BaseBackupStream implements AutoCloseable {
         progressListener.accept(serverProgress);
         continue;
       }
-      return Optional.of(m);
+      return new Sub(m, 0);
     }
-    return Optional.empty();
+    return null;
   }
 
-  private Optional<byte[]> readCopyData() {
+  /** Reads exactly {@code len} bytes of the CopyData body on the wire. */
+  private void readBody(byte[] b, int off, int len) {
+    int done = 0;
+    while (done < len) {
+      int n = done;
+      done += guarded(() -> connection.readCopyDataBody(b, off + n, len - n));
+    }
+  }
+
+  /**
+   * Runs one read of the connection: a server error ends the backup with the connection usable; any
+   * other failure (a broken connection, a protocol error) closes it.
+   */
+  private <T> T guarded(java.util.function.Supplier<T> read) {
     try {
-      return connection.readCopyData();
+      return read.get();
     } catch (PgServerException e) {
       phase = Phase.ENDED;
       throw e;
@@ -271,6 +288,78 @@ public final class BaseBackupStream implements AutoCloseable {
       phase = Phase.CLOSED;
       connection.abandon();
       throw e;
+    }
+  }
+
+  /**
+   * The bytes of the current archive or of the manifest: the data sub-messages up to the next other
+   * sub-message (kept as {@link #pending}) or the end of the COPY.
+   */
+  private final class DataStream extends InputStream {
+    /** A data sub-message that arrived whole (after a notice): its bytes not yet read. */
+    private ByteBuffer whole = ByteBuffer.allocate(0);
+
+    /** Bytes of the current data sub-message still on the wire. */
+    private int streamed;
+
+    private boolean ended;
+
+    /** Moves to the next data sub-message if the current one is used up; false at the end. */
+    private boolean more() {
+      while (!ended && streamed == 0 && !whole.hasRemaining()) {
+        if (current != this) {
+          ended = true;
+          break;
+        }
+        Sub sub = nextSub();
+        if (sub == null) {
+          ended = true;
+        } else if (sub.whole() == null) {
+          streamed = sub.streamed();
+          bytesReceived += streamed;
+        } else if (sub.whole()[0] == 'd') {
+          byte[] m = sub.whole();
+          whole = ByteBuffer.wrap(m, 1, m.length - 1);
+          bytesReceived += m.length - 1;
+        } else if (phase == Phase.ARCHIVES && (sub.whole()[0] == 'n' || sub.whole()[0] == 'm')) {
+          pending = sub.whole();
+          ended = true;
+        } else {
+          throw unexpectedSubMessage(
+              sub.whole()[0], phase == Phase.MANIFEST ? "in the manifest" : "in an archive");
+        }
+      }
+      return !ended;
+    }
+
+    @Override
+    public int read() {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      java.util.Objects.checkFromIndexSize(off, len, b.length);
+      if (len == 0) {
+        return 0;
+      }
+      if (!more()) {
+        return -1;
+      }
+      if (streamed > 0) {
+        int n = guarded(() -> connection.readCopyDataBody(b, off, Math.min(len, streamed)));
+        streamed -= n;
+        return n;
+      }
+      int n = Math.min(len, whole.remaining());
+      whole.get(b, off, n);
+      return n;
+    }
+
+    @Override
+    public int available() {
+      return ended ? 0 : whole.remaining();
     }
   }
 

@@ -23,11 +23,6 @@ final class CopyDataInputStream extends InputStream {
     return new CopyDataInputStream(() -> source.get().map(ByteBuffer::wrap));
   }
 
-  /** A stream over parts of CopyData payloads (e.g. without a sub-message type byte). */
-  static CopyDataInputStream ofBuffers(Supplier<Optional<ByteBuffer>> source) {
-    return new CopyDataInputStream(source);
-  }
-
   private boolean fill() {
     while (!eof && !current.hasRemaining()) {
       Optional<ByteBuffer> next = source.get();

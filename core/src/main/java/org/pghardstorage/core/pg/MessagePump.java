@@ -70,6 +70,11 @@ final class MessagePump {
     }
   }
 
+  /** Whether {@link #next()} will return a pushed-back message rather than read one. */
+  boolean hasPushedBack() {
+    return pushedBack != null;
+  }
+
   /** Makes {@code m} the next message {@link #next()} returns. */
   void pushBack(BackendMessage m) {
     if (pushedBack != null) {

@@ -396,6 +396,25 @@ public final class PgConnection implements AutoCloseable {
     throw fail(m, "during COPY");
   }
 
+  /**
+   * If the next message of a COPY OUT is a CopyData, its body length, the body left on the wire for
+   * {@link #readCopyDataBody}, which must read all of it before anything else is read; else -1 and
+   * nothing consumed: {@link #readCopyData} then reads what comes (CopyDone, a notice, an error).
+   */
+  int beginCopyData() {
+    if (state != State.COPY_OUT) {
+      throw new IllegalStateException("not in COPY OUT (state " + state + ")");
+    }
+    return pump.hasPushedBack() ? -1 : pump.io().beginCopyData();
+  }
+
+  /**
+   * Reads part of the body {@link #beginCopyData} left on the wire: at least 1 byte if any left.
+   */
+  int readCopyDataBody(byte[] b, int off, int len) {
+    return pump.io().readBody(b, off, len);
+  }
+
   /** Whether the server side of a COPY BOTH is still sending. */
   boolean copyServerOpen() {
     return state == State.COPY_BOTH && copyServerOpen || state == State.COPY_OUT;

@@ -25,6 +25,11 @@ final class ProtocolStream {
   private final String peer;
   private volatile boolean broken;
 
+  /**
+   * Bytes of a CopyData body that {@link #beginCopyData} left on the wire for {@link #readBody}.
+   */
+  private int bodyLeft;
+
   ProtocolStream(InputStream in, OutputStream out, String peer) {
     this.in = new MessageInput(in);
     this.out = new BufferedOutputStream(out, 16 * 1024);
@@ -70,20 +75,74 @@ final class ProtocolStream {
 
   /** Reads the next message, whatever its type. */
   BackendMessage read() {
+    requireNoBodyLeft();
     try {
       int type = in.readByte();
-      int length = in.readInt();
-      if (length < 4 || length > MAX_MESSAGE_LENGTH) {
-        broken = true;
-        throw PgErrors.protocol(
-            peer,
-            "invalid length " + length + " for message " + BackendMessage.describe((byte) type));
-      }
-      byte[] body = new byte[length - 4];
-      in.readFully(body);
+      byte[] body = new byte[bodyLength(type, in.readInt())];
+      in.readFully(body, 0, body.length);
       return new BackendMessage((byte) type, body);
     } catch (IOException e) {
       throw failure(e, "reading from");
+    }
+  }
+
+  /**
+   * If the next message is a CopyData, consumes its type and length and returns the length of its
+   * body, which stays on the wire for {@link #readBody}: a base backup's archive bytes then go from
+   * the socket's buffer straight into the reader's array, instead of into a fresh (zeroed) array
+   * per message first. Otherwise consumes nothing and returns -1. Waits for the next message.
+   */
+  int beginCopyData() {
+    requireNoBodyLeft();
+    try {
+      if (in.peekByte() != BackendMessage.COPY_DATA) {
+        return -1;
+      }
+      int type = in.readByte();
+      bodyLeft = bodyLength(type, in.readInt());
+      return bodyLeft;
+    } catch (IOException e) {
+      throw failure(e, "reading from");
+    }
+  }
+
+  /**
+   * Reads at least one and at most {@code len} bytes of the body {@link #beginCopyData} left on the
+   * wire; 0 when none is left.
+   */
+  int readBody(byte[] b, int off, int len) {
+    java.util.Objects.checkFromIndexSize(off, len, b.length);
+    if (bodyLeft == 0 || len == 0) {
+      return 0;
+    }
+    try {
+      int n = in.readSome(b, off, Math.min(len, bodyLeft));
+      bodyLeft -= n;
+      return n;
+    } catch (IOException e) {
+      throw failure(e, "reading from");
+    }
+  }
+
+  /** Bytes of the current CopyData body not yet read with {@link #readBody}. */
+  int bodyLeft() {
+    return bodyLeft;
+  }
+
+  private int bodyLength(int type, int length) {
+    if (length < 4 || length > MAX_MESSAGE_LENGTH) {
+      broken = true;
+      throw PgErrors.protocol(
+          peer,
+          "invalid length " + length + " for message " + BackendMessage.describe((byte) type));
+    }
+    return length - 4;
+  }
+
+  private void requireNoBodyLeft() {
+    if (bodyLeft != 0) {
+      throw new IllegalStateException(
+          bodyLeft + " bytes of a CopyData body are still unread on the connection to " + peer);
     }
   }
 
@@ -123,6 +182,12 @@ final class ProtocolStream {
    * third of the receiving thread's samples went there while reading a base backup.
    */
   private static final class MessageInput {
+    /**
+     * Reads of at least this many bytes bypass the buffer when it is empty: one copy fewer, at the
+     * price of a system call that cannot also bring in the next message's header.
+     */
+    private static final int DIRECT_READ = 16 * 1024;
+
     private final InputStream in;
     private final byte[] buf = new byte[64 * 1024];
     private int pos;
@@ -168,26 +233,36 @@ final class ProtocolStream {
       return readByte() << 24 | readByte() << 16 | readByte() << 8 | readByte();
     }
 
-    void readFully(byte[] b) throws IOException {
-      int off = Math.min(buffered(), b.length);
-      System.arraycopy(buf, pos, b, 0, off);
-      pos += off;
-      while (off < b.length) {
-        int rest = b.length - off;
-        if (rest >= buf.length) {
-          int n = in.read(b, off, rest);
-          if (n < 0) {
-            throw new EOFException("server closed the connection");
-          }
-          off += n;
-        } else {
-          fill();
-          int n = Math.min(buffered(), rest);
-          System.arraycopy(buf, pos, b, off, n);
-          pos += n;
-          off += n;
-        }
+    /** The next byte, left in the buffer. */
+    int peekByte() throws IOException {
+      fill();
+      return buf[pos];
+    }
+
+    void readFully(byte[] b, int off, int len) throws IOException {
+      int done = 0;
+      while (done < len) {
+        done += readSome(b, off + done, len - done);
       }
+    }
+
+    /**
+     * Reads at least one and at most {@code len} bytes: what the buffer holds, else straight from
+     * the socket into {@code b} when that is a large read, else through the buffer.
+     */
+    int readSome(byte[] b, int off, int len) throws IOException {
+      if (buffered() == 0 && len >= DIRECT_READ) {
+        int n = in.read(b, off, len);
+        if (n < 0) {
+          throw new EOFException("server closed the connection");
+        }
+        return n;
+      }
+      fill();
+      int n = Math.min(buffered(), len);
+      System.arraycopy(buf, pos, b, off, n);
+      pos += n;
+      return n;
     }
   }
 

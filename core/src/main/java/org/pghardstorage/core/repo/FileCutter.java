@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.zip.CRC32C;
 import org.pghardstorage.core.chunk.ChunkIdHasher;
@@ -54,6 +55,12 @@ final class FileCutter {
   private final int window;
   private final Function<byte[], ChunkRef> store;
   private final ChunkReader reader;
+
+  /**
+   * The chunking buffer between files: one is enough for a caller cutting one file at a time (a
+   * base backup's receiving thread), and a concurrent caller simply allocates its own.
+   */
+  private final AtomicReference<byte[]> spareBuffer = new AtomicReference<>();
 
   /**
    * @param store stores a chunk unless the repository holds it, and returns its whole ref
@@ -303,12 +310,20 @@ final class FileCutter {
 
     /** Cuts the rest of the file by content alone. */
     void fresh() throws IOException {
-      ChunkStream chunks = ctx.chunker().split(in);
-      for (Optional<byte[]> next = chunks.next(); next.isPresent(); next = chunks.next()) {
-        byte[] chunk = next.get();
-        crc.update(chunk);
-        position += chunk.length;
-        submit(() -> List.of(new Stored(store.apply(chunk))));
+      byte[] buffer = spareBuffer.getAndSet(null);
+      if (buffer == null) {
+        buffer = new byte[ChunkStream.bufferSize(ctx.chunker().params())];
+      }
+      try {
+        ChunkStream chunks = ctx.chunker().split(in, buffer);
+        for (Optional<byte[]> next = chunks.next(); next.isPresent(); next = chunks.next()) {
+          byte[] chunk = next.get();
+          crc.update(chunk);
+          position += chunk.length;
+          submit(() -> List.of(new Stored(store.apply(chunk))));
+        }
+      } finally {
+        spareBuffer.set(buffer);
       }
     }
 

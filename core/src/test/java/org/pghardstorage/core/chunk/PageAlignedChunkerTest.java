@@ -83,6 +83,40 @@ class PageAlignedChunkerTest {
   }
 
   @Test
+  void oneBufferServesFileAfterFileWithTheSameChunksAsEachWholeFile() throws IOException {
+    byte[] buffer = new byte[ChunkStream.bufferSize(ChunkerParams.DEFAULT)];
+    // Files of many sizes in turn, so the buffer holds the previous file's bytes; reads of several
+    // sizes, so the unread tail is moved to the front at different offsets.
+    int[] sizes = {9 * 1024 * 1024 + 8192, 3 * PAGE, 0, 4 * 1024 * 1024, 17, 7 * 1024 * 1024 + 5};
+    for (int i = 0; i < sizes.length; i++) {
+      byte[] data = randomBytes(100 + i, sizes[i]);
+      for (int step : new int[] {32 * 1024, 1_000_003}) {
+        ChunkStream stream = DEFAULT.split(new TricklingInputStream(data, step), buffer);
+        List<Integer> cuts = new ArrayList<>();
+        byte[] joined = new byte[data.length];
+        int pos = 0;
+        for (var chunk = stream.next(); chunk.isPresent(); chunk = stream.next()) {
+          System.arraycopy(chunk.get(), 0, joined, pos, chunk.get().length);
+          pos += chunk.get().length;
+          cuts.add(pos);
+        }
+        assertThat(cuts)
+            .as("file %d read %d bytes at a time", i, step)
+            .isEqualTo(DEFAULT.cutPoints(data));
+        assertThat(joined).isEqualTo(data);
+      }
+    }
+  }
+
+  @Test
+  void aBufferTooSmallForTheReadAheadIsRefused() {
+    byte[] small = new byte[ChunkStream.bufferSize(ChunkerParams.DEFAULT) - 1];
+    assertThatThrownBy(() -> DEFAULT.split(InputStream.nullInputStream(), small))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(String.valueOf(ChunkStream.bufferSize(ChunkerParams.DEFAULT)));
+  }
+
+  @Test
   void shortAndEmptyInputs() {
     assertThat(DEFAULT.cutPoints(new byte[0])).isEmpty();
     assertThat(DEFAULT.cutPoints(new byte[1])).containsExactly(1);

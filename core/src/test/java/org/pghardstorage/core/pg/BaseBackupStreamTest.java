@@ -93,6 +93,99 @@ class BaseBackupStreamTest {
   }
 
   @Test
+  void archiveBytesArriveWholeInReadsOfAnySizeWithNoticesAndParametersBetweenMessages()
+      throws Exception {
+    // Messages larger than the connection's 64 KiB buffer and smaller, data read straight off the
+    // wire and data that arrived whole after an asynchronous message, in reads of 1 byte to 100
+    // KiB.
+    byte[][] parts = new byte[5][];
+    java.util.Random random = new java.util.Random(7);
+    int[] sizes = {40_000, 70_000, 1, 33_000, 16_384};
+    java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < parts.length; i++) {
+      parts[i] = new byte[sizes[i]];
+      random.nextBytes(parts[i]);
+      expected.write(parts[i]);
+    }
+    Backend script =
+        trailer(
+            header()
+                .copyData(sub('n', Backend.cstrings("base.tar", "")))
+                .copyData(sub('d', parts[0]))
+                .notice(java.util.Map.of('S', "NOTICE", 'C', "00000", 'M', "checkpoint done"))
+                .copyData(sub('d', parts[1]))
+                .copyData(progress(110_000))
+                .copyData(sub('d', parts[2]))
+                .parameter("application_name", "x")
+                .copyData(sub('d', parts[3]))
+                .copyData(sub('d', new byte[0]))
+                .copyData(sub('d', parts[4]))
+                .copyData(sub('m', new byte[0]))
+                .copyData(data("{}")));
+    ReplicationConnection r =
+        new ReplicationConnection(ScriptedTransport.connect(script, ReplicationMode.DATABASE));
+    try (BaseBackupStream b = r.baseBackup(BaseBackupOptions.builder("t").build())) {
+      InputStream in = b.nextArchive().orElseThrow().data();
+      java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+      int[] reads = {1, 7, 100 * 1024, 8192, 3};
+      for (int i = 0; ; i++) {
+        byte[] buf = new byte[reads[i % reads.length]];
+        int n = in.read(buf, 0, buf.length);
+        if (n < 0) {
+          break;
+        }
+        assertThat(n).isPositive();
+        got.write(buf, 0, n);
+      }
+      assertThat(got.toByteArray()).isEqualTo(expected.toByteArray());
+      assertThat(b.serverProgress()).isEqualTo(110_000);
+      assertThat(read(b.manifest().orElseThrow())).isEqualTo("{}");
+      assertThat(b.end().lsn()).isEqualTo(Lsn.parse("0/2000138"));
+      assertThat(b.bytesReceived()).isEqualTo(expected.size() + 2);
+    }
+    assertThat(r.connection().isUsable()).isTrue();
+  }
+
+  @Test
+  void anArchiveStreamLeftBehindReadsNothingOfTheNextArchive() throws Exception {
+    Backend script =
+        trailer(
+            header()
+                .copyData(sub('n', Backend.cstrings("base.tar", "")))
+                .copyData(data("first"))
+                .copyData(sub('n', Backend.cstrings("16385.tar", "/srv/ts1")))
+                .copyData(data("second")));
+    ReplicationConnection r =
+        new ReplicationConnection(ScriptedTransport.connect(script, ReplicationMode.DATABASE));
+    BaseBackupStream b = r.baseBackup(BaseBackupOptions.builder("t").manifest(false).build());
+    InputStream first = b.nextArchive().orElseThrow().data();
+    InputStream second = b.nextArchive().orElseThrow().data();
+    assertThat(first.read()).isEqualTo(-1);
+    assertThat(read(second)).isEqualTo("second");
+    assertThat(b.end().lsn()).isEqualTo(Lsn.parse("0/2000138"));
+  }
+
+  @Test
+  void aConnectionLostInsideAMessageFailsTheReadAndClosesTheConnection() {
+    byte[] body = sub('d', new byte[50_000]);
+    // A CopyData that announces 50,001 bytes of body of which 20,000 arrive before the end.
+    byte[] cut =
+        Backend.concat(
+            new byte[] {'d'},
+            ByteBuffer.allocate(4).putInt(body.length + 4).array(),
+            java.util.Arrays.copyOf(body, 20_000));
+    Backend script = header().copyData(sub('n', Backend.cstrings("base.tar", ""))).raw(cut);
+    ReplicationConnection r =
+        new ReplicationConnection(ScriptedTransport.connect(script, ReplicationMode.DATABASE));
+    BaseBackupStream b = r.baseBackup(BaseBackupOptions.builder("t").build());
+    InputStream in = b.nextArchive().orElseThrow().data();
+    assertThatThrownBy(in::readAllBytes)
+        .isInstanceOf(org.pghardstorage.core.error.HardstorageException.class)
+        .hasMessageContaining("connection");
+    assertThat(r.connection().isUsable()).isFalse();
+  }
+
+  @Test
   void unreadArchivesAreSkippedAndMissingManifestIsEmpty() {
     Backend script =
         trailer(
