@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.pghardstorage.core.chunk.ChunkStream;
 import org.pghardstorage.core.storage.ObjectKey;
 import org.pghardstorage.core.storage.memory.MemoryObjectStore;
 
@@ -28,7 +29,7 @@ class BackPressureTest {
   void chunkingWaitsForUploadsOnNamedThreads() throws Exception {
     GatedStore store = new GatedStore(new MemoryObjectStore("slow"));
     Repository.init(store.memory, RepoFixtures.small(), RepoFixtures.open()).close();
-    byte[] data = pages(1, 400); // 3.2 MiB: about 50 packs of 64 KiB
+    byte[] data = pages(1, 1600); // 12.5 MiB: about 200 packs of 64 KiB, several times the bound
     AtomicLong consumed = new AtomicLong();
     try (Repository repo = Repository.open(store, RepoFixtures.open().withUploads(THREADS, QUEUE));
         BackupWriter w = repo.newBackup(DB1, id(1))) {
@@ -66,10 +67,14 @@ class BackPressureTest {
         assertThat(store.waiting.get()).isEqualTo(THREADS);
         assertThat(pipelineStuckInSubmit()).as("a finished pack waits for the uploader").isTrue();
         long packBytes = 65536 + 131072; // a pack closes at the target, plus at most one chunk
-        int window = 2 * Runtime.getRuntime().availableProcessors(); // BackupWriter's cutter
+        int window =
+            BackupWriter.CHUNKS_IN_FLIGHT_PER_ENCODER * Runtime.getRuntime().availableProcessors();
         // packs uploading and queued, one blocked in submit, one being filled; the chunks in the
-        // cutter's window; the chunker's buffer
-        long bound = (THREADS + QUEUE + 2) * packBytes + (window + 1) * 131072L;
+        // cutter's window; what the chunker's buffer holds
+        long bound =
+            (THREADS + QUEUE + 2) * packBytes
+                + window * 131072L
+                + ChunkStream.bufferSize(RepoFixtures.small().chunker());
         assertThat(consumed.get()).isLessThan(bound).isLessThan(data.length);
 
       } finally {
