@@ -123,7 +123,6 @@ public class DeploymentEditor {
     } catch (HardstorageException | EJBException e) {
       testError = refusedValues(EngineError.of(e));
     }
-    forgetSecrets();
     return null;
   }
 
@@ -147,7 +146,11 @@ public class DeploymentEditor {
   }
 
   private void forgetSecrets() {
-    forgotten = secretsEntered(values);
+    String entered = secretsEntered(values);
+    if (entered.isEmpty()) {
+      return; // cleared already, or nothing to clear: the note stays as it was
+    }
+    forgotten = entered;
     for (String f : REFERENCES) {
       if (forgotten.contains(f)) {
         values.put(f, "");
