@@ -24,6 +24,7 @@ class ResourcesTranslateOnlyTest {
           "org.pghardstorage.core.json.ResultJson",
           "org.pghardstorage.batch.JobService",
           "org.pghardstorage.batch.JobLauncher",
+          "org.pghardstorage.batch.DeploymentChanges",
           "org.pghardstorage.batch.schedule.ScheduleService");
 
   @Test

@@ -13,6 +13,7 @@ import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.pg.ConnInfo;
 import org.pghardstorage.core.repo.Deployment;
 import org.pghardstorage.core.storage.ObjectStores;
+import org.pghardstorage.core.wal.PreflightReport;
 import org.pghardstorage.ejb.event.EventLog;
 import org.pghardstorage.persistence.entity.DeploymentEntity;
 
@@ -109,6 +110,29 @@ public class DeploymentService {
     em.flush();
     events.record(name, "deployment.updated", "info", actor, "deployment settings replaced");
     return DeploymentView.of(e);
+  }
+
+  /**
+   * The connection test of a deployment as {@code spec} describes it, before it is saved (the
+   * console's "Test connection" of its add and edit form): {@code spec} is first checked as {@link
+   * #create} and {@link #update} check it, so a reference the server would refuse to store is never
+   * resolved, then tested as {@code POST /api/v1/deployments/{d}/connection-test} tests a saved
+   * deployment ({@link Protected#connectionTest}). The slot is the catalogued deployment's when
+   * {@code spec} names one (an update keeps it), else the one {@link #create} would give it.
+   *
+   * @throws HardstorageException a validation error as {@link #create} gives it, or what resolving
+   *     the password or connecting fails with
+   */
+  public PreflightReport connectionTest(DeploymentSpec spec) {
+    validate(spec, Secrets.policy());
+    String slot =
+        entity(spec.name())
+            .map(DeploymentEntity::getSlotName)
+            .orElseGet(
+                () ->
+                    DeploymentContext.slotFor(
+                        Deployment.of(spec.name()), Optional.ofNullable(spec.slot())));
+    return Protected.of(spec, slot).connectionTest();
   }
 
   /** Turns a deployment's streamer on or off. */

@@ -4,9 +4,13 @@ import java.util.Optional;
 import org.pghardstorage.core.deployment.DeploymentContext;
 import org.pghardstorage.core.deployment.SecretRef;
 import org.pghardstorage.core.pg.ConnInfo;
+import org.pghardstorage.core.pg.ConnectOptions;
+import org.pghardstorage.core.pg.ReplicationConnection;
 import org.pghardstorage.core.repo.Deployment;
 import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.storage.retry.RetryListener;
+import org.pghardstorage.core.wal.PreflightReport;
+import org.pghardstorage.core.wal.WalPreflight;
 import org.pghardstorage.core.wal.WalStreamer;
 import org.pghardstorage.persistence.entity.DeploymentEntity;
 
@@ -39,6 +43,39 @@ public record Protected(
         e.getRepositoryUrl(),
         e.getKekRef(),
         e.getSlotName());
+  }
+
+  /**
+   * A deployment as {@code spec} describes it, catalogued or not, with replication slot {@code
+   * slot}: what a connection test of a form's values before saving connects with.
+   */
+  static Protected of(DeploymentSpec spec, String slot) {
+    return new Protected(
+        Deployment.of(spec.name()),
+        spec.conninfo(),
+        spec.passwordRef(),
+        spec.repositoryUrl(),
+        spec.kekRef(),
+        slot);
+  }
+
+  /**
+   * The connection test: the WAL preflight over a replication connection with the password resolved
+   * now, for this deployment's slot (reachability, authentication, the role's REPLICATION, server
+   * settings). The one implementation behind {@code POST /api/v1/deployments/{d}/connection-test},
+   * the console's test of a form before saving, and the first step of a backup.
+   *
+   * @throws org.pghardstorage.core.error.HardstorageException what resolving the password or
+   *     connecting fails with
+   */
+  public PreflightReport connectionTest() {
+    DeploymentContext c = context();
+    try (ReplicationConnection conn =
+        ReplicationConnection.open(
+            c.connInfo(),
+            ConnectOptions.replication().withFallbackApplicationName("pg_hardstorage preflight"))) {
+      return new WalPreflight(false, true).run(conn.connection(), c.slot());
+    }
   }
 
   /**

@@ -7,11 +7,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.pghardstorage.core.deployment.DeploymentContext;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
-import org.pghardstorage.core.pg.ConnectOptions;
-import org.pghardstorage.core.pg.ReplicationConnection;
 import org.pghardstorage.core.repo.BackupId;
 import org.pghardstorage.core.repo.OpenedRepository;
 import org.pghardstorage.core.status.DeploymentHealth;
@@ -23,7 +20,6 @@ import org.pghardstorage.core.verify.VerificationRecord;
 import org.pghardstorage.core.wal.PreflightReport;
 import org.pghardstorage.core.wal.StreamerStatus;
 import org.pghardstorage.core.wal.WalAudit;
-import org.pghardstorage.core.wal.WalPreflight;
 import org.pghardstorage.ejb.catalogue.BackupView;
 import org.pghardstorage.ejb.catalogue.CatalogueService;
 import org.pghardstorage.ejb.deployment.DeploymentService;
@@ -248,13 +244,7 @@ public class DeploymentStatusService {
    *     connecting fails with
    */
   public PreflightReport connectionTest(String name) {
-    DeploymentContext c = deployments.require(name).context();
-    try (ReplicationConnection conn =
-        ReplicationConnection.open(
-            c.connInfo(),
-            ConnectOptions.replication().withFallbackApplicationName("pg_hardstorage preflight"))) {
-      return new WalPreflight(false, true).run(conn.connection(), c.slot());
-    }
+    return deployments.require(name).connectionTest();
   }
 
   /**

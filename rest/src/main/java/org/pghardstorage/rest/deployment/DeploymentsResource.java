@@ -18,7 +18,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.Map;
-import org.pghardstorage.batch.schedule.ScheduleService;
+import org.pghardstorage.batch.DeploymentChanges;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.ejb.catalogue.BackupView;
@@ -46,7 +46,7 @@ public class DeploymentsResource {
   @EJB private DeploymentService deployments;
   @EJB private CatalogueService catalogue;
   @EJB private StreamerSupervisor streamers;
-  @EJB private ScheduleService schedules;
+  @EJB private DeploymentChanges changes;
   @EJB private DeploymentStatusService status;
 
   @Context private SecurityContext security;
@@ -77,8 +77,7 @@ public class DeploymentsResource {
   @POST
   @Requires(Role.ADMIN)
   public Response create(DeploymentSpec spec) {
-    DeploymentView d = deployments.create(spec, actor());
-    changed();
+    DeploymentView d = changes.create(spec, actor());
     return Response.created(uri.getAbsolutePathBuilder().path(d.name()).build()).entity(d).build();
   }
 
@@ -93,17 +92,14 @@ public class DeploymentsResource {
   @Path("{d}")
   @Requires(Role.ADMIN)
   public DeploymentView update(@PathParam("d") String name, DeploymentSpec spec) {
-    DeploymentView d = deployments.update(name, spec, actor());
-    changed();
-    return d;
+    return changes.update(name, spec, actor());
   }
 
   @DELETE
   @Path("{d}")
   @Requires(Role.ADMIN)
   public Response delete(@PathParam("d") String name) {
-    deployments.delete(name, actor());
-    changed();
+    changes.delete(name, actor());
     return Response.noContent().build();
   }
 
@@ -189,11 +185,6 @@ public class DeploymentsResource {
   @Requires(Role.VIEWER)
   public Response wal(@PathParam("d") String name) {
     return EngineJson.ok(status.walAudit(name));
-  }
-
-  private void changed() {
-    streamers.reconcile();
-    schedules.sync();
   }
 
   private String actor() {
