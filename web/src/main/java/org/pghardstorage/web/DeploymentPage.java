@@ -234,6 +234,25 @@ public class DeploymentPage {
         + (j.progress().isEmpty() ? "" : ", " + j.progress());
   }
 
+  /**
+   * What the page's live refresh compares to tell whether to re-render its parts: the states shown
+   * (health, streamer, job runs with their progress, backups, events, rotation), not the ages and
+   * lags that move every second, which are re-rendered with them or at least once a minute. So a
+   * page whose states did not change is left as it is, and a reader is not disturbed.
+   */
+  public String getFingerprint() {
+    ConsoleView.DeploymentRow st = getStatus();
+    return Integer.toHexString(
+        java.util.Objects.hash(
+            st == null ? null : st.health(),
+            st == null ? null : st.streamer(),
+            getJobs(),
+            getBackups(),
+            getEvents(),
+            getRotation(),
+            ConsoleView.minute()));
+  }
+
   /** Its newest rotate job run, as a {@link Rotation}; null when it never rotated here. */
   public Rotation getRotation() {
     return detail()
