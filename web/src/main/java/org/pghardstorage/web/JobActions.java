@@ -47,6 +47,7 @@ public class JobActions {
   @Inject private DeploymentPage page;
 
   private String started = "";
+  private String switched = "";
   private Long startedRun;
   private String refused = "";
   private EngineError error;
@@ -107,6 +108,11 @@ public class JobActions {
     return started;
   }
 
+  /** What the streamer's button did ({@code Streamer of db1 switched on.}), or blank. */
+  public String getSwitched() {
+    return switched;
+  }
+
   /** The job run just started, or {@code null}. */
   public Long getStartedRun() {
     return startedRun;
@@ -149,7 +155,7 @@ public class JobActions {
     }
     try {
       streamers.set(page.getName(), on, ec.getUserPrincipal().getName());
-      started = "Streamer of " + page.getName() + " switched " + (on ? "on" : "off");
+      switched = "Streamer of " + page.getName() + " switched " + (on ? "on" : "off") + ".";
     } catch (HardstorageException | EJBException e) {
       error = EngineError.of(e);
     }
