@@ -145,8 +145,13 @@ public class ConsoleView {
    * least once a minute ({@link #minute()}).
    */
   public String getFingerprint() {
+    return fingerprint(getDeployments(), getEvents(), minute());
+  }
+
+  /** The fingerprint of these lines and events in {@code minute}; ages and lags left out. */
+  static String fingerprint(List<DeploymentRow> rows, List<EventRow> events, long minute) {
     List<List<String>> states =
-        getDeployments().stream()
+        rows.stream()
             .map(
                 d ->
                     List.of(
@@ -157,7 +162,7 @@ public class ConsoleView {
                         d.lastBackupResult(),
                         d.lastVerification()))
             .toList();
-    return Integer.toHexString(java.util.Objects.hash(states, getEvents(), minute()));
+    return Integer.toHexString(java.util.Objects.hash(states, events, minute));
   }
 
   /** The current minute: a live page re-renders its ages and lags at least this often. */

@@ -177,4 +177,54 @@ class ConsoleViewTest {
               assertThat(r.dedupRatio()).isEqualTo("0.0 %");
             });
   }
+
+  @Test
+  void theLiveFingerprintMovesWithTheStatesNotWithAgesAndLags() {
+    ConsoleView.DeploymentRow row =
+        new ConsoleView.DeploymentRow(
+            "db1",
+            "green",
+            "",
+            "STREAMING",
+            "4.0 KiB, 0.3 s",
+            "1 s",
+            "3 min 2 s ago (20261205T120000Z-aaaaaa)",
+            "completed",
+            "never",
+            "1.0 MiB",
+            "10.0 %");
+    ConsoleView.DeploymentRow older =
+        new ConsoleView.DeploymentRow(
+            "db1",
+            "green",
+            "",
+            "STREAMING",
+            "8.0 KiB, 0.9 s",
+            "2 s",
+            "3 min 7 s ago (20261205T120000Z-aaaaaa)",
+            "completed",
+            "never",
+            "1.0 MiB",
+            "10.0 %");
+    ConsoleView.DeploymentRow running =
+        new ConsoleView.DeploymentRow(
+            "db1",
+            "green",
+            "",
+            "STREAMING",
+            "8.0 KiB, 0.9 s",
+            "2 s",
+            "3 min 7 s ago (20261205T120000Z-aaaaaa)",
+            "running",
+            "never",
+            "1.0 MiB",
+            "10.0 %");
+
+    String now = ConsoleView.fingerprint(List.of(row), List.of(), 7);
+    assertThat(ConsoleView.fingerprint(List.of(older), List.of(), 7)).isEqualTo(now);
+    assertThat(ConsoleView.fingerprint(List.of(running), List.of(), 7)).isNotEqualTo(now);
+    assertThat(ConsoleView.fingerprint(List.of(row), List.of(), 8))
+        .as("ages and lags are re-rendered once a minute")
+        .isNotEqualTo(now);
+  }
 }
