@@ -178,47 +178,26 @@ class ConsoleViewTest {
             });
   }
 
+  private static ConsoleView.DeploymentRow live(String lag, String age, String backupJob) {
+    return new ConsoleView.DeploymentRow(
+        "db1",
+        "green",
+        "",
+        "STREAMING",
+        lag,
+        "1 s",
+        age + " ago (20261205T120000Z-aaaaaa)",
+        backupJob,
+        "never",
+        "1.0 MiB",
+        "10.0 %");
+  }
+
   @Test
   void theLiveFingerprintMovesWithTheStatesNotWithAgesAndLags() {
-    ConsoleView.DeploymentRow row =
-        new ConsoleView.DeploymentRow(
-            "db1",
-            "green",
-            "",
-            "STREAMING",
-            "4.0 KiB, 0.3 s",
-            "1 s",
-            "3 min 2 s ago (20261205T120000Z-aaaaaa)",
-            "completed",
-            "never",
-            "1.0 MiB",
-            "10.0 %");
-    ConsoleView.DeploymentRow older =
-        new ConsoleView.DeploymentRow(
-            "db1",
-            "green",
-            "",
-            "STREAMING",
-            "8.0 KiB, 0.9 s",
-            "2 s",
-            "3 min 7 s ago (20261205T120000Z-aaaaaa)",
-            "completed",
-            "never",
-            "1.0 MiB",
-            "10.0 %");
-    ConsoleView.DeploymentRow running =
-        new ConsoleView.DeploymentRow(
-            "db1",
-            "green",
-            "",
-            "STREAMING",
-            "8.0 KiB, 0.9 s",
-            "2 s",
-            "3 min 7 s ago (20261205T120000Z-aaaaaa)",
-            "running",
-            "never",
-            "1.0 MiB",
-            "10.0 %");
+    ConsoleView.DeploymentRow row = live("4.0 KiB, 0.3 s", "3 min 2 s", "completed");
+    ConsoleView.DeploymentRow older = live("8.0 KiB, 0.9 s", "3 min 7 s", "completed");
+    ConsoleView.DeploymentRow running = live("8.0 KiB, 0.9 s", "3 min 7 s", "running");
 
     String now = ConsoleView.fingerprint(List.of(row), List.of(), 7);
     assertThat(ConsoleView.fingerprint(List.of(older), List.of(), 7)).isEqualTo(now);
