@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import org.pghardstorage.batch.rotate.ReviewedRun;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.ejb.deployment.DeploymentService;
@@ -40,7 +41,9 @@ public class JobService {
    *
    * @param parameters job parameters beyond the deployment (for example {@code backup} for verify)
    * @throws HardstorageException {@code job.unknown} (USAGE), {@code deployment.not_found}
-   *     (NOT_FOUND), {@code job.already_running} (CONFLICT)
+   *     (NOT_FOUND), {@code job.already_running} (CONFLICT); for a {@code rotate} with {@code
+   *     reviewed_run}, {@code retention.reviewed_plan_invalid} (USAGE) when that run is not a
+   *     completed dry run of the same deployment ({@link ReviewedRun})
    */
   public JobRunView start(
       String job, String deployment, String actor, String trigger, Map<String, String> parameters) {
@@ -49,6 +52,10 @@ public class JobService {
           "job.unknown", ExitCode.USAGE, "no job '" + job + "'", "start one of " + JOBS);
     }
     deployments.require(deployment);
+    if ("rotate".equals(job) && ReviewedRun.asked(parameters)) {
+      // told at once rather than as a failed run; the job checks it again when it runs
+      ReviewedRun.require(parameters, deployment, runs::find);
+    }
     settleStale(job, deployment);
     long run = runs.begin(job, deployment, actor, trigger);
     Properties p = new Properties();

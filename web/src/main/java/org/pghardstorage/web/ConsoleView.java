@@ -138,6 +138,44 @@ public class ConsoleView {
         o.dedupRatio() == null ? UNKNOWN : Formats.percent(o.dedupRatio()));
   }
 
+  /**
+   * What the overview's live refresh compares to tell whether to re-render the page's parts: each
+   * deployment's states (health, streamer, newest backup's id, backup job, verification) and the
+   * events, not the ages and lags that move every second, which are re-rendered with them or at
+   * least once a minute ({@link #minute()}).
+   */
+  public String getFingerprint() {
+    return fingerprint(getDeployments(), getEvents(), minute());
+  }
+
+  /** The fingerprint of these lines and events in {@code minute}; ages and lags left out. */
+  static String fingerprint(List<DeploymentRow> rows, List<EventRow> events, long minute) {
+    List<List<String>> states =
+        rows.stream()
+            .map(
+                d ->
+                    List.of(
+                        d.name(),
+                        d.health(),
+                        d.streamer(),
+                        backupIdOf(d.lastBackup()),
+                        d.lastBackupResult(),
+                        d.lastVerification()))
+            .toList();
+    return Integer.toHexString(java.util.Objects.hash(states, events, minute));
+  }
+
+  /** The current minute: a live page re-renders its ages and lags at least this often. */
+  static long minute() {
+    return System.currentTimeMillis() / 60_000;
+  }
+
+  /** The id in {@code 3 h 12 min ago (ID)}, or the whole text when there is none. */
+  private static String backupIdOf(String lastBackup) {
+    int open = lastBackup.lastIndexOf('(');
+    return open < 0 ? lastBackup : lastBackup.substring(open);
+  }
+
   /** The 20 newest events. */
   public List<EventRow> getEvents() {
     if (recent == null) {

@@ -1,5 +1,7 @@
 package org.pghardstorage.web;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.faces.context.FacesContext;
@@ -9,12 +11,15 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import org.pghardstorage.core.json.ResultJson;
 import org.pghardstorage.core.wal.WalAudit;
 import org.pghardstorage.ejb.catalogue.BackupView;
+import org.pghardstorage.ejb.deployment.DeploymentService;
 import org.pghardstorage.ejb.event.EventLog;
 import org.pghardstorage.ejb.job.JobRunView;
 import org.pghardstorage.ejb.status.DeploymentDetail;
 import org.pghardstorage.ejb.status.DeploymentDetails;
+import org.pghardstorage.ejb.status.DeploymentStatusService;
 
 /**
  * The deployment page ({@code deployment.xhtml?name=NAME}): one deployment's backups, job runs,
@@ -24,6 +29,10 @@ import org.pghardstorage.ejb.status.DeploymentDetails;
 @RequestScoped
 public class DeploymentPage {
   @EJB private DeploymentDetails details;
+  @EJB private DeploymentStatusService status;
+  @EJB private DeploymentService deployments;
+
+  private ConsoleView.DeploymentRow statusRow;
 
   private Optional<DeploymentDetail> detail;
 
@@ -64,7 +73,34 @@ public class DeploymentPage {
    * @param started when it started
    * @param duration how long it ran, or {@code running}
    */
-  public record JobRow(long id, String kind, String status, String started, String duration) {}
+  public record JobRow(
+      long id, String kind, String status, String progress, String started, String duration) {}
+
+  /**
+   * The newest rotation of the deployment, as the page shows it: the plan of a dry run (which the
+   * operator can apply, exactly), or what an applying run did, or that it runs or failed.
+   *
+   * @param run the rotate job run
+   * @param state {@code running} while it runs, {@code planned} (a finished dry run: its plan can
+   *     be applied), {@code applied}, or {@code failed} (also when its result cannot be read)
+   * @param summary one sentence about it
+   * @param backups the plan's backups, oldest first (none while it runs or when it failed)
+   */
+  public record Rotation(long run, String state, String summary, List<RotationRow> backups) {
+    /** Whether this is a finished dry run whose plan the operator may apply. */
+    public boolean applicable() {
+      return state.equals("planned");
+    }
+  }
+
+  /**
+   * One backup of a rotation plan.
+   *
+   * @param backupId the backup
+   * @param action {@code keep} or {@code delete}
+   * @param keptBy the rules that keep it, blank for a deleted one
+   */
+  public record RotationRow(String backupId, String action, String keptBy) {}
 
   /**
    * One event's line.
@@ -162,6 +198,69 @@ public class DeploymentPage {
     return rows(d -> d.wal() == null ? List.of() : d.wal().gaps(), DeploymentPage::gap);
   }
 
+  /**
+   * Its figures at a glance (health, streamer, WAL lag, RPO, newest backup) exactly as the
+   * dashboard shows them, from {@link DeploymentStatusService#overview(String)}; null for a
+   * deployment that is not there.
+   */
+  public ConsoleView.DeploymentRow getStatus() {
+    if (statusRow == null && isFound()) {
+      statusRow = ConsoleView.row(status.overview(getName()));
+    }
+    return statusRow;
+  }
+
+  /** Whether the catalogue says its streamer should run (switched on). */
+  public boolean isStreaming() {
+    return deployments.find(getName()).map(d -> d.streaming()).orElse(false);
+  }
+
+  /**
+   * The newest job run in words ({@code Job run 17 (base-backup): running, 3 of 10 (30 %)}), for
+   * the page's live announcement; blank when there is none.
+   */
+  public String getNewestJob() {
+    List<JobRow> jobs = getJobs();
+    if (jobs.isEmpty()) {
+      return "";
+    }
+    JobRow j = jobs.get(0);
+    return "Job run "
+        + j.id()
+        + " ("
+        + j.kind()
+        + "): "
+        + j.status()
+        + (j.progress().isEmpty() ? "" : ", " + j.progress());
+  }
+
+  /**
+   * What the page's live refresh compares to tell whether to re-render its parts: the states shown
+   * (health, streamer, job runs with their progress, backups, events, rotation), not the ages and
+   * lags that move every second, which are re-rendered with them or at least once a minute. So a
+   * page whose states did not change is left as it is, and a reader is not disturbed.
+   */
+  public String getFingerprint() {
+    ConsoleView.DeploymentRow st = getStatus();
+    return Integer.toHexString(
+        java.util.Objects.hash(
+            st == null ? null : st.health(),
+            st == null ? null : st.streamer(),
+            getJobs(),
+            getBackups(),
+            getEvents(),
+            getRotation(),
+            ConsoleView.minute()));
+  }
+
+  /** Its newest rotate job run, as a {@link Rotation}; null when it never rotated here. */
+  public Rotation getRotation() {
+    return detail()
+        .flatMap(d -> d.jobs().stream().filter(j -> j.job().equals("rotate")).findFirst())
+        .map(DeploymentPage::rotation)
+        .orElse(null);
+  }
+
   /** The lines of one part of the detail; none for a deployment that is not there. */
   private <T, R> List<R> rows(
       Function<DeploymentDetail, List<T>> part, Function<? super T, R> line) {
@@ -172,6 +271,7 @@ public class DeploymentPage {
   public void reload() {
     detail = null;
     walChart = null;
+    statusRow = null;
   }
 
   private Optional<DeploymentDetail> detail() {
@@ -210,12 +310,93 @@ public class DeploymentPage {
   }
 
   static JobRow job(JobRunView j) {
+    String progress;
+    if (j.progressTotal() > 0) {
+      progress =
+          j.progressDone()
+              + " of "
+              + j.progressTotal()
+              + " ("
+              + Math.min(100, j.progressDone() * 100 / j.progressTotal())
+              + " %)";
+    } else {
+      progress = j.progressDone() > 0 ? j.progressDone() + " done" : "";
+    }
     return new JobRow(
         j.id(),
         j.job(),
         j.error() == null ? j.state() : j.state() + ": " + j.error(),
+        progress,
         moment(j.startedAt()),
         j.endedAt() == null ? j.state() : between(j.startedAt(), j.endedAt()));
+  }
+
+  /**
+   * What the page shows of a rotate run: its recorded {@link
+   * org.pghardstorage.core.retention.RotationDocument}, read as untrusted (a result it cannot read
+   * is said, never guessed at, and offers no apply).
+   */
+  static Rotation rotation(JobRunView j) {
+    switch (j.state()) {
+      case "running":
+        return new Rotation(
+            j.id(),
+            "running",
+            "Rotation job run " + j.id() + " is running: the plan is shown here when it ends.",
+            List.of());
+      case "completed":
+        break;
+      default:
+        return new Rotation(
+            j.id(),
+            "failed",
+            "Rotation job run "
+                + j.id()
+                + " "
+                + j.state()
+                + (j.error() == null ? "" : ": " + j.error()),
+            List.of());
+    }
+    JsonNode doc;
+    try {
+      doc = ResultJson.mapper().readTree(j.result() == null ? "" : j.result());
+    } catch (JsonProcessingException e) {
+      doc = null;
+    }
+    if (doc == null || !doc.path("applied").isBoolean() || !doc.path("backups").isArray()) {
+      return new Rotation(
+          j.id(),
+          "failed",
+          "Rotation job run " + j.id() + " recorded no rotation plan that can be read.",
+          List.of());
+    }
+    List<RotationRow> rows = new java.util.ArrayList<>();
+    for (JsonNode b : doc.path("backups")) {
+      rows.add(
+          new RotationRow(
+              b.path("backup_id").asText(), b.path("action").asText(), b.path("kept_by").asText()));
+    }
+    boolean applying = doc.path("applied").booleanValue();
+    long kept = rows.stream().filter(r -> r.action().equals("keep")).count();
+    return new Rotation(
+        j.id(),
+        applying ? "applied" : "planned",
+        applying
+            ? "Rotation job run "
+                + j.id()
+                + " applied its plan: it kept "
+                + kept
+                + " and deleted "
+                + (rows.size() - kept)
+                + " backups."
+            : "Rotation plan of job run "
+                + j.id()
+                + " (dry run, nothing deleted): it keeps "
+                + kept
+                + " and would delete "
+                + (rows.size() - kept)
+                + " backups.",
+        rows);
   }
 
   static EventRow event(EventLog.EventView e) {

@@ -8,29 +8,46 @@ import jakarta.faces.context.FacesContext;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 import org.pghardstorage.batch.JobService;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.ejb.job.JobRunView;
+import org.pghardstorage.ejb.streamer.StreamerControl;
 
 /**
- * The deployment page's operator actions: start a base backup, or a verify of the latest backup,
- * through {@link JobService}, the one service the REST API's {@code POST /api/v1/jobs} starts jobs
- * with. The buttons are rendered for operators only, and the server refuses the action to anyone
- * else however the post was made: a viewer's forged post starts nothing and is answered 403.
+ * The deployment page's operator actions: start a base backup, a verify of the latest backup, a
+ * rotation's dry run and the applying of exactly a reviewed dry run's plan, through {@link
+ * JobService}, the one service the REST API's {@code POST /api/v1/jobs} starts jobs with; and
+ * switch the streamer on or off through {@link StreamerControl}, the service of {@code POST
+ * /api/v1/deployments/{d}/streamer/start|stop}. The buttons are rendered for operators only, and
+ * the server refuses the action to anyone else however the post was made: a viewer's forged post
+ * starts or changes nothing and is answered 403.
  */
 @Named
 @RequestScoped
 public class JobActions {
-  /** The form of the actions; a post of it (or of one of its buttons) is a request to act. */
+  /** The form of the job actions; a post of it (or of one of its buttons) is a request to act. */
   static final String FORM = "actions";
+
+  /** The form that applies a reviewed rotation plan: it starts a job too. */
+  static final String ROTATION_FORM = "rotation";
+
+  /** The form of the streamer's switch. */
+  static final String STREAMER_FORM = "streamer";
+
+  /** The request parameter of the rotation form that names the reviewed dry run. */
+  static final String REVIEWED_RUN = "reviewed_run";
 
   private static final Logger LOG = Logger.getLogger(JobActions.class.getName());
 
   @EJB private JobService jobs;
+  @EJB private StreamerControl streamers;
   @Inject private DeploymentPage page;
 
   private String started = "";
+  private String switched = "";
   private Long startedRun;
   private String refused = "";
   private EngineError error;
@@ -45,6 +62,34 @@ public class JobActions {
     return start("verify", Map.of("backup", "latest"));
   }
 
+  /** Starts a dry run of the deployment's rotation: its plan is the run's result. */
+  public String planRotation() {
+    return start("rotate", Map.of());
+  }
+
+  /**
+   * Applies exactly the plan of the reviewed dry run the form names ({@value #REVIEWED_RUN}): the
+   * job refuses, and deletes nothing, if the plan made under the repository lock differs.
+   */
+  public String applyRotation() {
+    String reviewed =
+        FacesContext.getCurrentInstance()
+            .getExternalContext()
+            .getRequestParameterMap()
+            .getOrDefault(REVIEWED_RUN, "");
+    return start("rotate", Map.of(REVIEWED_RUN, reviewed));
+  }
+
+  /** Switches the deployment's streamer on. */
+  public String startStreamer() {
+    return switchStreamer(true);
+  }
+
+  /** Switches the deployment's streamer off. */
+  public String stopStreamer() {
+    return switchStreamer(false);
+  }
+
   /**
    * Refuses, before the page is rendered, a post of the actions form by a user who may not act. The
    * buttons are not rendered for such a user, so Faces never calls their action: this is where a
@@ -53,16 +98,19 @@ public class JobActions {
   public void refuseForgedAction() {
     FacesContext fc = FacesContext.getCurrentInstance();
     ExternalContext ec = fc.getExternalContext();
-    if (fc.isPostback()
-        && postsActions(ec.getRequestParameterMap())
-        && !SessionView.mayAct(ec::isUserInRole)) {
-      refuse(ec);
+    if (fc.isPostback() && !SessionView.mayAct(ec::isUserInRole)) {
+      postedForm(ec.getRequestParameterMap()).ifPresent(form -> refuse(ec, form));
     }
   }
 
   /** What was started ({@code base-backup started: job run 17 (running)}), or blank. */
   public String getStarted() {
     return started;
+  }
+
+  /** What the streamer's button did ({@code Streamer of db1 switched on.}), or blank. */
+  public String getSwitched() {
+    return switched;
   }
 
   /** The job run just started, or {@code null}. */
@@ -84,7 +132,7 @@ public class JobActions {
     ExternalContext ec = FacesContext.getCurrentInstance().getExternalContext();
     // the rendered buttons are the user interface; this check is the rule
     if (!SessionView.mayAct(ec::isUserInRole)) {
-      refuse(ec);
+      refuse(ec, FORM);
       return null;
     }
     try {
@@ -99,9 +147,25 @@ public class JobActions {
     return null;
   }
 
-  private void refuse(ExternalContext ec) {
+  private String switchStreamer(boolean on) {
+    ExternalContext ec = FacesContext.getCurrentInstance().getExternalContext();
+    if (!SessionView.mayAct(ec::isUserInRole)) {
+      refuse(ec, STREAMER_FORM);
+      return null;
+    }
+    try {
+      streamers.set(page.getName(), on, ec.getUserPrincipal().getName());
+      switched = "Streamer of " + page.getName() + " switched " + (on ? "on" : "off") + ".";
+    } catch (HardstorageException | EJBException e) {
+      error = EngineError.of(e);
+    }
+    page.reload();
+    return null;
+  }
+
+  private void refuse(ExternalContext ec, String form) {
     String user = ec.getUserPrincipal() == null ? "anonymous" : ec.getUserPrincipal().getName();
-    refused = refusal(user);
+    refused = form.equals(STREAMER_FORM) ? streamerRefusal(user) : refusal(user);
     ec.setResponseStatus(403);
     LOG.warning(() -> "console: " + refused);
   }
@@ -116,8 +180,22 @@ public class JobActions {
         + " has neither. Nothing was started.";
   }
 
-  /** Whether a request's parameters post the actions form or one of its controls. */
+  static String streamerRefusal(String user) {
+    return "Not allowed: starting or stopping a streamer needs the operator or admin role, and "
+        + user
+        + " has neither. Nothing was changed.";
+  }
+
+  /** Whether a request's parameters post one of the action forms or one of their controls. */
   static boolean postsActions(Map<String, String> parameters) {
-    return parameters.keySet().stream().anyMatch(k -> k.equals(FORM) || k.startsWith(FORM + ":"));
+    return postedForm(parameters).isPresent();
+  }
+
+  /** Which action form (or a control of it) a request's parameters post, if any. */
+  static Optional<String> postedForm(Map<String, String> parameters) {
+    return Stream.of(FORM, ROTATION_FORM, STREAMER_FORM)
+        .filter(
+            f -> parameters.keySet().stream().anyMatch(k -> k.equals(f) || k.startsWith(f + ":")))
+        .findFirst();
   }
 }

@@ -177,4 +177,33 @@ class ConsoleViewTest {
               assertThat(r.dedupRatio()).isEqualTo("0.0 %");
             });
   }
+
+  private static ConsoleView.DeploymentRow live(String lag, String age, String backupJob) {
+    return new ConsoleView.DeploymentRow(
+        "db1",
+        "green",
+        "",
+        "STREAMING",
+        lag,
+        "1 s",
+        age + " ago (20261205T120000Z-aaaaaa)",
+        backupJob,
+        "never",
+        "1.0 MiB",
+        "10.0 %");
+  }
+
+  @Test
+  void theLiveFingerprintMovesWithTheStatesNotWithAgesAndLags() {
+    ConsoleView.DeploymentRow row = live("4.0 KiB, 0.3 s", "3 min 2 s", "completed");
+    ConsoleView.DeploymentRow older = live("8.0 KiB, 0.9 s", "3 min 7 s", "completed");
+    ConsoleView.DeploymentRow running = live("8.0 KiB, 0.9 s", "3 min 7 s", "running");
+
+    String now = ConsoleView.fingerprint(List.of(row), List.of(), 7);
+    assertThat(ConsoleView.fingerprint(List.of(older), List.of(), 7)).isEqualTo(now);
+    assertThat(ConsoleView.fingerprint(List.of(running), List.of(), 7)).isNotEqualTo(now);
+    assertThat(ConsoleView.fingerprint(List.of(row), List.of(), 8))
+        .as("ages and lags are re-rendered once a minute")
+        .isNotEqualTo(now);
+  }
 }

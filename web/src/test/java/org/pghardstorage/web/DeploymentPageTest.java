@@ -96,11 +96,64 @@ class DeploymentPageTest {
     assertThat(DeploymentPage.job(failed))
         .isEqualTo(
             new DeploymentPage.JobRow(
-                7, "base-backup", "failed: connection refused", "2026-12-05 12:00:00 UTC", "42 s"));
+                7,
+                "base-backup",
+                "failed: connection refused",
+                "",
+                "2026-12-05 12:00:00 UTC",
+                "42 s"));
     assertThat(DeploymentPage.job(running))
         .isEqualTo(
             new DeploymentPage.JobRow(
-                8, "verify", "running", "2026-12-05 12:01:00 UTC", "running"));
+                8, "verify", "running", "3 of 10 (30 %)", "2026-12-05 12:01:00 UTC", "running"));
+  }
+
+  private static JobRunView rotate(long id, String state, String result, String error) {
+    return new JobRunView(
+        id,
+        1L,
+        "rotate",
+        "db1",
+        "operator",
+        "console",
+        state,
+        "2026-12-05T12:00:00Z",
+        null,
+        0,
+        0,
+        result,
+        error,
+        "host-a");
+  }
+
+  @Test
+  void aFinishedDryRunShowsItsPlanAndOnlyItCanBeApplied() {
+    String dry =
+        "{\"deployment\":\"db1\",\"applied\":false,\"backups\":["
+            + "{\"backup_id\":\"b1\",\"action\":\"delete\",\"kept_by\":\"\"},"
+            + "{\"backup_id\":\"b2\",\"action\":\"keep\",\"kept_by\":\"newest, hourly\"}]}";
+
+    DeploymentPage.Rotation plan = DeploymentPage.rotation(rotate(9, "completed", dry, null));
+    assertThat(plan.applicable()).isTrue();
+    assertThat(plan.summary()).contains("job run 9").contains("keeps 1 and would delete 1");
+    assertThat(plan.backups())
+        .containsExactly(
+            new DeploymentPage.RotationRow("b1", "delete", ""),
+            new DeploymentPage.RotationRow("b2", "keep", "newest, hourly"));
+
+    DeploymentPage.Rotation applied =
+        DeploymentPage.rotation(
+            rotate(10, "completed", dry.replace("\"applied\":false", "\"applied\":true"), null));
+    assertThat(applied.applicable()).isFalse();
+    assertThat(applied.state()).isEqualTo("applied");
+    assertThat(DeploymentPage.rotation(rotate(11, "running", null, null)).applicable()).isFalse();
+    DeploymentPage.Rotation refused =
+        DeploymentPage.rotation(rotate(12, "failed", null, "the retention plan changed"));
+    assertThat(refused.applicable()).isFalse();
+    assertThat(refused.summary()).contains("failed: the retention plan changed");
+    DeploymentPage.Rotation unreadable =
+        DeploymentPage.rotation(rotate(13, "completed", "{\"applied\":false}", null));
+    assertThat(unreadable.applicable()).as("a plan it cannot read is not offered").isFalse();
   }
 
   @Test

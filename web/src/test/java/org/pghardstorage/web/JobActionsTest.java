@@ -29,6 +29,21 @@ class JobActionsTest {
   }
 
   @Test
+  void aPostOfTheRotationOrStreamerFormIsARequestToActButARefreshIsNot() {
+    assertThat(JobActions.postedForm(Map.of("rotation:apply", "Apply this plan")))
+        .contains("rotation");
+    assertThat(JobActions.postedForm(Map.of("streamer", "streamer", "streamer:stop", "Stop")))
+        .contains("streamer");
+    assertThat(JobActions.postedForm(Map.of("live", "live", "live:refresh", "Refresh now")))
+        .as("the page's own refresh, which a viewer may post")
+        .isEmpty();
+    assertThat(JobActions.streamerRefusal("viewer"))
+        .startsWith("Not allowed")
+        .contains("viewer")
+        .endsWith("Nothing was changed.");
+  }
+
+  @Test
   void theRefusalNamesTheUserAndTheRoleNeededAndTheStartNamesTheRun() {
     assertThat(JobActions.refusal("viewer"))
         .startsWith("Not allowed")

@@ -12,17 +12,25 @@ public final class RunContext {
 
   /** The deployment's name. */
   public static String deployment(JobContext job) {
-    return parameters(job).getProperty("deployment");
+    return properties(job).getProperty("deployment");
   }
 
   /** The catalogue's job run id. */
   public static long run(JobContext job) {
-    return Long.parseLong(parameters(job).getProperty("run"));
+    return Long.parseLong(properties(job).getProperty("run"));
   }
 
   /** A job parameter, or {@code fallback}. */
   public static String parameter(JobContext job, String name, String fallback) {
-    return parameters(job).getProperty(name, fallback);
+    return properties(job).getProperty(name, fallback);
+  }
+
+  /** Every job parameter, by name. */
+  public static java.util.Map<String, String> parameters(JobContext job) {
+    java.util.Map<String, String> all = new java.util.HashMap<>();
+    Properties p = properties(job);
+    p.stringPropertyNames().forEach(n -> all.put(n, p.getProperty(n)));
+    return all;
   }
 
   /** Records why the job is failing; the listener copies it into the job run. */
@@ -31,7 +39,7 @@ public final class RunContext {
     return e;
   }
 
-  private static Properties parameters(JobContext job) {
+  private static Properties properties(JobContext job) {
     return jakarta.batch.runtime.BatchRuntime.getJobOperator().getParameters(job.getExecutionId());
   }
 }

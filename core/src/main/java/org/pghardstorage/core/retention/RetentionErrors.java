@@ -18,8 +18,8 @@ public final class RetentionErrors {
   public static final String BACKUP_VANISHED = "retention.backup_vanished";
 
   /**
-   * Under the lock, the policy would delete more than the reviewed plan said. Exit CONFLICT: review
-   * the new dry run.
+   * Under the lock, the policy would delete more than the reviewed plan said, or keep a backup it
+   * deleted, or the policy itself changed. Exit CONFLICT: review the new dry run.
    */
   public static final String PLAN_CHANGED = "retention.plan_changed";
 
@@ -56,19 +56,47 @@ public final class RetentionErrors {
   }
 
   static HardstorageException planChanged(
-      Deployment d, java.util.List<String> unreviewed, String cutReviewed, String cutNow) {
+      Deployment d,
+      java.util.List<String> unreviewed,
+      java.util.List<String> nowKept,
+      String cutReviewed,
+      String cutNow) {
+    StringBuilder what = new StringBuilder();
+    if (!unreviewed.isEmpty()) {
+      what.append("; now it would also delete backups ").append(unreviewed);
+    }
+    if (!nowKept.isEmpty()) {
+      what.append("; now it would keep backups ")
+          .append(nowKept)
+          .append(", which the reviewed plan deleted");
+    }
+    what.append("; now it would delete WAL before ")
+        .append(cutNow)
+        .append(" (reviewed: before ")
+        .append(cutReviewed)
+        .append(")");
     return new HardstorageException(
         PLAN_CHANGED,
         ExitCode.CONFLICT,
         "the retention plan of "
             + d
-            + " changed since it was reviewed: now it would also delete backups "
-            + unreviewed
-            + " and WAL before "
-            + cutNow
-            + " (reviewed: before "
-            + cutReviewed
-            + "); nothing was deleted",
+            + " changed since it was reviewed"
+            + what
+            + "; nothing was deleted",
+        "make a new dry run, review it and apply that");
+  }
+
+  static HardstorageException policyChanged(Deployment d, GfsPolicy reviewed, GfsPolicy now) {
+    return new HardstorageException(
+        PLAN_CHANGED,
+        ExitCode.CONFLICT,
+        "the retention policy of "
+            + d
+            + " changed since the plan was reviewed: it was "
+            + reviewed.describe()
+            + ", now it is "
+            + now.describe()
+            + "; nothing was deleted",
         "make a new dry run, review it and apply that");
   }
 }

@@ -2,11 +2,9 @@ package org.pghardstorage.core.retention;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.core.pg.Lsn;
 import org.pghardstorage.core.repo.BackupId;
@@ -79,13 +77,10 @@ public final class Rotator {
 
   /**
    * Applies {@code policy} as {@link #apply(Deployment, GfsPolicy)} does, but only within what a
-   * person or an earlier job step reviewed: if the plan made under the lock deletes a backup that
-   * {@code reviewed} did not list, or WAL beyond {@code reviewed}'s cut (new backups since the
-   * review pushed older ones out, or a kept backup vanished), nothing is deleted. Deleting less is
-   * fine: a backup deleted meanwhile by someone else is simply not deleted again.
+   * person or an earlier job step reviewed; {@code reviewed} must be a plan of {@code deployment}
+   * with {@code policy}. See {@link #apply(Deployment, GfsPolicy, ReviewedRotation)}.
    *
-   * @throws HardstorageException {@value RetentionErrors#PLAN_CHANGED} (CONFLICT) before anything
-   *     is deleted; and every error of {@link #apply(Deployment, GfsPolicy)}
+   * @throws IllegalArgumentException if {@code reviewed} is for another deployment or policy
    */
   public RotationResult apply(Deployment deployment, GfsPolicy policy, RetentionPlan reviewed) {
     if (!reviewed.deployment().equals(deployment.name()) || !reviewed.policy().equals(policy)) {
@@ -99,11 +94,35 @@ public final class Rotator {
               + " with "
               + policy.describe());
     }
+    return apply(deployment, policy, Optional.of(ReviewedRotation.of(reviewed)));
+  }
+
+  /**
+   * Applies {@code policy} to {@code deployment} exactly as {@code reviewed} planned it: under the
+   * exclusive lock it plans again and deletes only if that plan deletes no backup {@code reviewed}
+   * did not delete, keeps no backup {@code reviewed} deleted (a plan that shrank is not the plan
+   * that was reviewed either), and cuts no more WAL. A backup {@code reviewed} deleted that is gone
+   * meanwhile (deleted by someone else) is neither kept nor deleted, and does not stop it.
+   *
+   * @throws HardstorageException {@value RetentionErrors#PLAN_CHANGED} (CONFLICT) naming the
+   *     backups that differ, before anything is deleted; also when {@code reviewed} was planned
+   *     with another policy than {@code policy} (the deployment's policy changed since); {@value
+   *     ReviewedRotation#INVALID} (USAGE) when it is another deployment's plan; and every error of
+   *     {@link #apply(Deployment, GfsPolicy)}
+   */
+  public RotationResult apply(Deployment deployment, GfsPolicy policy, ReviewedRotation reviewed) {
+    if (!reviewed.deployment().equals(deployment.name())) {
+      throw ReviewedRotation.invalid(
+          "the plan of deployment " + reviewed.deployment(), "it is not a plan of " + deployment);
+    }
+    if (!reviewed.policy().equals(policy)) {
+      throw RetentionErrors.policyChanged(deployment, reviewed.policy(), policy);
+    }
     return apply(deployment, policy, Optional.of(reviewed));
   }
 
   private RotationResult apply(
-      Deployment deployment, GfsPolicy policy, Optional<RetentionPlan> reviewed) {
+      Deployment deployment, GfsPolicy policy, Optional<ReviewedRotation> reviewed) {
     try (RepositoryLock lock = repository.lock(LockKind.EXCLUSIVE, "rotate " + deployment)) {
       RetentionPlanner.Planned planned = planner.plan(deployment, policy);
       reviewed.ifPresent(r -> requireWithin(deployment, planned.plan(), r));
@@ -136,18 +155,22 @@ public final class Rotator {
     }
   }
 
-  private static void requireWithin(Deployment d, RetentionPlan now, RetentionPlan reviewed) {
-    Set<String> allowed = new HashSet<>();
-    reviewed.delete().forEach(b -> allowed.add(b.backupId()));
+  private static void requireWithin(Deployment d, RetentionPlan now, ReviewedRotation reviewed) {
     List<String> unreviewed =
         now.delete().stream()
             .map(RetentionPlan.DeletedBackup::backupId)
-            .filter(id -> !allowed.contains(id))
+            .filter(id -> !reviewed.deleted().contains(id))
+            .toList();
+    List<String> nowKept =
+        now.keep().stream()
+            .map(RetentionPlan.KeptBackup::backupId)
+            .filter(reviewed.deleted()::contains)
             .toList();
     Lsn cutNow = Lsn.parse(now.wal().keepFromLsn());
-    Lsn cutReviewed = Lsn.parse(reviewed.wal().keepFromLsn());
-    if (!unreviewed.isEmpty() || cutNow.compareTo(cutReviewed) > 0) {
-      throw RetentionErrors.planChanged(d, unreviewed, cutReviewed.toString(), cutNow.toString());
+    Lsn cutReviewed = Lsn.parse(reviewed.keepFromLsn());
+    if (!unreviewed.isEmpty() || !nowKept.isEmpty() || cutNow.compareTo(cutReviewed) > 0) {
+      throw RetentionErrors.planChanged(
+          d, unreviewed, nowKept, cutReviewed.toString(), cutNow.toString());
     }
   }
 

@@ -309,6 +309,107 @@ class RotatorTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  private static String dryRunDocument(RetentionPlan plan) {
+    return org.pghardstorage.core.json.ResultJson.write(
+        RotationDocument.of(plan, java.util.Optional.empty()));
+  }
+
+  @Test
+  void theDocumentOfADryRunIsAppliedExactly() {
+    Map<String, BackupId> b = fixture.fourHourly(repo);
+    ReviewedRotation reviewed =
+        ReviewedRotation.fromDocument(dryRunDocument(rotator().plan(DB1, TWO_HOURLY)), "job run 7");
+    assertThat(reviewed.deleted())
+        .containsExactlyInAnyOrder(b.get("b1").value(), b.get("b2").value());
+    assertThat(reviewed.policy()).isEqualTo(TWO_HOURLY);
+
+    RotationResult r = rotator().apply(DB1, TWO_HOURLY, reviewed);
+
+    assertThat(r.backupsDeleted()).containsExactly(b.get("b1").value(), b.get("b2").value());
+    assertThat(repo.listBackups(DB1)).containsExactly(b.get("b3"), b.get("b4"));
+  }
+
+  @Test
+  void aReviewedPlanIsNotAppliedWhenTheLockedPlanWouldKeepABackupItDeleted() {
+    Map<String, BackupId> b = fixture.fourHourly(repo);
+    ReviewedRotation reviewed =
+        ReviewedRotation.fromDocument(dryRunDocument(rotator().plan(DB1, TWO_HOURLY)), "job run 7");
+    // b4 disappears after the review: now the two newest hours are b2 and b3, so b2 is kept
+    repo.deleteBackup(DB1, b.get("b4"));
+    List<ObjectInfo> before = store.list("");
+
+    assertThatThrownBy(() -> rotator().apply(DB1, TWO_HOURLY, reviewed))
+        .isInstanceOfSatisfying(
+            HardstorageException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(RetentionErrors.PLAN_CHANGED);
+              assertThat(e.exitCode()).isEqualTo(ExitCode.CONFLICT);
+              assertThat(e.getMessage())
+                  .contains("now it would keep backups [" + b.get("b2").value() + "]")
+                  .contains("nothing was deleted");
+            });
+    assertThat(store.list("")).isEqualTo(before);
+  }
+
+  @Test
+  void aReviewedPlanOfAnotherPolicyOrDeploymentIsRefusedBeforeAnyDeletion() {
+    fixture.fourHourly(repo);
+    ReviewedRotation reviewed =
+        ReviewedRotation.fromDocument(dryRunDocument(rotator().plan(DB1, TWO_HOURLY)), "job run 7");
+    List<ObjectInfo> before = store.list("");
+
+    assertThatThrownBy(() -> rotator().apply(DB1, new GfsPolicy(3, 0, 0, 0, 0), reviewed))
+        .isInstanceOfSatisfying(
+            HardstorageException.class,
+            e -> assertThat(e.code()).isEqualTo(RetentionErrors.PLAN_CHANGED));
+    ReviewedRotation other =
+        new ReviewedRotation("db2", TWO_HOURLY, reviewed.deleted(), reviewed.keepFromLsn());
+    assertThatThrownBy(() -> rotator().apply(DB1, TWO_HOURLY, other))
+        .isInstanceOfSatisfying(
+            HardstorageException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ReviewedRotation.INVALID);
+              assertThat(e.getMessage()).contains("db2");
+            });
+    assertThat(store.list("")).isEqualTo(before);
+  }
+
+  @Test
+  void onlyTheDocumentOfADryRunIsAReviewedPlan() {
+    fixture.fourHourly(repo);
+    RetentionPlan plan = rotator().plan(DB1, TWO_HOURLY);
+    String applied =
+        org.pghardstorage.core.json.ResultJson.write(
+            RotationDocument.of(plan, java.util.Optional.of(rotator().apply(DB1, TWO_HOURLY))));
+    String dry = dryRunDocument(plan);
+
+    for (Map.Entry<String, String> bad :
+        Map.of(
+                "BACKUP-20261201",
+                "it applied a rotation",
+                "not json",
+                "not JSON",
+                "[1]",
+                "not a rotation document",
+                dry.replace("\"keep_from_lsn\"", "\"x\""),
+                "keep_from_lsn",
+                dry.replace("\"action\":\"delete\"", "\"action\":\"maybe\""),
+                "unknown action maybe",
+                dry.replace("\"hourly\":2", "\"hourly\":\"2\""),
+                "\"hourly\"")
+            .entrySet()) {
+      String json = bad.getKey().equals("BACKUP-20261201") ? applied : bad.getKey();
+      assertThatThrownBy(() -> ReviewedRotation.fromDocument(json, "job run 9"))
+          .isInstanceOfSatisfying(
+              HardstorageException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo(ReviewedRotation.INVALID);
+                assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
+                assertThat(e.getMessage()).contains("job run 9").contains(bad.getValue());
+              });
+    }
+  }
+
   private void history(long tli, String content) {
     repo.wal(DB1).putHistory(tli, content.getBytes(StandardCharsets.US_ASCII));
   }

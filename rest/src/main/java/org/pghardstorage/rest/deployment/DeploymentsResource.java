@@ -28,6 +28,7 @@ import org.pghardstorage.ejb.deployment.DeploymentSpec;
 import org.pghardstorage.ejb.deployment.DeploymentView;
 import org.pghardstorage.ejb.status.DeploymentOverview;
 import org.pghardstorage.ejb.status.DeploymentStatusService;
+import org.pghardstorage.ejb.streamer.StreamerControl;
 import org.pghardstorage.ejb.streamer.StreamerSupervisor;
 import org.pghardstorage.rest.EngineJson;
 import org.pghardstorage.rest.Pages;
@@ -47,6 +48,7 @@ public class DeploymentsResource {
   @EJB private CatalogueService catalogue;
   @EJB private StreamerSupervisor streamers;
   @EJB private DeploymentChanges changes;
+  @EJB private StreamerControl streamerControl;
   @EJB private DeploymentStatusService status;
 
   @Context private SecurityContext security;
@@ -116,31 +118,21 @@ public class DeploymentsResource {
   @Path("{d}/streamer")
   @Requires(Role.VIEWER)
   public Response streamer(@PathParam("d") String name) {
-    deployments.require(name);
-    java.util.Map<String, Object> view = new java.util.LinkedHashMap<>();
-    view.put("deployment", name);
-    view.put("lease_holder", streamers.leaseHolder(name).orElse(null));
-    view.put("this_instance", streamers.owner());
-    view.put("status", streamers.status(name).orElse(null));
-    return EngineJson.ok(view);
+    return EngineJson.ok(streamerControl.view(name));
   }
 
   @POST
   @Path("{d}/streamer/start")
   @Requires(Role.OPERATOR)
   public Response startStreamer(@PathParam("d") String name) {
-    deployments.setStreaming(name, true, actor());
-    streamers.reconcile();
-    return streamer(name);
+    return EngineJson.ok(streamerControl.set(name, true, actor()));
   }
 
   @POST
   @Path("{d}/streamer/stop")
   @Requires(Role.OPERATOR)
   public Response stopStreamer(@PathParam("d") String name) {
-    deployments.setStreaming(name, false, actor());
-    streamers.reconcile();
-    return streamer(name);
+    return EngineJson.ok(streamerControl.set(name, false, actor()));
   }
 
   @GET
