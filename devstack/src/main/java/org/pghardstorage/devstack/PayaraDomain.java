@@ -64,6 +64,21 @@ public final class PayaraDomain implements AutoCloseable {
     return d;
   }
 
+  /**
+   * Makes the domain (not started yet) listen on loopback only: its HTTP, HTTPS and admin listeners
+   * and its JMX connector, which a new domain binds to every address. The IIOP listeners are left
+   * alone: they start only when a remote EJB client calls, which this product has none of.
+   */
+  public void bindLoopback() {
+    editDomainXml(
+        s -> {
+          String all = s.replace("<network-listener ", "<network-listener address=\"127.0.0.1\" ");
+          return all.replaceAll(
+              "(<jmx-connector [^>]*)address=\"0\\.0\\.0\\.0\"", "$1address=\"127.0.0.1\"");
+        },
+        "<network-listener ");
+  }
+
   /** Attaches to a domain created earlier (for {@code down}). */
   public static PayaraDomain existing(Path domainDir, int portBase) {
     return new PayaraDomain(Locations.distDir().resolve("payara/payara6"), domainDir, portBase);
@@ -100,6 +115,19 @@ public final class PayaraDomain implements AutoCloseable {
   /** The HTTP port. */
   public int httpPort() {
     return portBase + 80;
+  }
+
+  /**
+   * The HTTPS port: {@code http-listener-2}, which every new domain has, with the domain's
+   * self-signed certificate {@code s1as} (in {@code config/keystore.p12}).
+   */
+  public int httpsPort() {
+    return portBase + 81;
+  }
+
+  /** The domain's key store, holding the HTTPS listener's certificate under alias {@code s1as}. */
+  public Path keyStore() {
+    return domainDir.resolve(NAME).resolve("config/keystore.p12");
   }
 
   /** {@code http://127.0.0.1:<http port>}. */
@@ -384,17 +412,23 @@ public final class PayaraDomain implements AutoCloseable {
   }
 
   private void setHeap(int heapMb) {
+    editDomainXml(
+        s ->
+            s.replace(
+                "<jvm-options>-Xmx512m</jvm-options>",
+                "<jvm-options>-Xmx" + heapMb + "m</jvm-options>"),
+        "<jvm-options>-Xmx512m</jvm-options>");
+  }
+
+  /** Rewrites domain.xml (of a stopped domain); fails when it has no {@code expected} text. */
+  private void editDomainXml(java.util.function.UnaryOperator<String> edit, String expected) {
     Path xml = domainDir.resolve(NAME).resolve("config/domain.xml");
     try {
       String s = Files.readString(xml, StandardCharsets.UTF_8);
-      String replaced =
-          s.replace(
-              "<jvm-options>-Xmx512m</jvm-options>",
-              "<jvm-options>-Xmx" + heapMb + "m</jvm-options>");
-      if (replaced.equals(s)) {
-        throw new IllegalStateException("no -Xmx512m option found in " + xml);
+      if (!s.contains(expected)) {
+        throw new IllegalStateException("no " + expected + " found in " + xml);
       }
-      Files.writeString(xml, replaced, StandardCharsets.UTF_8);
+      Files.writeString(xml, edit.apply(s), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot edit " + xml, e);
     }
