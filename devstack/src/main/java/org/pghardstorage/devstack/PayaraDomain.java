@@ -65,18 +65,20 @@ public final class PayaraDomain implements AutoCloseable {
   }
 
   /**
-   * Makes the domain (not started yet) listen on loopback only: its HTTP, HTTPS and admin listeners
-   * and its JMX connector, which a new domain binds to every address. The IIOP listeners are left
-   * alone: they start only when a remote EJB client calls, which this product has none of.
+   * Makes the domain (not started yet) listen on loopback only: its HTTP, HTTPS and admin
+   * listeners, every listener a new domain binds to {@code 0.0.0.0} (IIOP, JMX), and the Hazelcast
+   * data grid Payara starts in every domain.
    */
   public void bindLoopback() {
     editDomainXml(
-        s -> {
-          String all = s.replace("<network-listener ", "<network-listener address=\"127.0.0.1\" ");
-          return all.replaceAll(
-              "(<jmx-connector [^>]*)address=\"0\\.0\\.0\\.0\"", "$1address=\"127.0.0.1\"");
-        },
-        "<network-listener ");
+        s ->
+            s.replace("<network-listener ", "<network-listener address=\"127.0.0.1\" ")
+                .replace("address=\"0.0.0.0\"", "address=\"127.0.0.1\"")
+                .replace(
+                    "<hazelcast-runtime-configuration ",
+                    "<hazelcast-runtime-configuration das-bind-address=\"127.0.0.1\""
+                        + " interface=\"127.0.0.1\" "),
+        "<hazelcast-runtime-configuration ");
   }
 
   /** Attaches to a domain created earlier (for {@code down}). */

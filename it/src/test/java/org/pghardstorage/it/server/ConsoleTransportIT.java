@@ -170,18 +170,26 @@ class ConsoleTransportIT {
                 cookiePair(anonymous)),
             "j_username=" + enc(viewer.name()) + "&j_password=" + enc(viewer.password()));
     assertThat(signIn.status() / 100).as(signIn.toString()).isEqualTo(3);
-    String signedIn = sessionSetCookie(signIn).orElseThrow();
-    // session fixation: the id known before sign-in is not the signed-in one
-    assertThat(cookiePair(signedIn)).isNotEqualTo(cookiePair(anonymous));
-    assertThat(attributes(signedIn)).contains("httponly", "secure", "samesite=strict");
-
+    // Payara's FORM sign-in renews the id, and the console does on the first signed-in request
+    String afterSignIn = sessionSetCookie(signIn).orElse(anonymous);
     Response overview =
-        call(https("127.0.0.1", "/console/"), "GET", Map.of("Cookie", cookiePair(signedIn)), null);
+        call(
+            https("127.0.0.1", "/console/"),
+            "GET",
+            Map.of("Cookie", cookiePair(afterSignIn)),
+            null);
     assertThat(overview.status()).isEqualTo(200);
     assertThat(overview.body()).doesNotContain("j_security_check").contains(viewer.name());
+    String signedIn = sessionSetCookie(overview).orElse(afterSignIn);
+    // session fixation: the id known before sign-in is not the signed-in one, nor signed in
+    assertThat(cookiePair(signedIn)).isNotEqualTo(cookiePair(anonymous));
+    assertThat(attributes(signedIn)).contains("httponly", "secure", "samesite=strict");
     Response old =
         call(https("127.0.0.1", "/console/"), "GET", Map.of("Cookie", cookiePair(anonymous)), null);
     assertThat(old.body()).contains("j_security_check");
+    Response current =
+        call(https("127.0.0.1", "/console/"), "GET", Map.of("Cookie", cookiePair(signedIn)), null);
+    assertThat(current.body()).doesNotContain("j_security_check").contains(viewer.name());
 
     // over plain HTTP on loopback: the same, but not Secure (the browser would not send it back)
     Response plain = call(http("127.0.0.1", "/console/"), "GET", Map.of(), null);
@@ -230,6 +238,13 @@ class ConsoleTransportIT {
           assertThat(expected.getMessage()).contains("refused");
         }
       }
+      // not only those three: every socket the domain's process listens on is a loopback one
+      long pid = domain.pid().orElseThrow();
+      List<InetSocketAddress> listening = listeningAddresses(pid);
+      assertThat(listening).isNotEmpty();
+      assertThat(listening)
+          .as("listening sockets of Payara (pid " + pid + ")")
+          .allMatch(a -> a.getAddress().isLoopbackAddress());
       // the test server's domain, without bindLoopback, does listen there (the opposite check)
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress(external, server.domain().httpPort()), 10_000);
@@ -374,6 +389,57 @@ class ConsoleTransportIT {
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(null, tmf.getTrustManagers(), null);
     return ctx;
+  }
+
+  /**
+   * The {@code address:port} of every TCP socket process {@code pid} listens on, from {@code
+   * /proc/net/tcp} and {@code tcp6} matched by socket inode to the process's descriptors.
+   */
+  private static List<InetSocketAddress> listeningAddresses(long pid) throws IOException {
+    java.util.Set<String> inodes = new java.util.HashSet<>();
+    try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+      for (Path fd : (Iterable<Path>) fds::iterator) {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          if (target.startsWith("socket:[")) {
+            inodes.add(target.substring(8, target.length() - 1));
+          }
+        } catch (IOException gone) {
+          // a descriptor closed while listing: not a listening socket we can name
+        }
+      }
+    }
+    List<InetSocketAddress> out = new java.util.ArrayList<>();
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      List<String> lines = Files.readAllLines(Path.of(table));
+      for (String line : lines.subList(1, lines.size())) {
+        String[] f = line.trim().split("\\s+");
+        // f[1] local address hex:port, f[3] state (0A = LISTEN), f[9] inode
+        if (f[3].equals("0A") && inodes.contains(f[9])) {
+          out.add(procAddress(f[1]));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** {@code 0100007F:1F90} → {@code 127.0.0.1:8080}. */
+  private static InetSocketAddress procAddress(String hex) {
+    String[] hp = hex.split(":");
+    int port = Integer.parseInt(hp[1], 16);
+    byte[] raw = java.util.HexFormat.of().parseHex(hp[0]);
+    byte[] addr = new byte[raw.length];
+    // the kernel prints each 32-bit word in host (little-endian) order
+    for (int w = 0; w < raw.length; w += 4) {
+      for (int i = 0; i < 4; i++) {
+        addr[w + i] = raw[w + 3 - i];
+      }
+    }
+    try {
+      return new InetSocketAddress(InetAddress.getByAddress(addr), port);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException("cannot read " + hex, e);
+    }
   }
 
   /** An IPv4 address of this host that is not loopback: the test's "off loopback". */
