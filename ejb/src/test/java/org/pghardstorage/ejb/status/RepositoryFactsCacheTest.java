@@ -3,8 +3,11 @@ package org.pghardstorage.ejb.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,7 +15,6 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.pghardstorage.core.error.ExitCode;
 import org.pghardstorage.core.error.HardstorageException;
-import org.pghardstorage.core.repo.MutableClock;
 import org.pghardstorage.core.status.DeploymentSummary;
 import org.pghardstorage.ejb.status.DeploymentStatusService.RepositoryFacts;
 
@@ -20,7 +22,35 @@ import org.pghardstorage.ejb.status.DeploymentStatusService.RepositoryFacts;
 class RepositoryFactsCacheTest {
   private static final Instant T0 = Instant.parse("2026-12-05T13:00:00Z");
 
-  private final MutableClock clock = new MutableClock(T0);
+  /**
+   * A clock the test moves by hand (a named fake: time is the one thing not real here). Not core's
+   * MutableClock: core's test jar also registers a memory:// store, which this module's tests must
+   * see refused (DeploymentServiceTest).
+   */
+  private static final class SteppedClock extends Clock {
+    private Instant now = T0;
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+  }
+
+  private final SteppedClock clock = new SteppedClock();
   private final RepositoryFactsCache cache =
       new RepositoryFactsCache(clock, Duration.ofSeconds(30));
   private final AtomicInteger reads = new AtomicInteger();
