@@ -92,7 +92,7 @@ public final class DevStack {
     ServerStack server =
         ServerStack.start(
             new ServerStack.Options(
-                dir.resolve("server"), ear, CATALOGUE_PORT, PORT_BASE, 1536, true));
+                dir.resolve("server"), ear, CATALOGUE_PORT, PORT_BASE, 1536, true, true));
     out.println("Starting the demo PostgreSQL 18 ...");
     PgCluster demo =
         PgCluster.builder(18).in(dir.resolve("demo")).port(DEMO_PORT).durable(true).start();

@@ -64,6 +64,23 @@ public final class PayaraDomain implements AutoCloseable {
     return d;
   }
 
+  /**
+   * Makes the domain (not started yet) listen on loopback only: its HTTP, HTTPS and admin
+   * listeners, every listener a new domain binds to {@code 0.0.0.0} (IIOP, JMX), and the Hazelcast
+   * data grid Payara starts in every domain.
+   */
+  public void bindLoopback() {
+    editDomainXml(
+        s ->
+            s.replace("<network-listener ", "<network-listener address=\"127.0.0.1\" ")
+                .replace("address=\"0.0.0.0\"", "address=\"127.0.0.1\"")
+                .replace(
+                    "<hazelcast-runtime-configuration ",
+                    "<hazelcast-runtime-configuration das-bind-address=\"127.0.0.1\""
+                        + " interface=\"127.0.0.1\" "),
+        "<hazelcast-runtime-configuration ");
+  }
+
   /** Attaches to a domain created earlier (for {@code down}). */
   public static PayaraDomain existing(Path domainDir, int portBase) {
     return new PayaraDomain(Locations.distDir().resolve("payara/payara6"), domainDir, portBase);
@@ -100,6 +117,19 @@ public final class PayaraDomain implements AutoCloseable {
   /** The HTTP port. */
   public int httpPort() {
     return portBase + 80;
+  }
+
+  /**
+   * The HTTPS port: {@code http-listener-2}, which every new domain has, with the domain's
+   * self-signed certificate {@code s1as} (in {@code config/keystore.p12}).
+   */
+  public int httpsPort() {
+    return portBase + 81;
+  }
+
+  /** The domain's key store, holding the HTTPS listener's certificate under alias {@code s1as}. */
+  public Path keyStore() {
+    return domainDir.resolve(NAME).resolve("config/keystore.p12");
   }
 
   /** {@code http://127.0.0.1:<http port>}. */
@@ -384,17 +414,23 @@ public final class PayaraDomain implements AutoCloseable {
   }
 
   private void setHeap(int heapMb) {
+    editDomainXml(
+        s ->
+            s.replace(
+                "<jvm-options>-Xmx512m</jvm-options>",
+                "<jvm-options>-Xmx" + heapMb + "m</jvm-options>"),
+        "<jvm-options>-Xmx512m</jvm-options>");
+  }
+
+  /** Rewrites domain.xml (of a stopped domain); fails when it has no {@code expected} text. */
+  private void editDomainXml(java.util.function.UnaryOperator<String> edit, String expected) {
     Path xml = domainDir.resolve(NAME).resolve("config/domain.xml");
     try {
       String s = Files.readString(xml, StandardCharsets.UTF_8);
-      String replaced =
-          s.replace(
-              "<jvm-options>-Xmx512m</jvm-options>",
-              "<jvm-options>-Xmx" + heapMb + "m</jvm-options>");
-      if (replaced.equals(s)) {
-        throw new IllegalStateException("no -Xmx512m option found in " + xml);
+      if (!s.contains(expected)) {
+        throw new IllegalStateException("no " + expected + " found in " + xml);
       }
-      Files.writeString(xml, replaced, StandardCharsets.UTF_8);
+      Files.writeString(xml, edit.apply(s), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot edit " + xml, e);
     }

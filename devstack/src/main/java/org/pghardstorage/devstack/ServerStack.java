@@ -22,9 +22,20 @@ public final class ServerStack implements AutoCloseable {
   /** The server's MicroProfile Config property naming where {@code file:} secrets may be. */
   public static final String SECRETS_PROPERTY = "pghs.secrets.file.directories";
 
-  /** How the stack is laid out. */
+  /**
+   * How the stack is laid out.
+   *
+   * @param loopbackOnly Payara listens on 127.0.0.1 only ({@code up}); tests that must reach it
+   *     over another address of the host (the transport checks) leave it listening on all
+   */
   public record Options(
-      Path runDir, Path ear, int cataloguePort, int portBase, int heapMb, boolean durable) {}
+      Path runDir,
+      Path ear,
+      int cataloguePort,
+      int portBase,
+      int heapMb,
+      boolean durable,
+      boolean loopbackOnly) {}
 
   /**
    * A user of the console and API.
@@ -75,6 +86,9 @@ public final class ServerStack implements AutoCloseable {
       catalogue.execute("pghs_catalogue", "CREATE SCHEMA jbatch AUTHORIZATION pghs_app");
 
       domain = PayaraDomain.create(o.runDir().resolve("payara"), o.portBase(), o.heapMb());
+      if (o.loopbackOnly()) {
+        domain.bindLoopback();
+      }
       domain.start();
       domain.configureCatalogue(
           Locations.distDir().resolve("postgresql-jdbc.jar"),

@@ -12,7 +12,6 @@ import jakarta.persistence.PersistenceContext;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -141,12 +140,15 @@ public class DeploymentMetrics {
           Double.NaN);
 
   private Snapshot measure(DeploymentView d) {
-    List<BackupEntity> rows =
-        em.createNamedQuery(BackupEntity.PAGE, BackupEntity.class)
+    Optional<BackupEntity> last =
+        em
+            .createNamedQuery(BackupEntity.PAGE, BackupEntity.class)
             .setParameter("deployment", d.name())
             .setParameter("before", Long.MAX_VALUE)
-            .getResultList();
-    Optional<BackupEntity> last = rows.stream().findFirst();
+            .setMaxResults(1)
+            .getResultList()
+            .stream()
+            .findFirst();
     OffsetDateTime now = OffsetDateTime.now();
     double age = last.map(b -> seconds(b.getFinishedAt(), now)).orElse(Double.NaN);
     Optional<StreamerStatus> s = streamers.status(d.name());
@@ -178,7 +180,7 @@ public class DeploymentMetrics {
         lagSeconds,
         rpo,
         up ? 1 : 0,
-        repositoryBytes(rows, walBytes.get(d.name())).map(Long::doubleValue).orElse(Double.NaN),
+        repositoryBytes(d.name()).map(Long::doubleValue).orElse(Double.NaN),
         walBytes.containsKey(d.name()) ? walBytes.get(d.name()) : Double.NaN);
   }
 
@@ -189,17 +191,16 @@ public class DeploymentMetrics {
    * The console shows this figure; the {@code pg_hardstorage_repository_bytes} gauge is it.
    */
   public Optional<Long> repositoryBytes(String deployment) {
-    return repositoryBytes(
-        em.createNamedQuery(BackupEntity.PAGE, BackupEntity.class)
+    Long wal = walBytes.get(deployment);
+    if (wal == null) {
+      return Optional.empty();
+    }
+    // one aggregate row, not every backup row (SUM of no rows is NULL)
+    Long stored =
+        em.createNamedQuery(BackupEntity.STORED_BYTES, Long.class)
             .setParameter("deployment", deployment)
-            .setParameter("before", Long.MAX_VALUE)
-            .getResultList(),
-        walBytes.get(deployment));
-  }
-
-  private static Optional<Long> repositoryBytes(List<BackupEntity> committed, Long wal) {
-    return Optional.ofNullable(wal)
-        .map(w -> committed.stream().mapToLong(BackupEntity::getBytesStored).sum() + w);
+            .getSingleResult();
+    return Optional.of((stored == null ? 0L : stored) + wal);
   }
 
   private static double seconds(OffsetDateTime from, OffsetDateTime to) {

@@ -36,6 +36,9 @@ import java.util.Objects;
  *     the {@code pg_hardstorage_repository_bytes} metric), or null until its WAL was measured
  * @param dedupRatio the share of the newest backup's bytes already in the repository, from the
  *     catalogue, or null when the catalogue's newest backup is not the repository's newest
+ * @param repositoryReadAt when the repository facts shown (newest backup, verification, the health
+ *     they give) were read: the dashboard serves them for up to 30 s; null when the repository
+ *     could not be read (a failed read is never served from an older success)
  */
 public record DeploymentOverview(
     String deployment,
@@ -54,12 +57,53 @@ public record DeploymentOverview(
     Instant lastVerifiedAt,
     Boolean lastVerifyOk,
     Long repositoryBytes,
-    Double dedupRatio) {
+    Double dedupRatio,
+    Instant repositoryReadAt) {
   /** Copies the reasons. */
   public DeploymentOverview {
     Objects.requireNonNull(deployment, "deployment");
     Objects.requireNonNull(health, "health");
     Objects.requireNonNull(streamer, "streamer");
     healthReasons = List.copyOf(healthReasons);
+  }
+
+  /** An overview whose repository facts were read now, or could not be read. */
+  public DeploymentOverview(
+      String deployment,
+      String health,
+      List<String> healthReasons,
+      String streamer,
+      String streamerInstance,
+      Long walLagBytes,
+      Double walLagSeconds,
+      Long rpoSeconds,
+      String lastBackupId,
+      Instant lastBackupFinishedAt,
+      Long lastBackupAgeSeconds,
+      String lastBackupRunState,
+      String lastBackupRunError,
+      Instant lastVerifiedAt,
+      Boolean lastVerifyOk,
+      Long repositoryBytes,
+      Double dedupRatio) {
+    this(
+        deployment,
+        health,
+        healthReasons,
+        streamer,
+        streamerInstance,
+        walLagBytes,
+        walLagSeconds,
+        rpoSeconds,
+        lastBackupId,
+        lastBackupFinishedAt,
+        lastBackupAgeSeconds,
+        lastBackupRunState,
+        lastBackupRunError,
+        lastVerifiedAt,
+        lastVerifyOk,
+        repositoryBytes,
+        dedupRatio,
+        null);
   }
 }

@@ -37,6 +37,14 @@ import org.pghardstorage.ejb.streamer.StreamerSupervisor;
  */
 @Stateless
 public class DeploymentStatusService {
+  /**
+   * The dashboard's repository reads, shared by every instance of this bean (a final field holding
+   * a thread-safe cache): one read per deployment per {@link RepositoryFactsCache#TTL}, however
+   * often the dashboard is shown.
+   */
+  private static final RepositoryFactsCache DASHBOARD_READS =
+      new RepositoryFactsCache(Clock.systemUTC(), RepositoryFactsCache.TTL);
+
   @EJB private DeploymentService deployments;
   @EJB private StreamerSupervisor streamers;
   @EJB private StorageRetries retries;
@@ -68,7 +76,9 @@ public class DeploymentStatusService {
    * {@link #health(String)}), its streamer, its newest backup and that backup's latest verification
    * (from the repository), this server's newest backup job run, the repository bytes the metrics
    * measure ({@link DeploymentMetrics#repositoryBytes(String)}) and the catalogue's dedup ratio of
-   * the newest backup. A repository that cannot be read makes the health {@code unknown} with the
+   * the newest backup. The repository's facts may be up to {@link RepositoryFactsCache#TTL} old
+   * ({@link DeploymentOverview#repositoryReadAt()} says when they were read; the ages in them are
+   * advanced to now). A repository that cannot be read makes the health {@code unknown} with the
    * reason, and the figures it would have given null; the others are still shown.
    *
    * @throws org.pghardstorage.core.error.HardstorageException {@code deployment.not_found}
@@ -77,7 +87,7 @@ public class DeploymentStatusService {
     Protected p = deployments.require(name);
     return overview(
         name,
-        () -> read(p),
+        () -> DASHBOARD_READS.get(name, () -> read(p)),
         deployments.find(name).map(d -> d.streaming()).orElse(false),
         streamers.status(name),
         elsewhere(name),
@@ -91,7 +101,10 @@ public class DeploymentStatusService {
    * console's dashboard and {@code GET /api/v1/deployments/overview} both show.
    */
   public List<DeploymentOverview> overviews() {
-    return deployments.list().stream().map(d -> overview(d.name())).toList();
+    List<DeploymentOverview> all =
+        deployments.list().stream().map(d -> overview(d.name())).toList();
+    DASHBOARD_READS.retain(all.stream().map(DeploymentOverview::deployment).toList());
+    return all;
   }
 
   /**
@@ -117,15 +130,15 @@ public class DeploymentStatusService {
    * Assembles the overview from what each source told. Nothing is judged here but by {@link
    * HealthRules#DEFAULT}; nothing unknown is given a value.
    *
-   * @param repository reads the repository; a {@link HardstorageException} it throws makes the
-   *     health unknown
+   * @param repository reads the repository (or serves a recent read); a {@link
+   *     HardstorageException} it throws makes the health unknown
    * @param lastRun this server's newest base-backup job run
    * @param catalogued the catalogue's newest committed backup
    * @param repositoryBytes the measured repository bytes
    */
   static DeploymentOverview overview(
       String name,
-      Supplier<RepositoryFacts> repository,
+      Supplier<RepositoryFactsCache.Read> repository,
       boolean streamingWanted,
       Optional<StreamerStatus> here,
       Optional<String> elsewhere,
@@ -135,8 +148,11 @@ public class DeploymentStatusService {
     Optional<RepositoryFacts> read;
     DeploymentHealth health;
     String unknownWhy = null;
+    java.time.Instant readAt = null;
     try {
-      RepositoryFacts r = repository.get();
+      RepositoryFactsCache.Read cached = repository.get();
+      RepositoryFacts r = cached.facts();
+      readAt = cached.readAt();
       read = Optional.of(r);
       health =
           HealthRules.DEFAULT.judge(
@@ -200,7 +216,8 @@ public class DeploymentStatusService {
         catalogued
             .filter(b -> lastId.isPresent() && b.backupId().equals(lastId.get()))
             .map(BackupView::dedupRatio)
-            .orElse(null));
+            .orElse(null),
+        readAt);
   }
 
   private static Optional<Duration> lag(Optional<StreamerStatus> here) {

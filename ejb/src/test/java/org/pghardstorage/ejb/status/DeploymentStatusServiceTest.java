@@ -146,14 +146,21 @@ class DeploymentStatusServiceTest {
         null);
   }
 
+  private static final Instant READ_AT = Instant.parse("2026-12-05T13:00:00Z");
+
+  private static RepositoryFactsCache.Read read(DeploymentStatusService.RepositoryFacts facts) {
+    return new RepositoryFactsCache.Read(facts, READ_AT);
+  }
+
   @Test
   void theOverviewGathersEachFactFromItsSourceAndJudgesByTheOneModel() {
     DeploymentOverview o =
         DeploymentStatusService.overview(
             "db1",
             () ->
-                new DeploymentStatusService.RepositoryFacts(
-                    SUMMARY, Optional.of(FAILED_VERIFICATION)),
+                read(
+                    new DeploymentStatusService.RepositoryFacts(
+                        SUMMARY, Optional.of(FAILED_VERIFICATION))),
             true,
             Optional.of(streamer(StreamerStatus.State.STREAMING, 2.4)),
             Optional.empty(),
@@ -184,7 +191,7 @@ class DeploymentStatusServiceTest {
     DeploymentOverview o =
         DeploymentStatusService.overview(
             "db1",
-            () -> new DeploymentStatusService.RepositoryFacts(SUMMARY, Optional.empty()),
+            () -> read(new DeploymentStatusService.RepositoryFacts(SUMMARY, Optional.empty())),
             false,
             Optional.empty(),
             Optional.empty(),
@@ -200,9 +207,10 @@ class DeploymentStatusServiceTest {
     assertThat(o.lastVerifyOk()).isNull();
     assertThat(o.lastBackupRunState()).isNull();
     assertThat(o.repositoryBytes()).isNull();
+    assertThat(o.repositoryReadAt()).isEqualTo(READ_AT);
   }
 
-  private static DeploymentStatusService.RepositoryFacts unreadable() {
+  private static RepositoryFactsCache.Read unreadable() {
     throw new HardstorageException(
         "storage.unavailable", ExitCode.UNREACHABLE, "the bucket is unreachable", null);
   }
@@ -234,6 +242,7 @@ class DeploymentStatusServiceTest {
     assertThat(elsewhere.healthReasons()).containsExactly("the bucket is unreachable");
     assertThat(elsewhere.streamer()).isEqualTo("elsewhere");
     assertThat(elsewhere.streamerInstance()).isEqualTo("host-b");
+    assertThat(elsewhere.repositoryReadAt()).isNull();
     assertThat(elsewhere.walLagBytes()).isNull();
     assertThat(elsewhere.walLagSeconds()).isNull();
     assertThat(elsewhere.rpoSeconds()).isNull();
@@ -253,7 +262,7 @@ class DeploymentStatusServiceTest {
     DeploymentOverview o =
         DeploymentStatusService.overview(
             "db1",
-            () -> new DeploymentStatusService.RepositoryFacts(SUMMARY, Optional.empty()),
+            () -> read(new DeploymentStatusService.RepositoryFacts(SUMMARY, Optional.empty())),
             true,
             Optional.empty(),
             Optional.empty(),

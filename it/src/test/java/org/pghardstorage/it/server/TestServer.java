@@ -39,7 +39,14 @@ public final class TestServer {
         stack =
             ServerStack.start(
                 new ServerStack.Options(
-                    runDir, Path.of(ear), 0, PayaraDomain.freePortBase(31000), 1024, false));
+                    runDir,
+                    Path.of(ear),
+                    0,
+                    PayaraDomain.freePortBase(31000),
+                    1024,
+                    false,
+                    // on every address: ConsoleTransportIT reaches it over a non-loopback one
+                    false));
       } catch (RuntimeException e) {
         startFailure = e;
         throw e;

@@ -26,7 +26,18 @@ import java.time.OffsetDateTime;
 @NamedQuery(
     name = BackupEntity.OF_DEPLOYMENT,
     query = "SELECT b FROM BackupEntity b WHERE b.deployment = :deployment")
+@NamedQuery(
+    name = BackupEntity.STORED_BYTES,
+    query =
+        "SELECT SUM(b.bytesStored) FROM BackupEntity b WHERE b.deployment = :deployment"
+            + " AND b.status = 'committed'")
 public class BackupEntity {
+  /**
+   * The stored (new) bytes of {@code deployment}'s committed backups, one {@code Long}; null when
+   * it has none.
+   */
+  public static final String STORED_BYTES = "BackupEntity.storedBytes";
+
   /** Committed backups of {@code deployment} with an id below {@code before}, newest first. */
   public static final String PAGE = "BackupEntity.page";
 

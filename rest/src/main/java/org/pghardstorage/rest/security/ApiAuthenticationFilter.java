@@ -14,6 +14,8 @@ import java.security.Principal;
 import java.util.Base64;
 import java.util.Optional;
 import org.pghardstorage.ejb.token.TokenService;
+import org.pghardstorage.ejb.transport.TransportCheck;
+import org.pghardstorage.ejb.transport.TransportPolicy;
 
 /**
  * Authenticates API requests by either of two schemes, before the JAX-RS resources see them:
@@ -25,8 +27,10 @@ import org.pghardstorage.ejb.token.TokenService;
  *       machine clients); the principal is {@code token:<name>} with the token's role.
  * </ul>
  *
- * Bad credentials are a 401 here; missing credentials pass through, and {@link RoleCheckFilter}
- * answers 401 for every resource that is not {@link Public}.
+ * Credentials sent over plain HTTP off loopback are refused before they are checked (403 {@code
+ * transport.insecure}, {@link TransportPolicy}); HTTPS responses carry {@code
+ * Strict-Transport-Security}. Bad credentials are a 401 here; missing credentials pass through, and
+ * {@link RoleCheckFilter} answers 401 for every resource that is not {@link Public}.
  */
 @WebFilter(urlPatterns = "/*")
 public class ApiAuthenticationFilter extends HttpFilter {
@@ -37,6 +41,12 @@ public class ApiAuthenticationFilter extends HttpFilter {
   @Override
   protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
       throws IOException, ServletException {
+    Optional<String> insecure =
+        TransportCheck.apply(req, res, TransportCheck.authorizationHeader(req));
+    if (insecure.isPresent()) {
+      problem(res, 403, "Forbidden", TransportPolicy.REFUSED_CODE, insecure.get());
+      return;
+    }
     String header = req.getHeader("Authorization");
     if (header == null || req.getUserPrincipal() != null) {
       chain.doFilter(req, res);
@@ -77,15 +87,29 @@ public class ApiAuthenticationFilter extends HttpFilter {
   }
 
   private static void refuse(HttpServletResponse res, String detail) throws IOException {
-    res.setStatus(401);
     res.setHeader("WWW-Authenticate", "Basic realm=\"pg_hardstorage\", Bearer");
+    problem(res, 401, "Unauthorized", "auth.invalid", detail);
+  }
+
+  /** A problem document; {@code detail} is one of our own fixed texts, never request input. */
+  private static void problem(
+      HttpServletResponse res, int status, String title, String code, String detail)
+      throws IOException {
+    res.setStatus(status);
     res.setContentType("application/problem+json");
     res.getWriter()
         .write(
-            "{\"type\":\"urn:pg_hardstorage:error:auth.invalid\",\"title\":\"Unauthorized\","
-                + "\"status\":401,\"detail\":\""
-                + detail
-                + "\",\"code\":\"auth.invalid\"}");
+            "{\"type\":\"urn:pg_hardstorage:error:"
+                + code
+                + "\",\"title\":\""
+                + title
+                + "\",\"status\":"
+                + status
+                + ",\"detail\":\""
+                + detail.replace("\\", "\\\\").replace("\"", "\\\"")
+                + "\",\"code\":\""
+                + code
+                + "\"}");
   }
 
   /** A request authenticated by an API token. */

@@ -25,6 +25,7 @@ final class FakeHttp {
     DispatcherType dispatcher = DispatcherType.REQUEST;
     final Map<String, String> headers = new HashMap<>(Map.of("Host", "console.example:8080"));
     final Map<String, String> parameters = new HashMap<>();
+    java.security.Principal user;
 
     HttpServletRequest proxy() {
       return (HttpServletRequest)
@@ -39,6 +40,7 @@ final class FakeHttp {
                     case "getDispatcherType" -> dispatcher;
                     case "getHeader" -> headers.get((String) a[0]);
                     case "getParameter" -> parameters.get((String) a[0]);
+                    case "getUserPrincipal" -> user;
                     default -> throw new UnsupportedOperationException(m.getName());
                   });
     }
