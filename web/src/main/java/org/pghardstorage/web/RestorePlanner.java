@@ -9,6 +9,7 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.faces.context.ExternalContext;
 import jakarta.faces.context.FacesContext;
 import jakarta.inject.Named;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -38,6 +39,9 @@ public class RestorePlanner {
   private String value = "";
   private String backup = "";
   private String target = "";
+  private String when = "";
+  private String zone = "";
+  private String timeUsed = "";
   private String document;
   private RestorePlanRequest planned;
   private List<Field> fields = List.of();
@@ -56,7 +60,14 @@ public class RestorePlanner {
   public String plan() {
     ExternalContext ec = FacesContext.getCurrentInstance().getExternalContext();
     try {
-      RestorePlanRequest request = request(kind, value, backup, target);
+      String v = value;
+      if ("time".equals(kind)) {
+        // the browser's local time, made the one UTC instant the API is given
+        Instant at = BrowserTime.instant(when, zone);
+        v = at.toString();
+        timeUsed = timeUsed(when, zone, at);
+      }
+      RestorePlanRequest request = request(kind, v, backup, target);
       document = planning.plan(getName(), request, ec.getUserPrincipal().getName()).document();
       fields = fields(document);
       planned = request;
@@ -91,10 +102,21 @@ public class RestorePlanner {
     };
   }
 
+  /** What the page says of the time the plan used: the local time, its zone, the UTC instant. */
+  static String timeUsed(String when, String zone, Instant at) {
+    return when.strip()
+        + " in "
+        + BrowserTime.zone(zone)
+        + (zone == null || zone.isBlank() ? " (no browser time zone was sent)" : "")
+        + " is "
+        + at
+        + " (UTC), the instant this plan recovers to";
+  }
+
   private static Map<String, String> kinds() {
     Map<String, String> k = new LinkedHashMap<>();
     k.put("latest", "latest: the end of the archived WAL");
-    k.put("time", "a time (ISO-8601 with offset, e.g. 2026-11-30T02:40:00Z)");
+    k.put("time", "a time (in the time field below)");
     k.put("lsn", "an LSN (X/Y, e.g. 0/3000028)");
     k.put("name", "a named restore point");
     k.put("xid", "a transaction id");
@@ -250,6 +272,29 @@ public class RestorePlanner {
 
   public void setValue(String value) {
     this.value = value;
+  }
+
+  /** The time asked for, as the browser's {@code datetime-local} field gives it. */
+  public String getWhen() {
+    return when;
+  }
+
+  public void setWhen(String when) {
+    this.when = when;
+  }
+
+  /** The browser's time zone, put in the form by the planner's script; blank without script. */
+  public String getZone() {
+    return zone;
+  }
+
+  public void setZone(String zone) {
+    this.zone = zone;
+  }
+
+  /** The local time, its zone and the UTC instant the plan used, or blank. */
+  public String getTimeUsed() {
+    return timeUsed;
   }
 
   public String getBackup() {
