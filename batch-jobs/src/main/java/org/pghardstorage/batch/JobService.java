@@ -15,6 +15,7 @@ import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.ejb.deployment.DeploymentService;
 import org.pghardstorage.ejb.job.JobRunView;
 import org.pghardstorage.ejb.job.JobRuns;
+import org.pghardstorage.ejb.restore.ServerRestore;
 import org.pghardstorage.persistence.entity.JobRunEntity;
 
 /**
@@ -26,7 +27,7 @@ import org.pghardstorage.persistence.entity.JobRunEntity;
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class JobService {
   /** The jobs a client may start, by the name the API uses. */
-  public static final Set<String> JOBS = Set.of("base-backup", "verify", "rotate");
+  public static final Set<String> JOBS = Set.of("base-backup", "verify", "rotate", "restore");
 
   private static final Set<BatchStatus> ACTIVE =
       Set.of(BatchStatus.STARTING, BatchStatus.STARTED, BatchStatus.STOPPING);
@@ -34,13 +35,16 @@ public class JobService {
   @EJB private JobLauncher launcher;
   @EJB private JobRuns runs;
   @EJB private DeploymentService deployments;
+  @EJB private ServerRestore restores;
 
   /**
    * Starts {@code job} for {@code deployment}.
    *
-   * @param parameters job parameters beyond the deployment (for example {@code backup} for verify)
+   * @param parameters job parameters beyond the deployment (for example {@code backup} for verify;
+   *     {@code plan} and {@code confirm} for restore)
    * @throws HardstorageException {@code job.unknown} (USAGE), {@code deployment.not_found}
-   *     (NOT_FOUND), {@code job.already_running} (CONFLICT)
+   *     (NOT_FOUND), {@code job.already_running} (CONFLICT); for restore what {@link
+   *     ServerRestore#approve} refuses
    */
   public JobRunView start(
       String job, String deployment, String actor, String trigger, Map<String, String> parameters) {
@@ -49,6 +53,10 @@ public class JobService {
           "job.unknown", ExitCode.USAGE, "no job '" + job + "'", "start one of " + JOBS);
     }
     deployments.require(deployment);
+    if (job.equals("restore")) {
+      // a restore writes on this host: its plan and the typed confirmation are checked first
+      restores.approve(deployment, parameters);
+    }
     settleStale(job, deployment);
     long run = runs.begin(job, deployment, actor, trigger);
     Properties p = new Properties();
