@@ -18,6 +18,7 @@ import java.util.Map;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.ejb.restore.RestorePlanRequest;
 import org.pghardstorage.ejb.restore.RestorePlanning;
+import org.pghardstorage.ejb.restore.ServerRestore;
 
 /**
  * The restore planner ({@code restore.xhtml?name=NAME}): the user picks a recovery target, and the
@@ -34,6 +35,7 @@ public class RestorePlanner {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @EJB private RestorePlanning planning;
+  @EJB private ServerRestore serverRestore;
 
   private String kind = "latest";
   private String value = "";
@@ -46,6 +48,8 @@ public class RestorePlanner {
   private RestorePlanRequest planned;
   private List<Field> fields = List.of();
   private EngineError error;
+  private Long serverPlanId;
+  private String launcherProblem = "";
 
   /**
    * One field of the plan document, in the order the API writes it.
@@ -58,6 +62,24 @@ public class RestorePlanner {
 
   /** Plans the restore the form asks for and shows its plan, or why it cannot be planned. */
   public String plan() {
+    return plan(false);
+  }
+
+  /**
+   * Plans the restore the form asks for on this server, into the form's directory, which the
+   * server's restore roots must allow: the plan shown is what the confirmation then starts.
+   * Operators and admins only; the button is not rendered for others, and this is the rule.
+   */
+  public String planOnServer() {
+    ExternalContext ec = FacesContext.getCurrentInstance().getExternalContext();
+    if (!SessionView.mayAct(ec::isUserInRole)) {
+      ServerRestoreAction.refuse(ec);
+      return null;
+    }
+    return plan(true);
+  }
+
+  private String plan(boolean onServer) {
     ExternalContext ec = FacesContext.getCurrentInstance().getExternalContext();
     try {
       String v = value;
@@ -68,8 +90,17 @@ public class RestorePlanner {
         timeUsed = timeUsed(when, zone, at);
       }
       RestorePlanRequest request = request(kind, v, backup, target);
-      document = planning.plan(getName(), request, ec.getUserPrincipal().getName()).document();
+      String actor = ec.getUserPrincipal().getName();
+      RestorePlanning.Planned p =
+          onServer
+              ? serverRestore.plan(getName(), request, actor)
+              : planning.plan(getName(), request, actor);
+      document = p.document();
       fields = fields(document);
+      if (onServer) {
+        serverPlanId = p.id();
+        launcherProblem = ServerRestore.launcherProblem(ServerRestore.launcher());
+      }
       planned = request;
     } catch (HardstorageException | EJBException e) {
       error = EngineError.of(e);
@@ -241,6 +272,26 @@ public class RestorePlanner {
   /** Whether a plan was made. */
   public boolean isPlanned() {
     return document != null;
+  }
+
+  /** The kept plan a restore on this server would carry out, or {@code null}. */
+  public Long getServerPlanId() {
+    return serverPlanId;
+  }
+
+  /** What the operator must do so that the restored cluster can fetch WAL, or blank. */
+  public String getLauncherProblem() {
+    return launcherProblem;
+  }
+
+  /** The directories the plan writes into, one line each ({@code /srv/r/db1 (data directory)}). */
+  public List<String> getDirectories() {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; !field("directories[" + i + "].path").isEmpty(); i++) {
+      out.add(
+          field("directories[" + i + "].path") + " (" + field("directories[" + i + "].role") + ")");
+    }
+    return out;
   }
 
   /** The plan document's fields. */
