@@ -250,7 +250,8 @@ public class ServerRestore {
     try (OpenedRepository o = p.open(retries.listener(deployment))) {
       Restorer restorer = new Restorer(o.repository());
       RestorePreview now = restorer.preview(request);
-      JsonNode fresh = ResultJson.tree(now);
+      // both as parsed JSON text, so that numbers compare as the same node types
+      JsonNode fresh = read(ResultJson.write(now), JsonNode.class);
       for (String field : WRITES) {
         if (!fresh.path(field).equals(a.plan().path(field))) {
           throw new HardstorageException(
