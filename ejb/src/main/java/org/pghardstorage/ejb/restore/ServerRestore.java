@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.pghardstorage.core.error.ExitCode;
@@ -140,7 +142,17 @@ public class ServerRestore {
    */
   public Approved approve(String deployment, Map<String, String> parameters) {
     Approved a = approved(deployment, parameters.get(PLAN));
-    String confirm = parameters.get(CONFIRM) == null ? "" : parameters.get(CONFIRM).strip();
+    confirmed(deployment, a, parameters.get(CONFIRM));
+    return a;
+  }
+
+  /**
+   * Refuses a confirmation that names neither the deployment nor the plan's target directory.
+   *
+   * @throws HardstorageException {@code restore.not_confirmed} (USAGE)
+   */
+  static void confirmed(String deployment, Approved a, String typed) {
+    String confirm = typed == null ? "" : typed.strip();
     if (!confirm.equals(deployment) && !confirm.equals(a.request().target())) {
       throw new HardstorageException(
           "restore.not_confirmed",
@@ -154,12 +166,23 @@ public class ServerRestore {
               + "; nothing was restored",
           "type the deployment's name or the target directory exactly to confirm");
     }
-    return a;
   }
 
   /** {@link #approve} without the confirmation: what the job checks again when it runs. */
   Approved approved(String deployment, String planId) {
-    ServerRestoreRoots roots = roots();
+    return approved(roots(), launcher(), deployment, planId, id -> plans.kept(deployment, id));
+  }
+
+  /**
+   * Whether kept plan {@code planId} of {@code deployment} may be carried out on this server, with
+   * these roots and this launcher.
+   */
+  static Approved approved(
+      ServerRestoreRoots roots,
+      String launcher,
+      String deployment,
+      String planId,
+      Function<Long, Optional<RestorePlans.Kept>> kept) {
     if (!roots.enabled()) {
       roots.check(""); // throws restore.server_disabled, with how to enable it
     }
@@ -176,9 +199,8 @@ public class ServerRestore {
               + deployment
               + "/restore-plans) and give its id as parameter plan");
     }
-    RestorePlans.Kept kept =
-        plans
-            .kept(deployment, id)
+    RestorePlans.Kept k =
+        kept.apply(id)
             .orElseThrow(
                 () ->
                     new HardstorageException(
@@ -186,9 +208,8 @@ public class ServerRestore {
                         ExitCode.NOT_FOUND,
                         "no restore plan " + id + " of " + deployment,
                         "list them with GET /api/v1/deployments/" + deployment + "/restore-plans"));
-    RestorePlanRequest request = read(kept.request(), RestorePlanRequest.class);
-    JsonNode plan = read(kept.plan(), JsonNode.class);
-    String launcher = launcher();
+    RestorePlanRequest request = read(k.request(), RestorePlanRequest.class);
+    JsonNode plan = read(k.plan(), JsonNode.class);
     if (!launcher.equals(request.launcher())
         || Boolean.TRUE.equals(request.force())
         || request.target() == null
