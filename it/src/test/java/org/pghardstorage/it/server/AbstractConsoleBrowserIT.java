@@ -235,7 +235,8 @@ abstract class AbstractConsoleBrowserIT {
       String name, PgCluster pg, Path work, Path password, boolean streaming) throws IOException {
     pg.createRole("backup", "backup-secret", true);
     String repo = "file://" + work.resolve("repo");
-    Cli.Result init = Cli.run("repo", "init", repo);
+    // group-readable, so that a cluster restored from it can fetch WAL as PostgreSQL's OS user
+    Cli.Result init = Cli.initRepository(repo);
     assertThat(init.exitCode()).as(init.toString()).isZero();
     Files.writeString(password, "backup-secret\n");
     Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
