@@ -16,6 +16,7 @@ import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.ejb.deployment.DeploymentService;
 import org.pghardstorage.ejb.job.JobRunView;
 import org.pghardstorage.ejb.job.JobRuns;
+import org.pghardstorage.ejb.restore.ServerRestore;
 import org.pghardstorage.persistence.entity.JobRunEntity;
 
 /**
@@ -27,7 +28,7 @@ import org.pghardstorage.persistence.entity.JobRunEntity;
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class JobService {
   /** The jobs a client may start, by the name the API uses. */
-  public static final Set<String> JOBS = Set.of("base-backup", "verify", "rotate");
+  public static final Set<String> JOBS = Set.of("base-backup", "verify", "rotate", "restore");
 
   private static final Set<BatchStatus> ACTIVE =
       Set.of(BatchStatus.STARTING, BatchStatus.STARTED, BatchStatus.STOPPING);
@@ -35,15 +36,18 @@ public class JobService {
   @EJB private JobLauncher launcher;
   @EJB private JobRuns runs;
   @EJB private DeploymentService deployments;
+  @EJB private ServerRestore restores;
 
   /**
    * Starts {@code job} for {@code deployment}.
    *
-   * @param parameters job parameters beyond the deployment (for example {@code backup} for verify)
+   * @param parameters job parameters beyond the deployment (for example {@code backup} for verify;
+   *     {@code plan} and {@code confirm} for restore)
    * @throws HardstorageException {@code job.unknown} (USAGE), {@code deployment.not_found}
    *     (NOT_FOUND), {@code job.already_running} (CONFLICT); for a {@code rotate} with {@code
    *     reviewed_run}, {@code retention.reviewed_plan_invalid} (USAGE) when that run is not a
-   *     completed dry run of the same deployment ({@link ReviewedRun})
+   *     completed dry run of the same deployment ({@link ReviewedRun}); for restore what {@link
+   *     ServerRestore#approve} refuses
    */
   public JobRunView start(
       String job, String deployment, String actor, String trigger, Map<String, String> parameters) {
@@ -55,6 +59,10 @@ public class JobService {
     if ("rotate".equals(job) && ReviewedRun.asked(parameters)) {
       // told at once rather than as a failed run; the job checks it again when it runs
       ReviewedRun.require(parameters, deployment, runs::find);
+    }
+    if (job.equals("restore")) {
+      // a restore writes on this host: its plan and the typed confirmation are checked first
+      restores.approve(deployment, parameters);
     }
     settleStale(job, deployment);
     long run = runs.begin(job, deployment, actor, trigger);

@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "jobs",
     description =
-        "Start and follow the server's jobs (base-backup, verify, rotate); needs --server.",
+        "Start and follow the server's jobs (base-backup, verify, rotate, restore); needs --server.",
     subcommands = {JobsCommand.ListJobs.class, JobsCommand.Show.class, JobsCommand.Start.class})
 final class JobsCommand {
   /** States a job run does not leave (the server writes them in lower case). */
@@ -105,7 +105,11 @@ final class JobsCommand {
               + " (--param apply=true). A second run of a job for one deployment is refused"
               + " (exit 7).")
   static final class Start extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "JOB", description = "base-backup, verify or rotate.")
+    @Parameters(
+        index = "0",
+        paramLabel = "JOB",
+        description =
+            "base-backup, verify, rotate or restore (restore: --param plan=ID --param confirm=DEPLOYMENT).")
     String job;
 
     @Parameters(index = "1", paramLabel = "DEPLOYMENT", description = "Deployment name.")
@@ -127,12 +131,12 @@ final class JobsCommand {
 
     @Override
     protected ExitCode run(Printer printer) {
-      if (!Set.of("base-backup", "verify", "rotate").contains(job)) {
+      if (!Set.of("base-backup", "verify", "rotate", "restore").contains(job)) {
         throw new HardstorageException(
             "usage.unknown_job",
             ExitCode.USAGE,
             "unknown job '" + job + "'",
-            "use base-backup, verify or rotate");
+            "use base-backup, verify, rotate or restore");
       }
       ServerClient client = server.client();
       Map<String, Object> body = new LinkedHashMap<>();

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.faces.context.ExternalContext;
 import jakarta.faces.context.FacesContext;
 import jakarta.inject.Named;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import java.util.Map;
 import org.pghardstorage.core.error.HardstorageException;
 import org.pghardstorage.ejb.restore.RestorePlanRequest;
 import org.pghardstorage.ejb.restore.RestorePlanning;
+import org.pghardstorage.ejb.restore.ServerRestore;
 
 /**
  * The restore planner ({@code restore.xhtml?name=NAME}): the user picks a recovery target, and the
@@ -33,15 +35,21 @@ public class RestorePlanner {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @EJB private RestorePlanning planning;
+  @EJB private ServerRestore serverRestore;
 
   private String kind = "latest";
   private String value = "";
   private String backup = "";
   private String target = "";
+  private String when = "";
+  private String zone = "";
+  private String timeUsed = "";
   private String document;
   private RestorePlanRequest planned;
   private List<Field> fields = List.of();
   private EngineError error;
+  private Long serverPlanId;
+  private String launcherProblem = "";
 
   /**
    * One field of the plan document, in the order the API writes it.
@@ -54,11 +62,45 @@ public class RestorePlanner {
 
   /** Plans the restore the form asks for and shows its plan, or why it cannot be planned. */
   public String plan() {
+    return plan(false);
+  }
+
+  /**
+   * Plans the restore the form asks for on this server, into the form's directory, which the
+   * server's restore roots must allow: the plan shown is what the confirmation then starts.
+   * Operators and admins only; the button is not rendered for others, and this is the rule.
+   */
+  public String planOnServer() {
+    ExternalContext ec = FacesContext.getCurrentInstance().getExternalContext();
+    if (!SessionView.mayAct(ec::isUserInRole)) {
+      ServerRestoreAction.refuse(ec);
+      return null;
+    }
+    return plan(true);
+  }
+
+  private String plan(boolean onServer) {
     ExternalContext ec = FacesContext.getCurrentInstance().getExternalContext();
     try {
-      RestorePlanRequest request = request(kind, value, backup, target);
-      document = planning.plan(getName(), request, ec.getUserPrincipal().getName()).document();
+      String v = value;
+      if ("time".equals(kind)) {
+        // the browser's local time, made the one UTC instant the API is given
+        Instant at = BrowserTime.instant(when, zone);
+        v = at.toString();
+        timeUsed = timeUsed(when, zone, at);
+      }
+      RestorePlanRequest request = request(kind, v, backup, target);
+      String actor = ec.getUserPrincipal().getName();
+      RestorePlanning.Planned p =
+          onServer
+              ? serverRestore.plan(getName(), request, actor)
+              : planning.plan(getName(), request, actor);
+      document = p.document();
       fields = fields(document);
+      if (onServer) {
+        serverPlanId = p.id();
+        launcherProblem = ServerRestore.launcherProblem(ServerRestore.launcher());
+      }
       planned = request;
     } catch (HardstorageException | EJBException e) {
       error = EngineError.of(e);
@@ -91,10 +133,21 @@ public class RestorePlanner {
     };
   }
 
+  /** What the page says of the time the plan used: the local time, its zone, the UTC instant. */
+  static String timeUsed(String when, String zone, Instant at) {
+    return when.strip()
+        + " in "
+        + BrowserTime.zone(zone)
+        + (zone == null || zone.isBlank() ? " (no browser time zone was sent)" : "")
+        + " is "
+        + at
+        + " (UTC), the instant this plan recovers to";
+  }
+
   private static Map<String, String> kinds() {
     Map<String, String> k = new LinkedHashMap<>();
     k.put("latest", "latest: the end of the archived WAL");
-    k.put("time", "a time (ISO-8601 with offset, e.g. 2026-11-30T02:40:00Z)");
+    k.put("time", "a time (in the time field below)");
     k.put("lsn", "an LSN (X/Y, e.g. 0/3000028)");
     k.put("name", "a named restore point");
     k.put("xid", "a transaction id");
@@ -221,6 +274,26 @@ public class RestorePlanner {
     return document != null;
   }
 
+  /** The kept plan a restore on this server would carry out, or {@code null}. */
+  public Long getServerPlanId() {
+    return serverPlanId;
+  }
+
+  /** What the operator must do so that the restored cluster can fetch WAL, or blank. */
+  public String getLauncherProblem() {
+    return launcherProblem;
+  }
+
+  /** The directories the plan writes into, one line each ({@code /srv/r/db1 (data directory)}). */
+  public List<String> getDirectories() {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; !field("directories[" + i + "].path").isEmpty(); i++) {
+      out.add(
+          field("directories[" + i + "].path") + " (" + field("directories[" + i + "].role") + ")");
+    }
+    return out;
+  }
+
   /** The plan document's fields. */
   public List<Field> getFields() {
     return fields;
@@ -250,6 +323,29 @@ public class RestorePlanner {
 
   public void setValue(String value) {
     this.value = value;
+  }
+
+  /** The time asked for, as the browser's {@code datetime-local} field gives it. */
+  public String getWhen() {
+    return when;
+  }
+
+  public void setWhen(String when) {
+    this.when = when;
+  }
+
+  /** The browser's time zone, put in the form by the planner's script; blank without script. */
+  public String getZone() {
+    return zone;
+  }
+
+  public void setZone(String zone) {
+    this.zone = zone;
+  }
+
+  /** The local time, its zone and the UTC instant the plan used, or blank. */
+  public String getTimeUsed() {
+    return timeUsed;
   }
 
   public String getBackup() {

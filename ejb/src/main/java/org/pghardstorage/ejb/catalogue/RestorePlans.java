@@ -59,6 +59,22 @@ public class RestorePlans {
         .map(RestorePlanEntity::getPlan);
   }
 
+  /**
+   * A plan as it was kept: what was asked and the plan document.
+   *
+   * @param id its id
+   * @param request the request, as JSON
+   * @param plan the plan document
+   */
+  public record Kept(long id, String request, String plan) {}
+
+  /** Plan {@code id} of {@code deployment}, with what was asked for it. */
+  public Optional<Kept> kept(String deployment, long id) {
+    return Optional.ofNullable(em.find(RestorePlanEntity.class, id))
+        .filter(p -> p.getDeployment().equals(deployment))
+        .map(p -> new Kept(p.getId(), p.getRequest(), p.getPlan()));
+  }
+
   /** One page of the plans of {@code deployment}, newest first. */
   public Page<PlanView> page(String deployment, Integer limit, String cursor) {
     int n = Page.limit(limit);

@@ -92,8 +92,17 @@ abstract class AbstractConsoleBrowserIT {
             new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER))
                 .usingAnyFreePort()
+                .withEnvironment(browserEnvironment())
                 .build(),
             options);
+  }
+
+  /**
+   * The environment of chromedriver, which Chromium inherits: a subclass sets {@code TZ} to run the
+   * browser in a time zone other than the test JVM's.
+   */
+  protected Map<String, String> browserEnvironment() {
+    return Map.of();
   }
 
   @AfterEach
@@ -218,9 +227,16 @@ abstract class AbstractConsoleBrowserIT {
    */
   protected static void createDeployment(String name, PgCluster pg, Path work, Path password)
       throws IOException {
+    createDeployment(name, pg, work, password, false);
+  }
+
+  /** As {@link #createDeployment(String, PgCluster, Path, Path)}, with its streamer if asked. */
+  protected static void createDeployment(
+      String name, PgCluster pg, Path work, Path password, boolean streaming) throws IOException {
     pg.createRole("backup", "backup-secret", true);
     String repo = "file://" + work.resolve("repo");
-    Cli.Result init = Cli.run("repo", "init", repo);
+    // group-readable, so that a cluster restored from it can fetch WAL as PostgreSQL's OS user
+    Cli.Result init = Cli.initRepository(repo);
     assertThat(init.exitCode()).as(init.toString()).isZero();
     Files.writeString(password, "backup-secret\n");
     Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
@@ -237,7 +253,9 @@ abstract class AbstractConsoleBrowserIT {
                 + password
                 + "\", \"repository_url\": \""
                 + repo
-                + "\", \"streaming\": false}");
+                + "\", \"streaming\": "
+                + streaming
+                + "}");
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
   }
 

@@ -19,6 +19,7 @@ import org.pghardstorage.devstack.ServerStack;
 public final class TestServer {
   private static ServerStack stack;
   private static RuntimeException startFailure;
+  private static Path restoreRoot;
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -47,12 +48,31 @@ public final class TestServer {
                     false,
                     // on every address: ConsoleTransportIT reaches it over a non-loopback one
                     false));
+        // restores on the server host may write under <runDir>/restores only, and the restored
+        // clusters fetch WAL with the staged command line; no other test restores on the server
+        restoreRoot = java.nio.file.Files.createDirectories(runDir.resolve("restores"));
+        stack.domain().setConfigProperty("pghs.restore.server.roots", restoreRoot.toString());
+        stack
+            .domain()
+            .setConfigProperty(
+                "pghs.restore.launcher", org.pghardstorage.it.cli.Cli.launcher().toString());
+      } catch (java.io.IOException e) {
+        startFailure = new java.io.UncheckedIOException(e);
+        throw startFailure;
       } catch (RuntimeException e) {
         startFailure = e;
         throw e;
       }
     }
     return stack;
+  }
+
+  /**
+   * The one directory the server's restores may write under ({@code pghs.restore.server.roots}).
+   */
+  public static synchronized Path restoreRoot() {
+    get();
+    return restoreRoot;
   }
 
   /** Sends a request, optionally as {@code user}. */
