@@ -211,7 +211,7 @@ class ConsoleDeploymentEditBrowserIT extends AbstractConsoleBrowserIT {
 
           ConsoleSession session = ConsoleSession.signIn(user);
           HttpResponse<String> page = session.get("/console/deployment-edit.xhtml?name=" + DB);
-          assertThat(page.statusCode()).isEqualTo(403);
+          assertThat(page.body()).contains("edit-refused").doesNotContain("edit:save");
           Map<String, String> forged = new LinkedHashMap<>();
           forged.put("edit", "edit");
           forged.put("name", DB);
