@@ -72,7 +72,10 @@ public final class PayaraDomain implements AutoCloseable {
   public void bindLoopback() {
     editDomainXml(
         s ->
-            s.replace("<network-listener ", "<network-listener address=\"127.0.0.1\" ")
+            // listeners that name no address get one; those that name 0.0.0.0 get loopback
+            s.replaceAll(
+                    "<network-listener (?![^>]*\\baddress=)",
+                    "<network-listener address=\"127.0.0.1\" ")
                 .replace("address=\"0.0.0.0\"", "address=\"127.0.0.1\"")
                 .replace(
                     "<hazelcast-runtime-configuration ",
