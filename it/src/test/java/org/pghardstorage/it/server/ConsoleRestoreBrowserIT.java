@@ -263,6 +263,8 @@ class ConsoleRestoreBrowserIT extends AbstractConsoleBrowserIT {
         assertThat(browser.findElements(By.id("server-restore-heading"))).isEmpty();
         List<Long> runsNow = runIds(db);
         ConsoleSession session = ConsoleSession.signIn(viewer);
+        // Payara completes a FORM sign-in on the page it was asked for: the overview
+        assertThat(session.get("/console/").body()).contains("server-status");
         String viewState =
             ConsoleSession.viewState(session.get("/console/restore.xhtml?name=" + db).body());
         Map<String, String> forged = new LinkedHashMap<>();
