@@ -166,6 +166,22 @@ class BaseBackupStreamTest {
   }
 
   @Test
+  void aForgedCopyDataLengthIsAProtocolErrorNotAnAllocationOrAWait() {
+    // a CopyData announcing 2 GiB - 1 of body: beyond PostgreSQL's 1 GiB, so the framing is forged
+    byte[] forged =
+        Backend.concat(new byte[] {'d'}, ByteBuffer.allocate(4).putInt(0x7FFFFFFF).array());
+    Backend script = header().copyData(sub('n', Backend.cstrings("base.tar", ""))).raw(forged);
+    ReplicationConnection r =
+        new ReplicationConnection(ScriptedTransport.connect(script, ReplicationMode.DATABASE));
+    BaseBackupStream b = r.baseBackup(BaseBackupOptions.builder("t").build());
+    InputStream in = b.nextArchive().orElseThrow().data();
+    assertThatThrownBy(in::readAllBytes)
+        .isInstanceOf(org.pghardstorage.core.error.HardstorageException.class)
+        .hasMessageContaining("invalid length 2147483647");
+    assertThat(r.connection().isUsable()).isFalse();
+  }
+
+  @Test
   void aConnectionLostInsideAMessageFailsTheReadAndClosesTheConnection() {
     byte[] body = sub('d', new byte[50_000]);
     // A CopyData that announces 50,001 bytes of body of which 20,000 arrive before the end.
